@@ -1,0 +1,129 @@
+"""The pipeline: config → sources → entries → site → files → output. Read this to know the program."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+from netsite import agenda, config as config_module, markup, output, render, schema, sources
+from netsite.config import Config
+from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
+from netsite.models import Entry, OutputFile
+from netsite.site import Site, assemble, find_collisions, is_published
+
+
+@dataclass(frozen=True, slots=True)
+class Options:
+    now: str | None = None
+    """ISO date-time for the build's clock; else SOURCE_DATE_EPOCH; else the wall clock."""
+    drafts: bool = False
+    future: bool = False
+    strict: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Result:
+    config: Config
+    site: Site
+    files: tuple[OutputFile, ...]
+    diagnostics: tuple[Diagnostic, ...]
+    """Warnings (errors stop the pipeline with NetsiteError)."""
+
+
+def clock(options: Options, config: Config) -> datetime:
+    """The one place the build reads the time."""
+    if options.now:
+        try:
+            return agenda.parse_moment(options.now, config.zone).value
+        except agenda.TimeError as exc:
+            raise NetsiteError([error("--now", None, str(exc), "usage.now")], 2) from None
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch:
+        try:
+            return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(config.zone)
+        except ValueError:
+            raise NetsiteError([error("SOURCE_DATE_EPOCH", None, "must be whole seconds since 1970",
+                                      "usage.now")], 2) from None
+    return datetime.now(config.zone).replace(microsecond=0)
+
+
+def run(root: Path, options: Options) -> Result:
+    """Everything but writing: returns the files, or raises NetsiteError with every problem."""
+    config = config_module.load(root)
+    now = clock(options, config)
+    documents, problems = sources.read_all(root)
+    parsed = []
+    for document in documents:
+        item, found = schema.parse(document, config)
+        problems.extend(found)
+        if item:
+            parsed.append(item)
+    published = [p for p in parsed if is_published(p.entry, now, options.drafts, options.future)]
+    entries = [p.entry for p in published]
+    problems += find_collisions(entries)
+    for entry in entries:
+        problems += schema.check_page_slug(entry)
+    entries, found = render_markdown(published, config)
+    problems += found
+    site, found = assemble(entries, config, now)
+    problems += found
+    _stop_on_errors(problems, options.strict)
+    files = render_site(site)
+    return Result(config, site, tuple(files), tuple(sorted(problems, key=sort_key)))
+
+
+def build(root: Path, options: Options) -> Result:
+    result = run(root, options)
+    output.write(result.files, result.config.output_path)
+    return result
+
+
+def render_markdown(published: list[schema.Parsed], config: Config) -> tuple[list[Entry], list[Diagnostic]]:
+    """Render every body once, with links to other content files resolved to their pages."""
+    from netsite.urls import Links
+
+    links = Links(config.base_url)
+    pages = {p.entry.source: links.url(p.entry.path) for p in published}
+    problems: list[Diagnostic] = []
+    entries = []
+    for item in published:
+        entry = item.entry
+        ctx = markup.Context(source=entry.source, body_line=item.body_line, page_url=links.url(entry.path),
+                             assets=frozenset(a.name for a in entry.assets), resolve=pages.get,
+                             site_url=links.url)
+        rendered = markup.render(item.markdown, ctx)
+        problems.extend(rendered.diagnostics)
+        entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
+                               headings=rendered.headings))
+    return entries, problems
+
+
+def render_site(site: Site) -> list[OutputFile]:
+    dirs = render.theme_dirs(site.config.root, site.config.theme)
+    env = render.make_environment(site, dirs)
+    pages = render.page_set(site)
+    files = render.render_pages(site, env, pages)
+    files.append(render.sitemap(site, pages))
+    files.append(render.robots(site))
+    files.extend(render.static_files(dirs))
+    files.extend(asset_files(site))
+    return sorted(files, key=lambda f: f.path)
+
+
+def asset_files(site: Site) -> list[OutputFile]:
+    from netsite.urls import output_file
+
+    files = []
+    for entry in site.entries:
+        for asset in entry.assets:
+            files.append(OutputFile(output_file(entry.path) .rsplit("/", 1)[0] + "/" + asset.name, b"",
+                                    source=asset.source))
+    return files
+
+
+def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:
+    fatal = [p for p in problems if p.severity == ERROR or strict]
+    if fatal:
+        raise NetsiteError(sorted(problems, key=sort_key), 1)

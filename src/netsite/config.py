@@ -1,0 +1,227 @@
+"""`netsite.yaml` → a frozen `Config`; every key is validated at its line, unknown keys get a hint."""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any, Callable, Mapping
+from urllib.parse import urlsplit
+
+from netsite import vocabularies
+from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error
+from netsite.frontmatter import FrontMatterError, load_mapping
+
+CONFIG_NAME = "netsite.yaml"
+LANGUAGES = ("ru", "en")
+_ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    root: Path
+    """The site folder: the one holding netsite.yaml and content/."""
+    title: str
+    base_url: str
+    """Absolute, always ending in '/'."""
+    timezone: str
+    description: str = ""
+    language: str = "ru"
+    theme: str = "default"
+    output_dir: str = "public"
+    paginate: int = 10
+    feed_length: int = 30
+    feed_full_content: bool = True
+    vocabularies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    menu: tuple[tuple[str, str], ...] = ()
+    """Extra menu items (label, url) after the pages with `menu:`."""
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url: '/' or '/net/'."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @property
+    def content_dir(self) -> Path:
+        return self.root / "content"
+
+    @property
+    def output_path(self) -> Path:
+        return (self.root / self.output_dir).resolve()
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError("must be a non-empty text")
+    return value.strip()
+
+
+def _base_url(value: Any) -> str:
+    text = _text(value)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ValueError("must be an absolute http(s) URL such as https://net.example.org/")
+    if parts.query or parts.fragment:
+        raise ValueError("must not have a query or a fragment")
+    return text if text.endswith("/") else text + "/"
+
+
+def _timezone(value: Any) -> str:
+    text = _text(value)
+    try:
+        zoneinfo.ZoneInfo(text)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        hint = did_you_mean(text, zoneinfo.available_timezones())
+        raise ValueError(f"'{text}' is not an IANA time zone such as Europe/Moscow{hint}") from None
+    return text
+
+
+def _language(value: Any) -> str:
+    text = _text(value)
+    if text not in LANGUAGES:
+        raise ValueError(f"must be one of {', '.join(LANGUAGES)}{did_you_mean(text, LANGUAGES)}")
+    return text
+
+
+def _segment(value: Any) -> str:
+    text = _text(value)
+    if "/" in text or "\\" in text or text in (".", "..") or text.startswith("."):
+        raise ValueError("must be a plain folder name")
+    return text
+
+
+def _positive_int(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 1000:
+        raise ValueError("must be a whole number from 1 to 1000")
+    return value
+
+
+def _bool(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError("must be true or false")
+    return value
+
+
+def _menu(value: Any) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, list):
+        raise ValueError("must be a list of {label: ..., url: ...}")
+    items = []
+    for item in value:
+        if not isinstance(item, dict) or set(item) != {"label", "url"}:
+            raise ValueError("each item must have exactly 'label' and 'url'")
+        items.append((_text(item["label"]), _text(item["url"])))
+    return tuple(items)
+
+
+def _vocabularies(value: Any) -> dict:
+    """`vocabularies: {audience: {id: label}}` adds or relabels; `{replace: true, ...}` replaces."""
+    if not isinstance(value, dict):
+        raise ValueError("must map a vocabulary name to {id: label}")
+    result = {}
+    for name, terms in value.items():
+        if name not in vocabularies.NAMES:
+            raise ValueError(f"unknown vocabulary '{name}'{did_you_mean(name, vocabularies.NAMES)}")
+        if not isinstance(terms, dict) or not terms:
+            raise ValueError(f"vocabulary '{name}' must map ids to labels")
+        for term_id, label in terms.items():
+            if term_id == "replace":
+                if not isinstance(label, bool):
+                    raise ValueError("'replace' must be true or false")
+                continue
+            if not isinstance(term_id, str) or not _ID_RE.match(term_id):
+                raise ValueError(f"vocabulary id '{term_id}' must be lowercase ASCII letters, digits, '-'")
+            _text(label)
+        result[name] = terms
+    return result
+
+
+# key → (validator, Config field); the one table of what netsite.yaml may hold.
+KEYS: dict[str, Callable[[Any], Any]] = {
+    "title": _text,
+    "description": lambda v: "" if v is None else _text(v),
+    "base_url": _base_url,
+    "language": _language,
+    "timezone": _timezone,
+    "theme": _segment,
+    "output_dir": _text,
+    "paginate": _positive_int,
+    "feed_length": _positive_int,
+    "feed_full_content": _bool,
+    "vocabularies": _vocabularies,
+    "menu": _menu,
+}
+REQUIRED = ("title", "base_url", "timezone")
+
+
+def load(root: Path) -> Config:
+    """Load `root/netsite.yaml`; raises NetsiteError (exit code 2) with every problem found."""
+    path = root / CONFIG_NAME
+    shown = CONFIG_NAME
+    if not path.is_file():
+        raise NetsiteError([error(str(path), None, f"no {CONFIG_NAME} here: netsite looks for it in the "
+                                  "site folder (run netsite there, or pass --root)", "config.missing")], 2)
+    try:
+        text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
+        parsed = load_mapping(text, CONFIG_NAME)
+    except UnicodeDecodeError:
+        raise NetsiteError([error(shown, None, "netsite.yaml must be saved as UTF-8", "config.encoding")], 2)
+    except FrontMatterError as exc:
+        raise NetsiteError([error(shown, exc.line, exc.message, exc.code.replace("frontmatter", "config"))], 2)
+    return from_mapping(root, parsed.data, parsed.lines, shown)
+
+
+def from_mapping(root: Path, data: dict, lines: dict, shown: str = CONFIG_NAME) -> Config:
+    problems: list[Diagnostic] = []
+    values: dict[str, Any] = {}
+    for key, raw in data.items():
+        line = lines.get(key)
+        if key not in KEYS:
+            problems.append(error(shown, line, f"unknown key '{key}'{did_you_mean(key, KEYS)}", "config.key"))
+            continue
+        try:
+            values[key] = KEYS[key](raw)
+        except ValueError as exc:
+            problems.append(error(shown, line, f"'{key}' {exc}", "config.value"))
+    for key in REQUIRED:
+        if key not in data:
+            problems.append(error(shown, 1, f"'{key}' is required", "config.required"))
+    if problems:
+        raise NetsiteError(problems, 2)
+    language = values.get("language", "ru")
+    values["vocabularies"] = _merge_vocabularies(language, values.get("vocabularies", {}))
+    config = Config(root=root, **values)
+    _check_output_dir(config, shown, lines.get("output_dir"))
+    return config
+
+
+def _merge_vocabularies(language: str, overrides: dict) -> Mapping[str, Mapping[str, str]]:
+    merged = {}
+    for name, labels in vocabularies.defaults(language).items():
+        given = overrides.get(name, {})
+        base = {} if given.get("replace") else dict(labels)
+        base.update({k: v.strip() for k, v in given.items() if k != "replace"})
+        merged[name] = MappingProxyType(base)
+    return MappingProxyType(merged)
+
+
+def _check_output_dir(config: Config, shown: str, line: int | None) -> None:
+    """Refuse an output folder whose replacement would destroy sources or more."""
+    out = config.output_path
+    root = config.root.resolve()
+    dangerous = {Path(out.anchor), Path.home().resolve(), root, root.parent, config.content_dir.resolve(),
+                 (root / "themes").resolve()}
+    if out in dangerous or root.is_relative_to(out) or out.is_relative_to(config.content_dir.resolve()) \
+            or out.is_relative_to((root / "themes").resolve()):
+        raise NetsiteError([error(shown, line, f"'output_dir' must be a folder of its own inside the site "
+                                  f"(such as 'public'), not '{config.output_dir}'", "config.output_dir")], 2)

@@ -1,0 +1,71 @@
+"""Diagnostics: every problem a user can fix has a place, a message and a stable code."""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from typing import Iterable
+
+ERROR = "error"
+WARNING = "warning"
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Location:
+    """A place in a source file; `path` is shown as given (site-relative, POSIX separators)."""
+
+    path: str
+    line: int | None = None
+    col: int | None = None
+
+    def __str__(self) -> str:
+        text = self.path
+        if self.line is not None:
+            text += f":{self.line}"
+            if self.col is not None:
+                text += f":{self.col}"
+        return text
+
+
+@dataclass(frozen=True, slots=True)
+class Diagnostic:
+    severity: str
+    message: str
+    location: Location
+    code: str
+
+    def format(self) -> str:
+        """The one line format: `path:line: error: message [code]`."""
+        message = " ".join(self.message.split())  # one line, always
+        return f"{self.location}: {self.severity}: {message} [{self.code}]"
+
+
+class NetsiteError(Exception):
+    """Raised by the pipeline when it cannot go on; carries every diagnostic found so far."""
+
+    def __init__(self, diagnostics: Iterable[Diagnostic], exit_code: int = 1):
+        self.diagnostics = tuple(diagnostics)
+        self.exit_code = exit_code
+        super().__init__("\n".join(d.format() for d in self.diagnostics))
+
+
+def error(path: str, line: int | None, message: str, code: str, col: int | None = None) -> Diagnostic:
+    return Diagnostic(ERROR, message, Location(path, line, col), code)
+
+
+def warning(path: str, line: int | None, message: str, code: str) -> Diagnostic:
+    return Diagnostic(WARNING, message, Location(path, line), code)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> str:
+    """A hint suffix such as " (did you mean 'solnyshko'?)", or "" when nothing is close."""
+    matches = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    return f" (did you mean '{matches[0]}'?)" if matches else ""
+
+
+def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
+    return any(d.severity == ERROR for d in diagnostics)
+
+
+def sort_key(d: Diagnostic) -> tuple:
+    return (d.location.path, d.location.line or 0, d.location.col or 0, d.code, d.message)

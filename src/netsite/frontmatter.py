@@ -1,0 +1,216 @@
+"""Front matter: splitting the `---` block and strict YAML that keeps each key's line.
+
+The YAML rules are stricter than PyYAML's defaults, on purpose: authors are not programmers, and
+YAML 1.1 surprises (`no` as false, `12:30` as 750, `2026-12-03` as a date object) and features
+that only attackers need (aliases, tags, `!!python/...`) have no place in front matter. We compose
+the node tree with PyYAML (the C parser when present) and build values ourselves, so every value
+keeps its line and nothing but str, int, float, bool, None, list and dict can ever be created.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from yaml import nodes
+
+MAX_DEPTH = 20
+MAX_FRONT_MATTER_BYTES = 64 * 1024
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+STR = "tag:yaml.org,2002:str"
+INT = "tag:yaml.org,2002:int"
+FLOAT = "tag:yaml.org,2002:float"
+BOOL = "tag:yaml.org,2002:bool"
+NULL = "tag:yaml.org,2002:null"
+SEQ = "tag:yaml.org,2002:seq"
+MAP = "tag:yaml.org,2002:map"
+
+# YAML 1.2 core schema, the subset that is never surprising.
+_NULL_RE = re.compile(r"^(?:~|null|Null|NULL|)$")
+_BOOL_RE = re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$")
+_INT_RE = re.compile(r"^[-+]?[0-9]+$")
+_FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
+
+
+class FrontMatterError(Exception):
+    """A problem with front matter; `line` is 1-based within the whole file."""
+
+    def __init__(self, message: str, line: int | None, code: str):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+        self.code = code
+
+
+@dataclass(frozen=True, slots=True)
+class FrontMatter:
+    """Parsed front matter: plain values, and the 1-based file line of every key and list item.
+
+    `lines` maps a top-level key to its line, and `(key, index)` to a list item's line.
+    """
+
+    data: dict[str, Any]
+    lines: dict[Any, int] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    """The file line on which the Markdown body starts."""
+
+    def line(self, key: Any, default: int = 1) -> int:
+        return self.lines.get(key, default)
+
+
+def split(text: str) -> tuple[str, str, int]:
+    """Split text into (yaml, body, body_line). Raises FrontMatterError if there is no block."""
+    if not text.startswith("---"):
+        raise FrontMatterError(
+            "no front matter: the file must start with a line '---', then 'title: ...', then '---'",
+            1, "frontmatter.missing")
+    lines = text.split("\n")
+    if lines[0].rstrip() != "---":
+        raise FrontMatterError("the first line must be exactly '---'", 1, "frontmatter.missing")
+    for index in range(1, len(lines)):
+        if lines[index].rstrip() in ("---", "..."):
+            yaml_text = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1:])
+            return yaml_text, body, index + 2
+    raise FrontMatterError(
+        "front matter is not closed: did you forget the second '---' line after it?",
+        1, "frontmatter.unclosed")
+
+
+def parse(text: str) -> FrontMatter:
+    """Parse a whole source file (already normalized to LF) into FrontMatter."""
+    yaml_text, body, body_line = split(text)
+    if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
+        raise FrontMatterError(
+            f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", 2, "frontmatter.size")
+    root = compose(yaml_text, line_offset=1)
+    if root is None:
+        raise FrontMatterError("front matter is empty: it needs at least 'title:'", 2, "frontmatter.empty")
+    if not isinstance(root, nodes.MappingNode):
+        raise FrontMatterError(
+            "front matter must be 'key: value' lines", root.start_mark.line + 2, "frontmatter.syntax")
+    lines: dict[Any, int] = {}
+    data = _mapping(root, 1, lines, depth=0, top=True)
+    return FrontMatter(data, lines, body, body_line)
+
+
+def load_mapping(yaml_text: str, what: str = "file") -> FrontMatter:
+    """Parse a whole YAML file (such as netsite.yaml) that must be a mapping."""
+    root = compose(yaml_text, line_offset=0)
+    if root is None:
+        return FrontMatter({}, {})
+    if not isinstance(root, nodes.MappingNode):
+        raise FrontMatterError(f"the {what} must be 'key: value' lines", root.start_mark.line + 1,
+                               "yaml.syntax")
+    lines: dict[Any, int] = {}
+    return FrontMatter(_mapping(root, 0, lines, depth=0, top=True), lines)
+
+
+def compose(yaml_text: str, line_offset: int) -> nodes.Node | None:
+    """Compose one YAML document, refusing aliases, anchors and multiple documents."""
+    _refuse_anchors(yaml_text, line_offset)
+    try:
+        return yaml.compose(yaml_text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 + line_offset if mark else None
+        problem = exc.problem or exc.context or "invalid YAML"
+        if "expected a single document" in str(exc):
+            problem = "only one YAML document is allowed in front matter"
+        raise FrontMatterError(f"invalid YAML: {problem}{_yaml_hint(problem)}", line,
+                               "frontmatter.syntax") from None
+    except yaml.YAMLError as exc:
+        raise FrontMatterError(f"invalid YAML: {exc}", None, "frontmatter.syntax") from None
+    except RecursionError:
+        raise FrontMatterError("front matter is nested too deeply", None, "frontmatter.depth") from None
+
+
+def _yaml_hint(problem: str) -> str:
+    if "mapping values are not allowed" in problem:
+        return "; put a value that contains ': ' in quotes"
+    if "found character '\\t'" in problem:
+        return "; use spaces, not tabs, for indentation"
+    return ""
+
+
+def _refuse_anchors(yaml_text: str, line_offset: int) -> None:
+    # The C composer resolves aliases before we can see them, so aliases and anchors are found
+    # on the event stream first; one pass of the C parser is cheap next to the page render.
+    try:
+        for event in yaml.parse(yaml_text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                raise FrontMatterError(
+                    "YAML anchors and aliases (& and *) are not allowed; write the value out",
+                    event.start_mark.line + 1 + line_offset, "frontmatter.alias")
+    except yaml.YAMLError:
+        return  # compose() reports the syntax error with its line
+
+
+def _value(node: nodes.Node, offset: int, lines: dict, depth: int) -> Any:
+    if depth > MAX_DEPTH:
+        raise FrontMatterError("front matter is nested too deeply", node.start_mark.line + 1 + offset,
+                               "frontmatter.depth")
+    if isinstance(node, nodes.MappingNode):
+        if node.tag != MAP:
+            _bad_tag(node, offset)
+        return _mapping(node, offset, {}, depth, top=False)
+    if isinstance(node, nodes.SequenceNode):
+        if node.tag != SEQ:
+            _bad_tag(node, offset)
+        return [_value(item, offset, lines, depth + 1) for item in node.value]
+    return _scalar(node, offset)
+
+
+def _mapping(node: nodes.MappingNode, offset: int, lines: dict, depth: int, top: bool) -> dict:
+    result: dict[str, Any] = {}
+    for key_node, value_node in node.value:
+        line = key_node.start_mark.line + 1 + offset
+        if not isinstance(key_node, nodes.ScalarNode):
+            raise FrontMatterError("keys must be plain words", line, "frontmatter.key")
+        key = _scalar(key_node, offset)
+        if not isinstance(key, str):
+            raise FrontMatterError(f"key {key_node.value!r} must be a word, not a number or a value",
+                                   line, "frontmatter.key")
+        if key in result:
+            raise FrontMatterError(f"duplicate key '{key}'", line, "frontmatter.duplicate")
+        result[key] = _value(value_node, offset, lines, depth + 1)
+        if top:
+            lines[key] = line
+            if isinstance(value_node, nodes.SequenceNode):
+                for index, item in enumerate(value_node.value):
+                    lines[(key, index)] = item.start_mark.line + 1 + offset
+    return result
+
+
+def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
+    value = node.value
+    tag = node.tag
+    if node.style:  # quoted or block scalars are always strings
+        if tag not in (STR, "!"):
+            _bad_tag(node, offset)
+        return value
+    if tag == STR and node.value != "":
+        # The resolver may have said str for a plain scalar; re-resolve with our 1.2 rules.
+        pass
+    elif tag not in (STR, INT, FLOAT, BOOL, NULL, "tag:yaml.org,2002:timestamp",
+                     "tag:yaml.org,2002:merge", "tag:yaml.org,2002:value"):
+        _bad_tag(node, offset)
+    if _NULL_RE.match(value):
+        return None
+    if _BOOL_RE.match(value):
+        return value.lower() == "true"
+    if _INT_RE.match(value):
+        return int(value)
+    if _FLOAT_RE.match(value) and any(ch.isdigit() for ch in value):
+        return float(value)
+    return value
+
+
+def _bad_tag(node: nodes.Node, offset: int) -> None:
+    raise FrontMatterError(f"YAML tags such as '{node.tag}' are not allowed",
+                           node.start_mark.line + 1 + offset, "frontmatter.tag")

@@ -1,0 +1,231 @@
+"""The one configured Markdown parser: markdown-it-py, Pygments, link rewriting and sanitizing.
+
+Raw HTML is off in the parser, and the rendered HTML still goes through nh3 with an allowlist of
+exactly what this renderer emits: two independent layers, so a bug in one is not an XSS.
+"""
+
+from __future__ import annotations
+
+import html
+import posixpath
+import re
+from dataclasses import dataclass, field
+from typing import Callable, Mapping
+from urllib.parse import unquote, urlsplit
+
+import nh3
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+from mdit_py_plugins.tasklists import tasklists_plugin
+from pygments import highlight as pygments_highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
+from pygments.util import ClassNotFound
+
+from netsite.diagnostics import Diagnostic, error, warning
+from netsite.urls import make_slug
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+MAX_HIGHLIGHT_BYTES = 64 * 1024
+"""Longer code blocks are shown without colours: Pygments is slow on huge single lines."""
+
+_FORMATTER = HtmlFormatter(nowrap=True)
+_ALLOWED_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "img", "ul", "ol", "li", "blockquote", "pre",
+    "code", "span", "em", "strong", "s", "table", "thead", "tbody", "tr", "th", "td", "hr", "br",
+    "sup", "section", "input", "div",
+}
+_ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title", "id", "class"},
+    "img": {"src", "alt", "title", "loading"},
+    "h1": {"id"}, "h2": {"id"}, "h3": {"id"}, "h4": {"id"}, "h5": {"id"}, "h6": {"id"},
+    "li": {"id", "class"}, "ul": {"class"}, "ol": {"start", "class"}, "sup": {"class", "id"},
+    "section": {"class"}, "hr": {"class"}, "code": {"class"}, "pre": {"class"}, "span": {"class"},
+    "div": {"class"}, "th": {"style"}, "td": {"style"},
+    "input": {"type", "class", "disabled", "checked"},
+}
+# Words that name properties of window or document: an element id equal to one of them could
+# shadow it for scripts (DOM clobbering), so such heading ids get a suffix.
+_CLOBBER = frozenset({"location", "document", "window", "top", "self", "parent", "frames", "name",
+                      "history", "navigator", "cookie", "domain", "forms", "images", "links",
+                      "body", "head", "title", "status", "opener", "origin", "content", "main"})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What rendering one document needs to know about the rest of the site."""
+
+    source: str
+    """The document's shown path, such as content/news/x.md."""
+    body_line: int
+    """The file line on which the body starts."""
+    page_url: str
+    """The public URL of the entry's page (base path included), ending in '/'."""
+    assets: frozenset[str] = frozenset()
+    """Names of files beside a bundle's index.md."""
+    resolve: Callable[[str], str | None] = lambda target: None
+    """Content source path → public page URL, or None when there is no such entry."""
+    site_url: Callable[[str], str] = lambda path: path
+    """Site path → public URL (puts the base path in front)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    html: str
+    summary: str
+    headings: tuple[tuple[int, str, str], ...] = ()
+    diagnostics: tuple[Diagnostic, ...] = ()
+    images: tuple[str, ...] = field(default=())
+    """Public URLs of images used in the body."""
+
+
+def _highlight(code: str, lang: str, _attrs: str) -> str:
+    if not lang or len(code) > MAX_HIGHLIGHT_BYTES:
+        return ""
+    try:
+        lexer = get_lexer_by_name(lang.split()[0], stripnl=False)
+    except ClassNotFound:
+        return ""
+    return pygments_highlight(code, lexer, _FORMATTER)
+
+
+def make_parser() -> MarkdownIt:
+    """CommonMark with tables, strikethrough, footnotes and task lists; raw HTML is text."""
+    md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
+                                   "highlight": _highlight})
+    md.enable(["table", "strikethrough"])
+    md.use(footnote_plugin).use(tasklists_plugin)
+    md.validateLink = _valid_link
+    return md
+
+
+def _valid_link(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower() if ":" in url else ""
+    return scheme == "" or scheme in SAFE_SCHEMES
+
+
+_PARSER = make_parser()
+
+
+def render(text: str, ctx: Context) -> Rendered:
+    """Markdown body → sanitized HTML, plain summary, headings and diagnostics."""
+    env: dict = {}
+    tokens = _PARSER.parse(text, env)
+    problems: list[Diagnostic] = []
+    images: list[str] = []
+    headings = _heading_ids(tokens)
+    for token in tokens:
+        if token.type == "inline" and token.children:
+            line = ctx.body_line + (token.map[0] if token.map else 0)
+            _rewrite_inline(token.children, line, ctx, problems, images)
+    body = _PARSER.renderer.render(tokens, _PARSER.options, env)
+    return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images))
+
+
+def sanitize(fragment: str) -> str:
+    return nh3.clean(fragment, tags=_ALLOWED_TAGS, attributes=_ALLOWED_ATTRIBUTES,
+                     url_schemes=set(SAFE_SCHEMES), link_rel=None,
+                     filter_style_properties={"text-align"})
+
+
+def _heading_ids(tokens: list[Token]) -> list[tuple[int, str, str]]:
+    """Stable ASCII ids for headings ('Цели проекта' → 'tseli-proekta'), unique within the page."""
+    seen: dict[str, int] = {}
+    headings = []
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open":
+            continue
+        inline = tokens[index + 1]
+        text = "".join(child.content for child in inline.children or () if child.type in ("text", "code_inline"))
+        base = make_slug(text) or "section"
+        if base in _CLOBBER or base[0].isdigit():
+            base = f"h-{base}"
+        count = seen.get(base, 0)
+        seen[base] = count + 1
+        anchor = base if count == 0 else f"{base}-{count}"
+        token.attrSet("id", anchor)
+        headings.append((int(token.tag[1]), anchor, text))
+    return headings
+
+
+def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list) -> None:
+    for child in children:
+        if child.type in ("softbreak", "hardbreak"):
+            line += 1
+        elif child.type == "link_open":
+            child.attrSet("href", _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems))
+        elif child.type == "image":
+            src = _rewrite_url(str(child.attrGet("src") or ""), line, ctx, problems, image=True)
+            child.attrSet("src", src)
+            child.attrSet("loading", "lazy")
+            images.append(src)
+            if not child.content.strip():
+                problems.append(warning(ctx.source, line, "the image has no description: write it in "
+                                        "the brackets, ![Дети рисуют осень](foto.jpg)", "markdown.alt"))
+
+
+def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool = False) -> str:
+    """Make a Markdown URL public: content links → page URLs, bundle files → asset URLs."""
+    parts = urlsplit(url)
+    if parts.scheme or url.startswith(("//", "#")) or not url:
+        if url.startswith("//"):
+            problems.append(error(ctx.source, line, f"'{url}' has no scheme: write https://",
+                                  "markdown.link"))
+        return url
+    fragment = f"#{parts.fragment}" if parts.fragment else ""
+    path = unquote(parts.path)
+    if path.startswith("/"):
+        return ctx.site_url(path) + (f"?{parts.query}" if parts.query else "") + fragment
+    if path.endswith(".md"):
+        target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), path))
+        page = ctx.resolve(target)
+        if page is None:
+            problems.append(error(ctx.source, line, f"the link '{url}' points to {target}, which does not "
+                                  "exist or is not published", "markdown.missing-link"))
+            return url
+        return page + fragment
+    name = posixpath.normpath(path)
+    if name in ctx.assets:
+        return ctx.page_url + name + fragment
+    what = "image" if image else "file"
+    problems.append(error(ctx.source, line, f"the {what} '{url}' is not found: put it in the entry's "
+                          "folder beside index.md", "markdown.missing-file"))
+    return url
+
+
+def _summary(tokens: list[Token], limit: int = 240) -> str:
+    """The first paragraph as plain text, cut at a word boundary."""
+    for index, token in enumerate(tokens):
+        if token.type == "paragraph_open" and index + 1 < len(tokens):
+            inline = tokens[index + 1]
+            text = plain_text(inline.children or [])
+            if text:
+                return shorten(text, limit)
+    return ""
+
+
+def plain_text(children: list[Token]) -> str:
+    parts = []
+    for child in children:
+        if child.type in ("text", "code_inline"):
+            parts.append(child.content)
+        elif child.type in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif child.type == "image":
+            parts.append(child.content)
+    return re.sub(r"\s+", " ", "".join(parts)).strip()
+
+
+def shorten(text: str, limit: int) -> str:
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:—–- ")
+    return cut + "…"
+
+
+def to_plain(fragment: str) -> str:
+    """Sanitized HTML → plain text (for ICS descriptions and meta tags)."""
+    text = re.sub(r"<(br|/p|/li|/h\d|/tr)\b[^>]*>", "\n", fragment)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()

@@ -1,0 +1,73 @@
+"""Writing the built site atomically: a temporary folder beside the output, then a swap.
+
+A failed build never touches the previous output. Files whose bytes did not change keep their
+old modification time, so rsync and CDNs see only what really changed.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Iterable
+
+from netsite.models import OutputFile
+
+TMP_MARK = ".tmp-"
+OLD_MARK = ".old-"
+
+
+def write(files: Iterable[OutputFile], out: Path) -> int:
+    """Write every file under a fresh folder and swap it in for `out`; returns the count."""
+    if out.is_symlink():
+        raise OSError(f"{out} is a symbolic link: netsite does not write through links")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale(out)
+    tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
+    count = 0
+    try:
+        tmp.mkdir()
+        for file in files:
+            _write_one(file, tmp, out)
+            count += 1
+        _swap(tmp, out)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return count
+
+
+def clean_stale(out: Path) -> None:
+    """Remove temporary folders an interrupted build left beside the output."""
+    for stale in out.parent.glob(f".{out.name}.*-*"):
+        if (TMP_MARK in stale.name or OLD_MARK in stale.name) and stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+
+
+def _write_one(file: OutputFile, tmp: Path, out: Path) -> None:
+    target = tmp.joinpath(*file.path.split("/"))
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = file.data if file.source is None else file.source.read_bytes()
+    target.write_bytes(data)
+    previous = out.joinpath(*file.path.split("/"))
+    try:
+        if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == len(data) \
+                and previous.read_bytes() == data:
+            stat = previous.stat()
+            os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    except OSError:
+        pass  # keeping an old mtime is an optimisation; the new file is already right
+
+
+def _swap(tmp: Path, out: Path) -> None:
+    if not out.exists():
+        tmp.rename(out)
+        return
+    old = out.with_name(f".{out.name}{OLD_MARK}{os.getpid()}")
+    out.rename(old)
+    try:
+        tmp.rename(out)
+    except OSError:
+        old.rename(out)  # put the previous site back before failing
+        raise
+    shutil.rmtree(old, ignore_errors=True)

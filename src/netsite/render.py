@@ -1,0 +1,248 @@
+"""The Jinja2 environment, the theme's strings and the set of HTML pages of the site.
+
+The template context is written down here once. Every page gets `site`, `config`, `url_for`,
+`t` (theme strings), `page_path` and `feeds`; item pages get `entry`; list pages get `entries`
+and `paginator`. Content is data: it is never rendered as a template.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import jinja2
+from babel import Locale
+from babel.dates import format_date, format_time
+
+from netsite import agenda
+from netsite.diagnostics import NetsiteError, error
+from netsite.frontmatter import FrontMatterError, load_mapping
+from netsite.models import Entry, OutputFile
+from netsite.site import Site
+from netsite.urls import entry_path, make_slug, month_path, output_file, paged
+
+PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
+REPOSITORY_THEMES = Path(__file__).resolve().parents[2] / "themes"
+
+
+def default_theme_dir() -> Path:
+    """The default theme: packaged beside this module, or the repository's in a source checkout."""
+    packaged = PACKAGE_THEMES / "default"
+    return packaged if packaged.is_dir() else REPOSITORY_THEMES / "default"
+
+
+def theme_dirs(root: Path, theme: str) -> list[Path]:
+    """Theme folders, the site's own first; anything it lacks falls back to the default theme."""
+    dirs = []
+    own = root / "themes" / theme
+    if own.is_dir():
+        dirs.append(own)
+    default = default_theme_dir()
+    if default not in dirs and default.resolve() != own.resolve():
+        dirs.append(default)
+    return dirs
+
+
+@dataclass(frozen=True, slots=True)
+class Paginator:
+    number: int
+    count: int
+    """How many pages in all."""
+    items: tuple
+    base: str
+    """The site path of the first page."""
+
+    @property
+    def prev_path(self) -> str | None:
+        return paged(self.base, self.number - 1) if self.number > 1 else None
+
+    @property
+    def next_path(self) -> str | None:
+        return paged(self.base, self.number + 1) if self.number < self.count else None
+
+    def path(self, number: int) -> str:
+        return paged(self.base, number)
+
+
+def paginate(items: Iterable, per_page: int, base: str) -> list[Paginator]:
+    items = tuple(items)
+    count = max(1, math.ceil(len(items) / per_page))
+    return [Paginator(n, count, items[(n - 1) * per_page:n * per_page], base) for n in range(1, count + 1)]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One HTML page to render: where it goes, with which template and extra context."""
+
+    path: str
+    template: str
+    context: Mapping[str, Any] = field(default_factory=dict)
+    in_sitemap: bool = True
+    lastmod: datetime | None = None
+
+
+class Strings:
+    """Theme strings of one language, with plural forms chosen by Babel's CLDR rules."""
+
+    def __init__(self, language: str, table: Mapping[str, Any]):
+        self.locale = Locale.parse(language)
+        self.table = table
+
+    def __call__(self, key: str, n: int | None = None, **values: Any) -> str:
+        if key not in self.table:
+            raise KeyError(f"no theme string '{key}'")
+        text = self.table[key]
+        if isinstance(text, dict):
+            form = self.locale.plural_form(n if n is not None else 1)
+            text = text.get(form) or text["other"]
+        return text.format(n=n, **values)
+
+
+def load_strings(dirs: list[Path], language: str) -> Strings:
+    """Merge i18n/<language>.yaml of the themes, the site's own overriding the default."""
+    table: dict[str, Any] = {}
+    for folder in reversed(dirs):
+        path = folder / "i18n" / f"{language}.yaml"
+        if path.is_file():
+            try:
+                table.update(load_mapping(path.read_text(encoding="utf-8"), "theme strings").data)
+            except FrontMatterError as exc:
+                raise NetsiteError([error(path.as_posix(), exc.line, exc.message, "theme.strings")], 2)
+    return Strings(language, table)
+
+
+def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
+    """One environment per build; filters and globals are registered here and nowhere else."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
+        autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        keep_trailing_newline=True)
+    language = site.config.language
+    strings = load_strings(dirs, language)
+    links = site.links
+    env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
+                       absolute_url=links.absolute, now=site.now, month_path=month_path,
+                       entry_path=entry_path, agenda=agenda)
+    env.filters.update(
+        url=links.url, absolute=links.absolute,
+        date=lambda d, fmt="long": _date(d, fmt, language, site),
+        time=lambda d: format_time(_local(d, site), "HH:mm", locale=language),
+        month=lambda d: format_date(d, "LLLL y", locale=language).capitalize(),
+        iso=lambda d: d.isoformat(),
+        label=lambda value, vocabulary: site.config.vocabularies[vocabulary].get(value, value),
+        institution=lambda slug: site.institution(slug),
+        short_name=lambda inst: inst.get("short_name") or inst.title,
+        plural=lambda n, key: strings(key, n),
+        when=lambda occurrence: event_when(occurrence, site, language, strings),
+        tag_slug=make_slug,
+        groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
+    )
+    return env
+
+
+def group_by_month(events: Iterable[Entry], now: datetime, zone) -> list[tuple[date, list[Entry]]]:
+    """Upcoming events under the month of their next occurrence, in the order given."""
+    groups: dict[date, list[Entry]] = {}
+    for event in events:
+        start = agenda.next_occurrence(event, now).start.astimezone(zone)
+        groups.setdefault(date(start.year, start.month, 1), []).append(event)
+    return list(groups.items())
+
+
+def _local(moment: datetime, site: Site) -> datetime:
+    return moment.astimezone(site.config.zone) if isinstance(moment, datetime) else moment
+
+
+def _date(moment: date | datetime, fmt: str, language: str, site: Site) -> str:
+    formats = {"long": "long", "short": "d MMM", "day": "d MMMM", "weekday": "EEEE",
+               "full": "EEEE, d MMMM y"}
+    value = moment.astimezone(site.config.zone) if isinstance(moment, datetime) and fmt != "event" else moment
+    return format_date(value, formats.get(fmt, fmt), locale=language)
+
+
+def event_when(occurrence, site: Site, language: str, strings: Strings) -> str:
+    """'3 декабря 2026 г., 10:00–12:00' in the event's own zone (named when not the site's)."""
+    start, end = occurrence.start, occurrence.end
+    long = lambda d: format_date(d, "long", locale=language)  # noqa: E731
+    if occurrence.all_day:
+        last = date.fromordinal(end.date().toordinal() - 1)  # the end is exclusive
+        if last == start.date():
+            return long(start)
+        return f"{format_date(start, 'd MMMM', locale=language)} – {long(last)}"
+    clock = lambda d: format_time(d, "HH:mm", locale=language)  # noqa: E731
+    if start.date() == end.date():
+        text = f"{long(start)}, {clock(start)}–{clock(end)}"
+    else:
+        text = f"{long(start)}, {clock(start)} – {long(end)}, {clock(end)}"
+    zone = getattr(start.tzinfo, "key", None) or start.strftime("UTC%z")
+    if zone != site.config.timezone:
+        text += f" ({strings('time_zone', zone=zone)})"
+    return text
+
+
+def page_set(site: Site) -> list[Page]:
+    """Every HTML page of the core site, in a stable order."""
+    config = site.config
+    pages = [Page("/", "home.html", {}, lastmod=None), Page("/404.html", "404.html", {}, in_sitemap=False)]
+    for p in paginate(site.news, config.paginate, "/news/"):
+        pages.append(Page(p.path(p.number), "news/list.html", {"entries": p.items, "paginator": p}))
+    pages.append(Page("/events/", "events/list.html", {"entries": site.upcoming}))
+    for p in paginate(site.past, config.paginate, "/events/archive/"):
+        pages.append(Page(p.path(p.number), "events/archive.html", {"entries": p.items, "paginator": p}))
+    pages.append(Page("/practices/", "practices/list.html", {"entries": site.practices}))
+    pages.append(Page("/institutions/", "institutions/list.html", {"entries": site.institutions}))
+    for entry in site.entries:
+        template = "page.html" if entry.kind == "pages" else f"{entry.kind}/item.html"
+        pages.append(Page(entry.path, template, {"entry": entry}, lastmod=entry.date))
+    for taxonomy, terms in site.terms.items():
+        if terms:
+            section = terms[0].path.rsplit("/", 2)[0] + "/"
+            pages.append(Page(section, "taxonomy/list.html", {"taxonomy": taxonomy, "terms": terms}))
+        for term in terms:
+            pages.append(Page(term.path, "taxonomy/term.html", {"term": term, "entries": term.entries}))
+    return pages
+
+
+def render_pages(site: Site, env: jinja2.Environment, pages: Iterable[Page]) -> list[OutputFile]:
+    files = []
+    for page in pages:
+        template = env.get_template(page.template)
+        html = template.render(page_path=page.path, **page.context)
+        files.append(OutputFile(output_file(page.path), html.encode("utf-8")))
+    return files
+
+
+def sitemap(site: Site, pages: Iterable[Page]) -> OutputFile:
+    """sitemap.xml of every HTML page but 404, sorted by URL."""
+    from xml.sax.saxutils import escape
+
+    rows = []
+    for page in sorted((p for p in pages if p.in_sitemap), key=lambda p: p.path):
+        row = f"<url><loc>{escape(site.links.absolute(page.path))}</loc>"
+        if page.lastmod:
+            row += f"<lastmod>{page.lastmod.date().isoformat()}</lastmod>"
+        rows.append(row + "</url>")
+    body = ('<?xml version="1.0" encoding="UTF-8"?>\n'
+            '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + "\n".join(rows) + "\n</urlset>\n")
+    return OutputFile("sitemap.xml", body.encode("utf-8"))
+
+
+def robots(site: Site) -> OutputFile:
+    text = f"User-agent: *\nAllow: /\n\nSitemap: {site.links.absolute('/sitemap.xml')}\n"
+    return OutputFile("robots.txt", text.encode("utf-8"))
+
+
+def static_files(dirs: list[Path]) -> list[OutputFile]:
+    """The themes' static/ folders under /static/, the site's own files winning."""
+    chosen: dict[str, Path] = {}
+    for folder in reversed(dirs):
+        static = folder / "static"
+        if static.is_dir():
+            for path in sorted(static.rglob("*")):
+                if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                    chosen["static/" + path.relative_to(static).as_posix()] = path
+    return [OutputFile(name, b"", source=path) for name, path in sorted(chosen.items())]
+

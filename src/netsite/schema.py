@@ -1,0 +1,311 @@
+"""`Document` → typed `Entry` per kind, with a diagnostic at the line of each bad key.
+
+One table (`KINDS`) says which keys each kind takes and of what type; one function per type
+turns a front-matter value into a typed value or raises `Invalid` with the message.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable
+from urllib.parse import urlsplit
+
+from netsite import agenda
+from netsite.config import Config
+from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
+from netsite.frontmatter import FrontMatter, FrontMatterError
+from netsite.frontmatter import parse as parse_front_matter
+from netsite.models import Document, Entry
+from netsite.urls import RESERVED_PAGE_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem
+
+MAX_TEXT = 2000
+STATUSES = ("scheduled", "cancelled", "postponed")
+_EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE_RE = re.compile(r"^[0-9+()\-\s.,доб]+$")
+
+
+class Invalid(ValueError):
+    def __init__(self, message: str, code: str = "field.type", line: int | None = None):
+        super().__init__(message)
+        self.code = code
+        self.line = line
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """A document whose front matter is typed; its Markdown is rendered later by `markup`."""
+
+    entry: Entry
+    markdown: str
+    body_line: int
+
+
+# ---- value types -------------------------------------------------------------------------------
+
+def _text(value: Any, _cfg: Config, _doc: Document) -> str:
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise Invalid("must be a text")
+    text = " ".join(str(value).split())
+    if not text:
+        raise Invalid("must not be empty")
+    if len(text) > MAX_TEXT:
+        raise Invalid(f"is longer than {MAX_TEXT} characters", "field.size")
+    return text
+
+
+def _texts(value: Any, cfg: Config, doc: Document) -> tuple[str, ...]:
+    items = value if isinstance(value, list) else [value]
+    return tuple(_text(item, cfg, doc) for item in items)
+
+
+def _bool(value: Any, _cfg: Config, _doc: Document) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid("must be true or false")
+    return value
+
+
+def _int(value: Any, _cfg: Config, _doc: Document) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Invalid("must be a whole number")
+    return value
+
+
+def _url(value: Any, cfg: Config, doc: Document) -> str:
+    text = _text(value, cfg, doc)
+    parts = urlsplit(text)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
+        raise Invalid(f"'{text}' must be a full web address starting with https://", "field.url")
+    return text
+
+
+def _email(value: Any, cfg: Config, doc: Document) -> str:
+    text = _text(value, cfg, doc)
+    if not _EMAIL_RE.match(text):
+        raise Invalid(f"'{text}' is not an e-mail address", "field.email")
+    return text
+
+
+def _phone(value: Any, cfg: Config, doc: Document) -> str:
+    text = _text(value, cfg, doc)
+    if not _PHONE_RE.match(text) or sum(ch.isdigit() for ch in text) < 5:
+        raise Invalid(f"'{text}' is not a phone number such as +7 (495) 123-45-67", "field.phone")
+    return text
+
+
+def _moment(value: Any, cfg: Config, _doc: Document) -> datetime:
+    try:
+        return agenda.parse_moment(value, cfg.zone).value
+    except agenda.TimeError as exc:
+        raise Invalid(str(exc), exc.code) from None
+
+
+def _geo(value: Any, _cfg: Config, _doc: Document) -> tuple[float, float]:
+    if (not isinstance(value, list) or len(value) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
+        raise Invalid("must be [latitude, longitude], such as [55.75, 37.62]")
+    lat, lon = float(value[0]), float(value[1])
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        raise Invalid("latitude must be within ±90 and longitude within ±180")
+    return (lat, lon)
+
+
+def _ref(value: Any, cfg: Config, doc: Document) -> tuple[str, ...]:
+    """Slugs of other entries; that they exist is checked when the site is assembled."""
+    return tuple(_text(item, cfg, doc) for item in (value if isinstance(value, list) else [value]))
+
+
+def _files(value: Any, cfg: Config, doc: Document) -> tuple[str, ...]:
+    names = {asset.name for asset in doc.assets}
+    result = []
+    for name in _texts(value, cfg, doc):
+        if name not in names:
+            hint = did_you_mean(name, names)
+            where = "beside index.md" if doc.path.name == "index.md" else \
+                "in a folder: make the entry a folder with index.md and put the file beside it"
+            raise Invalid(f"the file '{name}' is not found{hint}; put it {where}", "field.file")
+        result.append(name)
+    return tuple(result)
+
+
+def _file(value: Any, cfg: Config, doc: Document) -> str:
+    return _files([value], cfg, doc)[0]
+
+
+def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
+    def convert(value: Any, cfg: Config, doc: Document) -> Any:
+        terms = cfg.vocabularies[name]
+        items = _texts(value, cfg, doc) if many else (_text(value, cfg, doc),)
+        for item in items:
+            if item not in terms:
+                raise Invalid(f"'{item}' is not one of: {', '.join(terms)}{did_you_mean(item, terms)}",
+                              "field.vocabulary")
+        return tuple(dict.fromkeys(items)) if many else items[0]
+    return convert
+
+
+def _choice(options: tuple[str, ...]) -> Callable[[Any, Config, Document], str]:
+    def convert(value: Any, cfg: Config, doc: Document) -> str:
+        text = _text(value, cfg, doc)
+        if text not in options:
+            raise Invalid(f"'{text}' is not one of: {', '.join(options)}{did_you_mean(text, options)}",
+                          "field.choice")
+        return text
+    return convert
+
+
+def _slug(value: Any, cfg: Config, doc: Document) -> str:
+    text = _text(value, cfg, doc)
+    problem = slug_problem(text)
+    if problem:
+        raise Invalid(f"slug {problem}", "entry.slug")
+    return text
+
+
+# ---- the kinds ---------------------------------------------------------------------------------
+
+COMMON = {"title": _text, "slug": _slug, "draft": _bool, "summary": _text, "tags": _texts}
+KINDS: dict[str, dict[str, Callable]] = {
+    "institutions": {
+        "short_name": _text, "kind": _vocab("institution_kind", False), "address": _text, "geo": _geo,
+        "website": _url, "email": _email, "phone": _phone, "logo": _file, "joined": _moment,
+    },
+    "practices": {
+        "date": _moment, "institution": _ref, "institutions": _ref, "authors": _texts,
+        "age_groups": _vocab("age_groups", True), "areas": _vocab("areas", True),
+        "format": _vocab("format", False), "attachments": _files, "audience": _vocab("audience", True),
+    },
+    "events": {
+        "start": _text, "end": _text, "timezone": _text, "all_day": _bool, "location": _text,
+        "online": _url, "organizers": _ref, "audience": _vocab("audience", True),
+        "age_groups": _vocab("age_groups", True), "format": _vocab("format", False),
+        "registration": _url, "status": _choice(STATUSES), "rrule": _text, "exdates": _texts,
+        "image": _file, "attachments": _files,
+    },
+    "news": {
+        "date": _moment, "institution": _ref, "institutions": _ref, "image": _file, "event": _ref,
+        "audience": _vocab("audience", True),
+    },
+    "pages": {"menu": _int},
+}
+REQUIRED = {
+    "institutions": ("title",),
+    "practices": ("title", "date"),
+    "events": ("title", "start"),
+    "news": ("title", "date"),
+    "pages": ("title",),
+}
+
+
+def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic]]:
+    """Type one document's front matter; returns every problem found in it."""
+    try:
+        front = parse_front_matter(doc.text)
+    except FrontMatterError as exc:
+        return None, [error(doc.shown, exc.line, exc.message, exc.code)]
+    problems: list[Diagnostic] = []
+    spec = COMMON | KINDS[doc.kind]
+    values: dict[str, Any] = {}
+    for key, raw in front.data.items():
+        line = front.line(key)
+        if key not in spec:
+            problems.append(error(doc.shown, line, f"unknown key '{key}' for {doc.kind}"
+                                  f"{did_you_mean(key, spec)}", "field.unknown"))
+            continue
+        if raw is None:
+            problems.append(error(doc.shown, line, f"'{key}' has no value", "field.empty"))
+            continue
+        try:
+            values[key] = spec[key](raw, config, doc)
+        except Invalid as exc:
+            problems.append(error(doc.shown, exc.line or line, f"'{key}' {exc}", exc.code))
+    for key in REQUIRED[doc.kind]:
+        if key not in front.data:
+            problems.append(error(doc.shown, 2, f"'{key}' is required for {doc.kind}", "field.required"))
+    if doc.kind in ("practices", "news") and "institution" in values and "institutions" in values:
+        problems.append(error(doc.shown, front.line("institutions"),
+                              "write either 'institution' or 'institutions', not both", "field.conflict"))
+    fields: dict[str, Any] = {}
+    if doc.kind == "events" and "start" in values:
+        problems.extend(_event_times(values, front, config, doc, fields))
+    if doc.kind == "practices" and "institution" not in values and "institutions" not in values \
+            and "institution" not in front.data and "institutions" not in front.data:
+        problems.append(error(doc.shown, 2, "'institution' (or 'institutions') is required for practices",
+                              "field.required"))
+    if any(p.severity == "error" for p in problems):
+        return None, problems
+    return _make(doc, front, values, fields), problems
+
+
+def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Parsed:
+    slug = values.pop("slug", None) or slug_from_filename(doc.stem)
+    institutions = values.pop("institution", ()) or values.pop("institutions", ()) or values.get("organizers", ())
+    values.pop("institutions", None)
+    fields.update(values)
+    fields["institutions"] = tuple(dict.fromkeys(institutions))
+    date = fields.get("date") or fields.get("start_time") or fields.get("joined")
+    entry = Entry(
+        kind=doc.kind, slug=slug, title=fields.pop("title"), source=doc.shown,
+        path=entry_path(doc.kind, slug), summary=fields.pop("summary", ""), date=date,
+        tags=fields.pop("tags", ()), draft=fields.pop("draft", False), fields=fields,
+        lines=front.lines, assets=doc.assets)
+    return Parsed(entry, front.body, front.body_line)
+
+
+def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document,
+                 fields: dict) -> list[Diagnostic]:
+    """Start, end, zone and recurrence of an event → occurrences, or diagnostics at their lines."""
+    def fail(key: str, exc: agenda.TimeError) -> list[Diagnostic]:
+        return [error(doc.shown, front.line(key), str(exc), exc.code)]
+
+    try:
+        zone = agenda.zone_of(values["timezone"]) if "timezone" in values else config.zone
+    except agenda.TimeError as exc:
+        return fail("timezone", exc)
+    moments = {}
+    for key in ("start", "end"):
+        if key in values:
+            try:
+                moments[key] = agenda.parse_moment(values[key], zone)
+            except agenda.TimeError as exc:
+                return fail(key, exc)
+    try:
+        start, end, all_day = agenda.event_span(moments["start"], moments.get("end"), values.get("all_day"))
+    except agenda.TimeError as exc:
+        return fail("end" if "end" in values else "start", exc)
+    exdates = []
+    for index, text in enumerate(values.get("exdates", ())):
+        try:
+            exdates.append(agenda.parse_moment(text, zone).value)
+        except agenda.TimeError as exc:
+            return fail(("exdates", index) if ("exdates", index) in front.lines else "exdates", exc)
+    problems: list[Diagnostic] = []
+    rule = values.get("rrule")
+    try:
+        occurrences = agenda.expand(start, end, all_day, rule, exdates)
+        if rule and agenda.skipped_months(agenda.parse_rrule(rule)):
+            problems.append(warning(doc.shown, front.line("rrule"), "BYMONTHDAY above 28 skips the months "
+                                    "that lack that day; use BYMONTHDAY=-1 for the last day", "event.rrule"))
+    except agenda.TimeError as exc:
+        return fail("rrule" if rule else "start", exc)
+    fields.update(start=start, end=end, all_day=all_day, zone=zone.key if hasattr(zone, "key") else str(zone),
+                  occurrences=occurrences, status=values.get("status", "scheduled"),
+                  exdates=tuple(exdates))
+    fields["start_time"] = start
+    for key in ("start", "end", "timezone", "all_day", "exdates"):
+        values.pop(key, None)
+    return problems
+
+
+def check_page_slug(entry: Entry) -> list[Diagnostic]:
+    if entry.kind == "pages" and entry.slug in RESERVED_PAGE_SLUGS:
+        return [error(entry.source, entry.lines.get("slug", 1), f"the page slug '{entry.slug}' is used by "
+                      "the site itself: rename the file or set another 'slug:'", "entry.reserved")]
+    if not entry.slug:
+        return [error(entry.source, entry.lines.get("slug", 1), "the file name gives an empty slug: "
+                      "rename it or set 'slug:'", "entry.slug")]
+    return []
+
+
+__all__ = ["parse", "Parsed", "KINDS", "check_page_slug", "make_slug"]

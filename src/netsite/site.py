@@ -1,0 +1,187 @@
+"""Assembling the `Site`: references resolved, collisions found, everything sorted and grouped."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+from types import MappingProxyType
+from typing import Iterable, Mapping
+
+from netsite import agenda
+from netsite.config import Config
+from netsite.diagnostics import Diagnostic, did_you_mean, error
+from netsite.models import Entry, Term
+from netsite.urls import Links, make_slug, output_file, term_path
+
+TAXONOMIES = ("tags", "audience", "age_groups", "areas")
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    config: Config
+    now: datetime
+    """The build's clock, aware, in the site's zone."""
+    links: Links
+    institutions: tuple[Entry, ...] = ()
+    """Sorted by title."""
+    practices: tuple[Entry, ...] = ()
+    """Newest first."""
+    events: tuple[Entry, ...] = ()
+    """By first start."""
+    news: tuple[Entry, ...] = ()
+    """Newest first."""
+    pages: tuple[Entry, ...] = ()
+    upcoming: tuple[Entry, ...] = ()
+    """Events not yet over, soonest first."""
+    past: tuple[Entry, ...] = ()
+    """Events that are over, newest first."""
+    terms: Mapping[str, tuple[Term, ...]] = field(default_factory=dict)
+    """taxonomy → its terms that have entries, in vocabulary order (tags alphabetically)."""
+    institution_entries: Mapping[str, Mapping[str, tuple[Entry, ...]]] = field(default_factory=dict)
+    """institution slug → kind → entries of that institution."""
+    reports: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    """event slug → news that report on it."""
+    menu: tuple[tuple[str, str], ...] = ()
+    """(label, site path) of the main menu."""
+
+    by_slug: Mapping[str, Mapping[str, Entry]] = field(default_factory=dict)
+    """kind → slug → entry."""
+
+    def institution(self, slug: str) -> Entry:
+        return self.by_slug["institutions"][slug]
+
+    def event(self, slug: str) -> Entry:
+        return self.by_slug["events"][slug]
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        return self.institutions + self.practices + self.events + self.news + self.pages
+
+
+def is_published(entry: Entry, now: datetime, drafts: bool, future: bool) -> bool:
+    """Drafts only with --drafts; news and practices dated after now only with --future."""
+    if entry.draft and not drafts:
+        return False
+    if entry.kind in ("news", "practices") and entry.date and entry.date > now and not future:
+        return False
+    return True
+
+
+def find_collisions(entries: Iterable[Entry]) -> list[Diagnostic]:
+    """Two sources on one output file (after case folding and NFC, as on Windows and macOS)."""
+    seen: dict[str, Entry] = {}
+    problems = []
+    for entry in entries:
+        key = unicodedata.normalize("NFC", output_file(entry.path)).casefold()
+        if key in seen:
+            other = seen[key]
+            problems.append(error(entry.source, entry.lines.get("slug", 1), f"this entry and {other.source} "
+                                  f"are both published at {entry.path}: rename one file or set 'slug:'",
+                                  "entry.collision"))
+        else:
+            seen[key] = entry
+    return problems
+
+
+def assemble(entries: Iterable[Entry], config: Config, now: datetime) -> tuple[Site, list[Diagnostic]]:
+    """Group published entries into a Site and check every reference between them."""
+    by_kind: dict[str, list[Entry]] = defaultdict(list)
+    for entry in entries:
+        by_kind[entry.kind].append(entry)
+    institutions = sorted(by_kind["institutions"], key=lambda e: (e.get("short_name") or e.title, e.slug))
+    known = {e.slug for e in institutions}
+    event_slugs = {e.slug for e in by_kind["events"]}
+    problems = _check_references(entries_of(by_kind), known, event_slugs)
+    newest = lambda e: (e.date, e.slug)  # noqa: E731 - a sort key
+    practices = sorted(by_kind["practices"], key=newest, reverse=True)
+    news = sorted(by_kind["news"], key=newest, reverse=True)
+    events = sorted(by_kind["events"], key=lambda e: (e.start, e.slug))
+    pages = sorted(by_kind["pages"], key=lambda e: (e.get("menu") is None, e.get("menu") or 0, e.slug))
+    upcoming, past = agenda.split_upcoming(events, now)
+    everything = institutions + practices + events + news + pages
+    site = Site(
+        config=config, now=now, links=Links(config.base_url),
+        institutions=tuple(institutions), practices=tuple(practices), events=tuple(events),
+        news=tuple(news), pages=tuple(pages), upcoming=tuple(upcoming), past=tuple(past),
+        terms=_terms(everything, config),
+        institution_entries=_by_institution(institutions, practices, events, news),
+        reports=_reports(news),
+        by_slug=MappingProxyType({kind: MappingProxyType({e.slug: e for e in by_kind[kind]})
+                                  for kind in ("institutions", "practices", "events", "news", "pages")}),
+        menu=tuple((p.title, p.path) for p in pages if p.get("menu") is not None) + config.menu,
+    )
+    return site, problems
+
+
+def entries_of(by_kind: Mapping[str, list[Entry]]) -> list[Entry]:
+    return [e for kind in sorted(by_kind) for e in by_kind[kind]]
+
+
+def _check_references(entries: list[Entry], institutions: set[str], events: set[str]) -> list[Diagnostic]:
+    problems = []
+    for entry in entries:
+        key = "organizers" if entry.kind == "events" else (
+            "institution" if "institution" in entry.lines else "institutions")
+        for index, slug in enumerate(entry.institutions):
+            if slug not in institutions:
+                line = entry.lines.get((key, index)) or entry.lines.get(key, 1)
+                problems.append(error(entry.source, line, f"no institution '{slug}' in content/institutions/"
+                                      f"{did_you_mean(slug, institutions)}", "ref.institution"))
+        for slug in entry.get("event", ()) if entry.kind == "news" else ():
+            if slug not in events:
+                problems.append(error(entry.source, entry.lines.get("event", 1), f"no event '{slug}' in "
+                                      f"content/events/{did_you_mean(slug, events)}", "ref.event"))
+    return problems
+
+
+def _terms(entries: list[Entry], config: Config) -> Mapping[str, tuple[Term, ...]]:
+    result = {}
+    for taxonomy in TAXONOMIES:
+        grouped: dict[str, list[Entry]] = defaultdict(list)
+        labels: dict[str, str] = {}
+        for entry in entries:
+            values = entry.tags if taxonomy == "tags" else entry.get(taxonomy, ())
+            for value in values:
+                term_id = make_slug(value) if taxonomy == "tags" else value
+                if not term_id:
+                    continue
+                grouped[term_id].append(entry)
+                labels.setdefault(term_id, value)
+        if taxonomy == "tags":
+            order = sorted(grouped, key=lambda t: (labels[t].casefold(), t))
+        else:
+            vocabulary = config.vocabularies[taxonomy]
+            order = [t for t in vocabulary if t in grouped]
+            labels = dict(vocabulary)
+        result[taxonomy] = tuple(
+            Term(taxonomy, t, labels[t], term_path(taxonomy, t), tuple(_newest_first(grouped[t])))
+            for t in order)
+    return MappingProxyType(result)
+
+
+def _newest_first(entries: list[Entry]) -> list[Entry]:
+    dated = [e for e in entries if e.date]
+    undated = sorted((e for e in entries if not e.date), key=lambda e: (e.title, e.slug))
+    return sorted(dated, key=lambda e: (e.date, e.kind, e.slug), reverse=True) + undated
+
+
+def _by_institution(institutions, practices, events, news) -> Mapping[str, Mapping[str, tuple[Entry, ...]]]:
+    grouped: dict[str, dict[str, list[Entry]]] = {
+        i.slug: {"practices": [], "events": [], "news": []} for i in institutions}
+    for kind, entries in (("practices", practices), ("events", events), ("news", news)):
+        for entry in entries:  # already sorted, so each list keeps the order
+            for slug in entry.institutions:
+                if slug in grouped:
+                    grouped[slug][kind].append(entry)
+    return MappingProxyType({slug: MappingProxyType({k: tuple(v) for k, v in kinds.items()})
+                             for slug, kinds in grouped.items()})
+
+
+def _reports(news: list[Entry]) -> Mapping[str, tuple[Entry, ...]]:
+    reports: dict[str, list[Entry]] = defaultdict(list)
+    for item in news:
+        for slug in item.get("event", ()):
+            reports[slug].append(item)
+    return MappingProxyType({k: tuple(v) for k, v in sorted(reports.items())})

@@ -1,0 +1,106 @@
+"""Slugs, URLs and output paths: the only module that knows how the site is laid out.
+
+URLs inside the program are site-root paths such as '/news/x/'; `Links.url()` puts the
+base_url's path in front ('/net/news/x/') and `Links.absolute()` the origin as well.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from slugify import slugify
+
+_DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
+_SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+# Paths the generator itself writes: a content slug may not take them.
+RESERVED_PAGE_SLUGS = frozenset({
+    "news", "events", "calendar", "practices", "institutions", "tags", "audiences", "age-groups",
+    "areas", "pages", "search", "static", "assets", "page", "rss.xml", "atom.xml", "calendar.ics",
+    "sitemap.xml", "robots.txt", "404.html", "index.html", "archive", "pagefind", "monitoring",
+})
+# Windows device names are not portable file names.
+_WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)}
+                              | {f"lpt{i}" for i in range(1, 10)})
+
+
+def slug_from_filename(stem: str) -> str:
+    """`2026-12-03-Мастер-класс «Весёлые ёжики»` → `master-klass-veselye-ezhiki`."""
+    return make_slug(_DATE_PREFIX.sub("", stem))
+
+
+def make_slug(text: str) -> str:
+    # python-slugify transliterates Cyrillic through text-unidecode; 'ё' → 'e' as Russian readers expect.
+    return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True)
+
+
+def slug_problem(slug: str) -> str | None:
+    """Why `slug` cannot be one safe URL segment, or None."""
+    if not _SLUG_RE.match(slug):
+        return "must be lowercase latin letters, digits and '-' (such as 'vesennii-festival')"
+    if slug in _WINDOWS_RESERVED:
+        return f"'{slug}' is a reserved device name on Windows"
+    return None
+
+
+KIND_SECTIONS = {
+    "institutions": "institutions",
+    "practices": "practices",
+    "events": "events",
+    "news": "news",
+}
+
+
+def entry_path(kind: str, slug: str) -> str:
+    """The site path of an entry: '/news/x/', or '/x/' for pages."""
+    if kind == "pages":
+        return f"/{slug}/"
+    return f"/{KIND_SECTIONS.get(kind, kind)}/{slug}/"
+
+
+def paged(path: str, number: int) -> str:
+    """Page `number` of a paginated list at `path` ('/news/' → '/news/page/2/')."""
+    return path if number == 1 else f"{path}page/{number}/"
+
+
+def term_path(taxonomy: str, term: str) -> str:
+    section = {"tags": "tags", "audience": "audiences", "age_groups": "age-groups", "areas": "areas"}[taxonomy]
+    return f"/{section}/{term}/"
+
+
+def month_path(year: int, month: int) -> str:
+    return f"/calendar/{year:04d}/{month:02d}/"
+
+
+def output_file(path: str) -> str:
+    """The file a site path is written to, relative to the output folder (POSIX separators)."""
+    relative = path.lstrip("/")
+    if relative == "" or relative.endswith("/"):
+        return relative + "index.html"
+    return relative
+
+
+@dataclass(frozen=True, slots=True)
+class Links:
+    """Turns site paths into the URLs written into pages and feeds."""
+
+    base_url: str
+    """Absolute, ending in '/'."""
+
+    @property
+    def base_path(self) -> str:
+        rest = self.base_url.split("://", 1)[1]
+        return "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+
+    def url(self, path: str) -> str:
+        """'/news/x/' → '/net/news/x/' for a base_url with the path '/net/'."""
+        if "://" in path or path.startswith(("mailto:", "tel:", "#")):
+            return path
+        return self.base_path + path.lstrip("/")
+
+    def absolute(self, path: str) -> str:
+        if "://" in path:
+            return path
+        return self.base_url + path.lstrip("/")
