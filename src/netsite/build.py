@@ -101,6 +101,7 @@ def render_markdown(published: list[schema.Parsed], config: Config) -> tuple[lis
 
 
 def render_site(site: Site) -> list[OutputFile]:
+    """Every output file; pages first, so that sitemap.xml lists every HTML page."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     pages = render.page_set(site)

@@ -1,0 +1,94 @@
+"""Shared fixtures: tiny sites built inline from {path: text}, and the example site."""
+
+from __future__ import annotations
+
+import shutil
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from netsite.build import Options, build, run
+from netsite.cli import main
+from netsite.diagnostics import NetsiteError
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = "2026-11-25 12:00"
+
+BASE_CONFIG = """\
+title: Тестовая сеть
+base_url: https://net.example.org/
+timezone: Europe/Moscow
+"""
+
+INSTITUTION = """\
+---
+title: Муниципальное бюджетное дошкольное образовательное учреждение «Детский сад № 1 «Солнышко»»
+short_name: Детский сад «Солнышко»
+kind: kindergarten
+---
+Детский сад в центре города.
+"""
+
+
+def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASE_CONFIG) -> Path:
+    """Write a site folder; text is dedented, so tests can indent their literals."""
+    root.mkdir(parents=True, exist_ok=True)
+    if config is not None:
+        (root / "netsite.yaml").write_text(textwrap.dedent(config), encoding="utf-8")
+    (root / "content").mkdir(exist_ok=True)
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(text, bytes):
+            path.write_bytes(text)
+        else:
+            path.write_text(textwrap.dedent(text).lstrip("\n"), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def make_site(tmp_path):
+    """make_site({path: text}, config=...) → site folder with one institution 'solnyshko' by default."""
+    def make(files: dict[str, str | bytes], config: str | None = BASE_CONFIG,
+             institution: bool = True) -> Path:
+        if institution:
+            files = {"content/institutions/solnyshko.md": INSTITUTION, **files}
+        return write_site(tmp_path / "site", files, config)
+    return make
+
+
+def build_site(root: Path, now: str = NOW, **options):
+    """Build into root/public; returns the Result (raises NetsiteError on content errors)."""
+    return build(root, Options(now=now, **options))
+
+
+def check_site(root: Path, now: str = NOW, **options):
+    return run(root, Options(now=now, **options))
+
+
+def diagnostics_of(root: Path, now: str = NOW, **options):
+    """The diagnostics of a build that must fail, as (code, path, line) plus the error itself."""
+    with pytest.raises(NetsiteError) as info:
+        run(root, Options(now=now, **options))
+    return info.value
+
+
+def codes(error: NetsiteError) -> set[tuple[str, str, int | None]]:
+    return {(d.code, d.location.path, d.location.line) for d in error.diagnostics}
+
+
+def cli(*args: str):
+    """Run the command line in-process; result.stdout and result.stderr are kept apart."""
+    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory) -> Path:
+    """The repository's own example network, copied and built once per test session."""
+    root = tmp_path_factory.mktemp("example")
+    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    build_site(root)
+    return root
