@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, config as config_module, markup, output, render, schema, sources
+from netsite import agenda, config as config_module, markup, output, render, schema, search, sources
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -76,7 +76,7 @@ def run(root: Path, options: Options) -> Result:
 
 def build(root: Path, options: Options) -> Result:
     result = run(root, options)
-    output.write(result.files, result.config.output_path)
+    output.write(result.files, result.config.output_path, search.index if result.config.search else None)
     return result
 
 
@@ -104,7 +104,7 @@ def render_site(site: Site) -> list[OutputFile]:
     """Every output file; pages first, so that sitemap.xml lists every HTML page."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
-    pages = render.page_set(site)
+    pages = render.page_set(site) + search.pages(site)
     files = render.render_pages(site, env, pages)
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))

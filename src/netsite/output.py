@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from netsite.models import OutputFile
 
@@ -17,8 +17,12 @@ TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
 
 
-def write(files: Iterable[OutputFile], out: Path) -> int:
-    """Write every file under a fresh folder and swap it in for `out`; returns the count."""
+def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
+    """Write every file under a fresh folder and swap it in for `out`; returns the count.
+
+    `finish(folder)` runs on the complete new folder before the swap (the search indexer);
+    if it raises, the previous output stays as it was.
+    """
     if out.is_symlink():
         raise OSError(f"{out} is a symbolic link: netsite does not write through links")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -30,6 +34,8 @@ def write(files: Iterable[OutputFile], out: Path) -> int:
         for file in files:
             _write_one(file, tmp, out)
             count += 1
+        if finish is not None:
+            finish(tmp)
         _swap(tmp, out)
     finally:
         if tmp.exists():

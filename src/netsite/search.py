@@ -1,0 +1,54 @@
+"""Full-text search: Pagefind indexes the finished HTML into /pagefind/ before the output is swapped in.
+
+Design note: the index is built in the temporary output folder (`output.write(..., finish=...)`),
+after every page is written and before the swap, so a search failure leaves the previous site
+untouched, exactly like any other failed build. Pagefind picks the stemmer from `<html lang>`,
+so Russian word forms (сказки, сказок, сказкам) meet. Only entry pages carry
+`data-pagefind-body`, so lists and the home page do not crowd the results.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from netsite.diagnostics import NetsiteError, error
+
+TIMEOUT = 600
+"""Seconds; a network of a few thousand pages indexes in a few seconds."""
+
+
+def executable() -> Path | None:
+    """The Pagefind binary that `pip install pagefind[bin]` ships, or None."""
+    try:
+        from pagefind.service import get_executable
+    except ImportError:
+        return None
+    return get_executable()
+
+
+def index(folder: Path) -> None:
+    """Index the HTML in `folder` into `folder/pagefind/`; raises NetsiteError with the reason."""
+    binary = executable()
+    if binary is None:
+        _fail("Pagefind is not installed: run pip install 'pagefind[bin]', "
+              "or set 'search: false' in netsite.yaml")
+    try:
+        done = subprocess.run([str(binary), "--site", str(folder), "--silent"], capture_output=True,
+                              text=True, encoding="utf-8", errors="replace", timeout=TIMEOUT)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        _fail(f"Pagefind could not run: {exc}")
+    if done.returncode != 0:
+        reason = (done.stderr or done.stdout).strip().splitlines()
+        _fail("Pagefind failed to index the site: " + (reason[-1] if reason else f"exit {done.returncode}"))
+
+
+def _fail(message: str) -> None:
+    raise NetsiteError([error("netsite.yaml", None, message, "search.index")], 1)
+
+
+def pages(site) -> list:
+    """The /search/ page, when search is on (not in the sitemap: it has no content of its own)."""
+    from netsite.render import Page
+
+    return [Page("/search/", "search.html", {}, in_sitemap=False)] if site.config.search else []
