@@ -157,6 +157,9 @@ def _map_tiles(value: Any) -> str:
     if not text.startswith("https://") or not all(p in text for p in ("{z}", "{x}", "{y}")):
         raise ValueError("must be an https tile address with {z}, {x} and {y}, "
                          "such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    unknown = set(re.findall(r"{([^}]*)}", text)) - {"z", "x", "y", "s"}
+    if unknown or text.count("{") != text.count("}"):
+        raise ValueError("may use only {z}, {x}, {y} and {s} in braces")
     return text
 
 

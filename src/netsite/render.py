@@ -17,7 +17,7 @@ import jinja2
 from babel import Locale
 from babel.dates import format_date, format_time
 
-from netsite import agenda
+from netsite import agenda, catalogue, directory
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
@@ -140,6 +140,9 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
     )
+    env.globals.update(catalogue_facets=lambda: catalogue.facets(site), catalogue_index=catalogue.INDEX_PATH,
+                       members_map=lambda: directory.layout(site.config.map_tiles, site.institutions),
+                       sveden_url=directory.sveden_url)
     return env
 
 
