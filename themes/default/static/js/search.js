@@ -14,6 +14,8 @@
       return term;
     }
   });
+  var input = box.querySelector("input");
+  if (input) { input.id = "search-query"; }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 }());

@@ -57,8 +57,8 @@
       state = load(); for (var k in DEFAULTS) { state[k] = DEFAULTS[k]; }
       save(state); apply(state); sync();
     });
-    panel.addEventListener("keydown", function (event) {
-      if (event.key === "Escape") { show(false); button.focus(); }
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && !panel.hidden) { show(false); button.focus(); }
     });
     sync();
     show(root.classList.contains("vi"));

@@ -1,0 +1,276 @@
+"""What a reader does, in Debian's Chromium driven by Playwright, on the built example site.
+
+The site is served from 127.0.0.1 by a small http.server; every request is logged, and any to
+another host is aborted and fails the test. axe-core comes from node_modules (npm ci).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from conftest import REPO
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+PAGE_TYPES = {
+    "home": "/",
+    "news list": "/news/",
+    "news": "/news/itogi-festivalya/",
+    "events": "/events/",
+    "event": "/events/festival-enskie-zvezdochki/",
+    "practices": "/practices/",
+    "practice": "/practices/triz-skazki/",
+    "institutions": "/institutions/",
+    "institution": "/institutions/mbdou-solnyshko/",
+    "search": "/search/",
+    "term": "/age-groups/senior/",
+    "page": "/about/",
+}
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # the test output is for failures, not for access logs
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(example_site):
+    handler = functools.partial(Quiet, directory=str(example_site / "public"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+class Reader:
+    """A browser tab that logs every request and refuses any to another host."""
+
+    def __init__(self, browser, server, **context_options):
+        self.context = browser.new_context(**context_options)
+        self.server = server
+        self.requests: list[str] = []
+        self.foreign: list[str] = []
+        self.context.route("**/*", self._route)
+        self.page = self.context.new_page()
+
+    def _route(self, route):
+        url = route.request.url
+        self.requests.append(url)
+        if urlsplit(url).scheme in ("data", "blob") or url.startswith(self.server):
+            route.continue_()
+        else:
+            self.foreign.append(url)
+            route.abort()
+
+    def open(self, path: str):
+        response = self.page.goto(self.server + path, wait_until="load")
+        assert response is not None and response.status == 200, path
+        return self.page
+
+
+@pytest.fixture
+def reader(browser, server):
+    made = []
+
+    def make(**options) -> Reader:
+        made.append(Reader(browser, server, **options))
+        return made[-1]
+    yield make
+    for one in made:
+        assert one.foreign == [], "requests left the local server"
+        one.context.close()
+
+
+def axe_violations(page) -> list[str]:
+    assert AXE.is_file(), "axe-core is missing: run `npm ci` in the repository root"
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])}× {v['nodes'][0]['target']})" for v in result["violations"]]
+
+
+@pytest.mark.parametrize("name", ["home", "news", "event", "practices", "practice", "institutions",
+                                  "institution", "search", "news list", "events", "term", "page"])
+def test_axe_finds_no_violation(reader, name):
+    page = reader().open(PAGE_TYPES[name])
+    if name == "search":
+        page.wait_for_selector(".pagefind-ui__search-input")
+    assert axe_violations(page) == []
+
+
+@pytest.mark.parametrize("name", sorted(PAGE_TYPES))
+@pytest.mark.parametrize("width", [375, 320])
+def test_no_horizontal_scroll_on_a_phone(reader, name, width, tmp_path):
+    page = reader(viewport={"width": width, "height": 740}).open(PAGE_TYPES[name])
+    page.screenshot(path=str(tmp_path / "shot.png"), full_page=True)
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+@pytest.mark.parametrize("name", ["home", "event", "practice", "institutions"])
+def test_no_horizontal_scroll_at_200_percent_zoom(reader, name):
+    # 200% zoom of a 1280 px window is a 640 px layout viewport with twice the CSS pixel ratio.
+    page = reader(viewport={"width": 640, "height": 400}, device_scale_factor=2).open(PAGE_TYPES[name])
+    assert page.evaluate("document.documentElement.scrollWidth") <= 640
+
+
+def test_a_russian_word_in_another_form_finds_the_practice(reader):
+    # The practice says «сказки», «сказку», «сказок»; the reader types the dative «сказкам».
+    page = reader().open("/search/?q=сказкам")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    assert "/practices/triz-skazki/" in links
+
+
+def test_the_header_search_box_leads_to_results(reader):
+    page = reader().open("/")
+    page.fill("#site-search", "нейрогимнастика")
+    page.press("#site-search", "Enter")
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    assert "q=" in page.url
+    assert page.locator(".pagefind-ui__result-link").count() >= 1
+
+
+def test_search_offers_filters_by_kind_and_institution(reader):
+    page = reader().open("/search/?q=детский")
+    page.wait_for_selector(".pagefind-ui__filter-name", timeout=15000)
+    names = page.eval_on_selector_all(".pagefind-ui__filter-name", "els => els.map(e => e.textContent.trim())")
+    assert {"Раздел", "Учреждение"} <= set(names)
+
+
+def visible_cards(page) -> int:
+    return page.locator(".cards .card:visible").count()
+
+
+def test_catalogue_filters_narrow_the_list_and_survive_a_reload(reader):
+    page = reader().open("/practices/")
+    page.wait_for_selector("#catalogue-filters:not([hidden])")
+    everything = visible_cards(page)
+    page.select_option("#filter-age", "early")
+    narrowed = visible_cards(page)
+    assert 0 < narrowed < everything
+    page.select_option("#filter-area", "social")
+    both = visible_cards(page)
+    assert 0 < both <= narrowed
+    assert "age=early" in page.url and "area=social" in page.url
+    page.reload()
+    page.wait_for_selector("#catalogue-filters:not([hidden])")
+    assert page.input_value("#filter-age") == "early"
+    assert visible_cards(page) == both
+    page.click("#catalogue-filters button[type=reset]")
+    page.wait_for_function(f"document.querySelectorAll('.cards .card:not([hidden])').length === {everything}")
+    assert "age=" not in page.url
+
+
+def test_without_javascript_the_catalogue_keeps_its_term_links(reader):
+    page = reader(java_script_enabled=False).open("/practices/")
+    assert page.locator("#catalogue-filters").is_hidden()
+    assert page.locator(".facets a[href='/age-groups/senior/']").count() == 1
+    assert visible_cards(page) == page.locator(".cards .card").count() > 0
+
+
+def font_size(page) -> float:
+    """The root font size: every size in the theme is in rem, so all text follows it."""
+    return page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+
+
+def text_size(page) -> float:
+    return page.evaluate("parseFloat(getComputedStyle(document.querySelector('main p')).fontSize)")
+
+
+def test_visually_impaired_version_enlarges_text_and_stays_on(reader):
+    page = reader().open("/")
+    normal, normal_text = font_size(page), text_size(page)
+    page.click(".vi-toggle")
+    assert page.get_attribute(".vi-toggle", "aria-expanded") == "true"
+    sizes = []
+    for step in ("2", "3", "4"):
+        page.check(f"input[name=vi-size][value='{step}']")
+        sizes.append(font_size(page))
+    assert normal < sizes[0] < sizes[1] < sizes[2]
+    assert text_size(page) >= 1.7 * normal_text
+    page.check("input[name=vi-scheme][value='wb']")
+    page.check("input[name=vi-spacing]")
+    page.click(f"a[href='/news/']")
+    page.wait_for_url("**/news/")
+    assert font_size(page) == sizes[2]
+    assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
+    assert page.evaluate("getComputedStyle(document.body).letterSpacing") != "normal"
+    page.click(".vi-reset")
+    assert font_size(page) == normal
+
+
+def test_visually_impaired_version_hides_images(reader):
+    page = reader().open("/news/itogi-festivalya/")
+    assert page.locator("main img").first.is_visible()
+    page.click(".vi-toggle")
+    page.check("input[name=vi-noimg]")
+    assert page.locator("main img").first.is_hidden()
+
+
+def test_the_panel_works_from_the_keyboard(reader):
+    page = reader().open("/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.focus(".vi-toggle")
+    page.keyboard.press("Enter")
+    assert page.locator("#vi-panel").is_visible()
+    page.keyboard.press("Escape")
+    assert page.locator("#vi-panel").is_hidden()
+    assert page.evaluate("document.activeElement.classList.contains('vi-toggle')")
+
+
+def test_without_javascript_there_is_no_dead_toggle(reader):
+    page = reader(java_script_enabled=False).open("/")
+    assert page.locator(".vi-toggle").is_hidden()
+    assert page.locator("main h1").is_visible()
+
+
+def test_no_request_leaves_the_local_server_while_browsing(reader):
+    one = reader()
+    page = one.open("/")
+    for link in ("/news/", "/events/", "/practices/", "/institutions/", "/search/?q=музей"):
+        page.goto(one.server + link, wait_until="networkidle")
+    page.goto(one.server + "/news/itogi-festivalya/", wait_until="networkidle")
+    hosts = {urlsplit(url).netloc for url in one.requests if not url.startswith("data:")}
+    assert hosts == {urlsplit(one.server).netloc}
+    assert len(one.requests) > 10
+
+
+def test_the_home_page_is_light(reader):
+    one = reader()
+    sizes: list[tuple[str, int]] = []
+    one.page.on("requestfinished", lambda request: sizes.append(
+        (request.resource_type, request.sizes()["responseBodySize"] + request.sizes()["responseHeadersSize"])))
+    one.open("/")
+    one.page.wait_for_load_state("networkidle")
+    total = sum(size for kind, size in sizes if kind != "image" or True)
+    without_photos = sum(size for kind, size in sizes if kind != "image")
+    print(f"home page: {total} bytes in all, {without_photos} without images")
+    assert without_photos < 150_000
+
+
+def test_print_hides_the_navigation(reader):
+    page = reader().open(PAGE_TYPES["event"])
+    page.emulate_media(media="print")
+    assert page.locator(".site-nav").is_hidden()
+    assert page.locator(".header-tools").is_hidden()
+    assert page.locator("main h1").is_visible()
+    pdf = page.pdf(format="A4")
+    assert pdf.startswith(b"%PDF")
