@@ -15,7 +15,7 @@
     }
   });
   var input = box.querySelector("input");
-  if (input) { input.id = "search-query"; }
+  if (input) { input.setAttribute("aria-labelledby", "search-heading"); }
   var query = new URLSearchParams(window.location.search).get("q");
   if (query) { ui.triggerSearch(query); }
 }());
