@@ -7,11 +7,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, catalogue, config as config_module, markup, output, render, schema, search, sources
+from netsite import agenda, catalogue, config as config_module, markup, output, pictures, render, schema, search, sources
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
 from netsite.site import Site, assemble, find_collisions, is_published
+from netsite.urls import Links
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,10 +68,12 @@ def run(root: Path, options: Options) -> Result:
         problems += schema.check_page_slug(entry)
     entries, found = render_markdown(published, config)
     problems += found
+    entries, picture_files, found = pictures.apply(entries, config.root, Links(config.base_url).url)
+    problems += found
     site, found = assemble(entries, config, now)
     problems += found
     _stop_on_errors(problems, options.strict)
-    files = render_site(site)
+    files = sorted(render_site(site) + picture_files, key=lambda f: f.path)
     return Result(config, site, tuple(files), tuple(sorted(problems, key=sort_key)))
 
 

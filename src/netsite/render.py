@@ -17,7 +17,9 @@ import jinja2
 from babel import Locale
 from babel.dates import format_date, format_time
 
-from netsite import agenda, catalogue, directory
+import markupsafe
+
+from netsite import agenda, catalogue, directory, pictures
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
@@ -142,7 +144,9 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     )
     env.globals.update(catalogue_facets=lambda: catalogue.facets(site), catalogue_index=catalogue.INDEX_PATH,
                        members_map=lambda: directory.layout(site.config.map_tiles, site.institutions),
-                       sveden_url=directory.sveden_url)
+                       sveden_url=directory.sveden_url,
+                       picture=lambda pic, alt, sizes="(max-width: 48rem) 100vw, 48rem": markupsafe.Markup(
+                           pictures.markup(pic, alt, sizes, base=links.url("/"))))
     return env
 
 
