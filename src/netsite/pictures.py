@@ -55,7 +55,7 @@ def key_of(data: bytes) -> str:
 
 def widths_for(width: int) -> tuple[int, ...]:
     """The standard widths narrower than the original, and the original if it is narrower still."""
-    return tuple(w for w in WIDTHS if w < width) + ((width,) if width <= WIDTHS[-1] else (WIDTHS[-1],))
+    return tuple(w for w in WIDTHS[:-1] if w < width) + (min(width, WIDTHS[-1]),)
 
 
 def decode(data: bytes) -> Image.Image:
@@ -74,7 +74,7 @@ def variants(image: Image.Image, key: str) -> dict[str, bytes]:
         for fmt, quality in QUALITY.items():
             buffer = io.BytesIO()
             scaled.save(buffer, "WEBP" if fmt == "webp" else "JPEG", quality=quality, optimize=True,
-                        **({"method": 6} if fmt == "webp" else {"progressive": True}))
+                        **({"method": 4} if fmt == "webp" else {"progressive": True}))
             result[f"{key}-{width}.{'webp' if fmt == 'webp' else 'jpg'}"] = buffer.getvalue()
     return result
 
