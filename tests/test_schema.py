@@ -111,3 +111,14 @@ def test_event_times_are_checked(make_site):
 def test_unknown_kind_folder_and_stray_files(make_site):
     root = make_site({"content/novosti/a.md": "---\ntitle: A\n---\n", "content/news/photo.jpg": b"x"})
     assert {c for c, _, _ in codes(diagnostics_of(root))} == {"path.kind", "path.stray"}
+
+
+@pytest.mark.parametrize("text, slug", [
+    ("Мастер-класс «Весёлые ёжики»", "master-klass-veselye-ezhiki"),
+    ("экология", "ekologiya"),
+    ("Юный экономист", "yunyi-ekonomist"),
+    ("ТРИЗ", "triz"),
+])
+def test_cyrillic_slugs_are_transliterated(text, slug):
+    from netsite.urls import make_slug
+    assert make_slug(text) == slug
