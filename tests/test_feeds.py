@@ -288,6 +288,18 @@ def test_subpath_base_url_gives_absolute_links_in_entry_content(make_site):
     assert alternates(root / "public/news/prazdnik/index.html")[0] == ("application/rss+xml", "/net/news/rss.xml")
 
 
+def test_item_content_is_the_page_body_with_absolute_urls(make_site):
+    root = make_site({**BUNDLE, "content/news/2026-11-20-prazdnik/foto.jpg": jpeg()}, config=SUBPATH)
+    build_site(root)
+    page = (root / "public/news/prazdnik/index.html").read_text(encoding="utf-8")
+    prose = re.search(r'<div class="prose">(.*?)</div>', page, re.S).group(1)
+    assert 'href="/net/plan/"' in prose  # the page itself keeps site-absolute paths
+    item = etree.parse(str(root / "public/news/rss.xml")).getroot().find("channel/item")
+    content = item.findtext("{http://purl.org/rss/1.0/modules/content/}encoded")
+    assert content.endswith(absolute_html(prose, "https://x.org", "https://x.org/net/news/prazdnik/").strip())
+    assert content.startswith('<p><img src="https://x.org/net/news/prazdnik/foto.jpg" alt="Праздник осени"></p>')
+
+
 TRICKY = 'Мама & папа <3 "кавычки" \'одинарные\' ]]> 🎉'
 
 

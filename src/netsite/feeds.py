@@ -25,7 +25,9 @@ import html
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Iterable
+from types import MappingProxyType
+from typing import Iterable, Mapping
+from urllib.parse import quote
 
 import jinja2
 from feedgen.entry import FeedEntry
@@ -80,16 +82,18 @@ class FeedSet:
     """Every feed of the site; called with a page's path, it names the feeds fitting that page."""
 
     feeds: tuple[Feed, ...]
+    by_page: Mapping[str, Feed]
 
     def __call__(self, page_path: str) -> tuple[Feed, ...]:
-        """The page's own feed (the longest matching section) first, then the site feed."""
-        by_page = {feed.page: feed for feed in self.feeds}
+        """The page's own feed (its nearest enclosing feed page) first, then the site feed."""
         for prefix, target in ALIASES.items():
             if page_path.startswith(prefix):
                 page_path = target
-        own = [f for p, f in by_page.items() if p != "/" and page_path.startswith(p)]
-        own.sort(key=lambda f: len(f.page), reverse=True)
-        return tuple(own[:1]) + ((by_page["/"],) if "/" in by_page else ())
+        path = page_path if page_path.endswith("/") else page_path.rsplit("/", 1)[0] + "/"
+        while path != "/" and path not in self.by_page:
+            path = path[:-1].rsplit("/", 1)[0] + "/"  # '/news/page/2/' → '/news/page/' → '/news/'
+        own = (self.by_page[path],) if path != "/" else ()
+        return own + ((self.by_page["/"],) if "/" in self.by_page else ())
 
 
 def newest_first(entries: Iterable[Entry]) -> tuple[Entry, ...]:
@@ -117,7 +121,7 @@ def feed_set(site: Site, strings) -> FeedSet:
     for taxonomy, terms in site.terms.items():
         for term in terms:
             feeds.append(feed(term.path, f"{strings(taxonomy)}: {term.label}", term.entries))
-    return FeedSet(tuple(feeds))
+    return FeedSet(tuple(feeds), MappingProxyType({f.page: f for f in feeds}))
 
 
 # ---- items ---------------------------------------------------------------------------------------
@@ -172,7 +176,8 @@ def enclosure(entry: Entry, site: Site) -> Enclosure | None:
     if asset is None:
         return None
     media_type = MEDIA_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
-    return Enclosure(site.links.absolute(entry.path + name), asset.source.stat().st_size, media_type)
+    url = site.links.absolute(entry.path + quote(name))  # a file name may hold spaces or Cyrillic
+    return Enclosure(url, asset.source.stat().st_size, media_type)
 
 
 def event_summary(entry: Entry, env: jinja2.Environment) -> str:
