@@ -300,6 +300,25 @@ def test_item_content_is_the_page_body_with_absolute_urls(make_site):
     assert content.startswith('<p><img src="https://x.org/net/news/prazdnik/foto.jpg" alt="Праздник осени"></p>')
 
 
+def test_practice_items_carry_authors_and_attachments_as_on_the_page(make_site):
+    root = make_site({"content/practices/2026-11-02-lepbuk/index.md": """\
+        ---
+        title: Лэпбук
+        date: 2026-11-02
+        institution: solnyshko
+        authors: [Иванова А. А., Петрова Б. Б.]
+        attachments: [конспект занятия.pdf]
+        ---
+        Описание практики.
+        """, "content/practices/2026-11-02-lepbuk/конспект занятия.pdf": b"%PDF-1.4\n"}, config=SUBPATH)
+    build_site(root)
+    content = parse(root / "public/practices/atom.xml").entries[0].content[0].value
+    assert "Иванова А. А., Петрова Б. Б." in content
+    link = "https://x.org/net/practices/lepbuk/%D0%BA%D0%BE%D0%BD%D1%81%D0%BF%D0%B5%D0%BA%D1%82%20" \
+        "%D0%B7%D0%B0%D0%BD%D1%8F%D1%82%D0%B8%D1%8F.pdf"
+    assert f'<a href="{link}">конспект занятия.pdf</a>' in content
+
+
 TRICKY = 'Мама & папа <3 "кавычки" \'одинарные\' ]]> 🎉'
 
 

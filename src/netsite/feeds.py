@@ -17,6 +17,8 @@ feedgen 1.0 faults worked around here, each pinned by a test in tests/test_feeds
 - lastBuildDate/updated default to the wall clock: both are always set.
 - lxml raises on characters XML 1.0 forbids: every text is passed through `xml_text`.
 - Content is never CDATA: lxml refuses ']]>' in CDATA; escaped text has no such limit.
+- RSS dates are formatted by switching the process locale to C and back (feedgen.util.
+  formatRFC2822): feeds must be serialized in one thread, never beside threaded page rendering.
 """
 
 from __future__ import annotations
