@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import io
+import json
 import re
 import shutil
 from datetime import date, datetime, time, timezone
@@ -14,12 +15,14 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 import yaml
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 from feedgen.entry import FeedEntry
 from lxml import etree
 from PIL import Image
 from slugify import slugify
 
-from conftest import NOW, REPO, build_site
+from conftest import REPO, build_site, write_site
 from netsite.feeds import absolute_html, xml_text
 
 ZONE = ZoneInfo("Europe/Moscow")
@@ -338,6 +341,19 @@ def test_titles_with_markup_characters_are_escaped_exactly_once(make_site):
         assert [t.term for t in parsed.entries[0].tags] == ["a & b", "<x>"]
     raw = (root / "public/rss.xml").read_text(encoding="utf-8")
     assert "&amp;amp;" not in raw and "&amp; папа &lt;3" in raw and "]]&gt;" in raw and "🎉" in raw
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=60))
+def test_any_title_comes_back_from_feed_readers_unchanged(tmp_path, title):
+    title = " ".join(title.split())
+    assume(title and not title.startswith(("%", "@", "`", "|", ">")))
+    root = tmp_path / f"site-{abs(hash(title))}"
+    # JSON strings are YAML double-quoted strings: any character can be written this way.
+    write_site(root, {"content/news/2026-11-01-x.md": f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: 2026-11-01\n---\nТекст.\n"})
+    build_site(root)
+    for name in ("news/rss.xml", "news/atom.xml"):
+        assert parse(root / "public" / name).entries[0].title == title
 
 
 def test_equal_dates_keep_a_stable_order_in_both_formats(make_site):
