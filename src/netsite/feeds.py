@@ -111,7 +111,7 @@ def feed_set(site: Site, strings) -> FeedSet:
 
     def feed(page: str, name: str | None, entries: Iterable[Entry]) -> Feed:
         title = strings("feed_title", name=name, site=config.title) if name else config.title
-        description = config.description or config.title if name is None else title
+        description = (config.description or config.title) if name is None else title
         return Feed(page, title, description, newest_first(entries)[:config.feed_length])
 
     feeds = [feed("/", None, site.news + site.events + site.practices)]
