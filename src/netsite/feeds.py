@@ -221,7 +221,7 @@ class _Entry(FeedEntry):
         return element
 
 
-def _generator(feed: Feed, site: Site, atom: bool) -> FeedGenerator:
+def _generator(feed: Feed, site: Site) -> FeedGenerator:
     links = site.links
     generator = FeedGenerator()
     generator.load_extension("dc", atom=False, rss=True)
@@ -231,16 +231,21 @@ def _generator(feed: Feed, site: Site, atom: bool) -> FeedGenerator:
     generator.language(site.config.language)
     generator.author({"name": xml_text(site.config.title), "uri": links.absolute("/")})
     generator.generator("netsite", version=__version__)
-    self_link = (feed.atom, "application/atom+xml") if atom else (feed.rss, "application/rss+xml")
-    generator.link(href=links.absolute(self_link[0]), rel="self", type=self_link[1])
-    # The RSS channel <link> is the last link set: the page, never the feed itself.
-    generator.link(href=links.absolute(feed.page), rel="alternate", type="text/html")
     generator.lastBuildDate(feed.updated)  # also Atom's updated; else feedgen takes the clock
     return generator
 
 
-def _add(generator: FeedGenerator, item: Item) -> None:
-    entry = generator.add_entry(_Entry(), order="append")  # feedgen prepends by default
+def _link(generator: FeedGenerator, feed: Feed, site: Site, atom: bool) -> None:
+    """The self link of one format, then the page: the RSS channel <link> is the last link set."""
+    own = (feed.atom, "application/atom+xml") if atom else (feed.rss, "application/rss+xml")
+    generator.link(href=site.links.absolute(own[0]), rel="self", type=own[1], replace=True)
+    generator.link(href=site.links.absolute(feed.page), rel="alternate", type="text/html")
+
+
+def feed_entry(item: Item) -> _Entry:
+    """One feedgen entry, shared by every feed that carries the item."""
+    entry = _Entry()
+    entry.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an e-mail
     entry.id(item.url)
     entry.guid(item.url, permalink=True)
     entry.title(xml_text(item.title))
@@ -258,20 +263,23 @@ def _add(generator: FeedGenerator, item: Item) -> None:
         entry.content(xml_text(item.content), type="html")
     if item.enclosure:
         entry.enclosure(item.enclosure.url, str(item.enclosure.length), item.enclosure.type)
+    return entry
 
 
 def render_feeds(site: Site, env: jinja2.Environment) -> list[OutputFile]:
     """RSS and Atom files of every feed in `env.globals['feeds']` (set by render.make_environment)."""
     feeds: FeedSet = env.globals["feeds"]
-    items: dict[str, Item] = {}
+    entries: dict[str, _Entry] = {}
     files = []
     for feed in feeds.feeds:
+        generator = _generator(feed, site)
+        for entry in feed.entries:
+            if entry.path not in entries:
+                entries[entry.path] = feed_entry(make_item(entry, site, env))
+            # add_entry prepends by default; its ImportError for the already loaded dc is caught there.
+            generator.add_entry(entries[entry.path], order="append")
         for atom in (False, True):
-            generator = _generator(feed, site, atom)
-            for entry in feed.entries:
-                if entry.path not in items:
-                    items[entry.path] = make_item(entry, site, env)
-                _add(generator, items[entry.path])
+            _link(generator, feed, site, atom)
             data = generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)
             files.append(OutputFile(output_file(feed.atom if atom else feed.rss), data))
     return files
