@@ -95,10 +95,13 @@ def test_a_gallery_photo_needs_a_description(make_site):
     assert ("field.gallery", "content/news/x/index.md", 4) in codes(diagnostics_of(root))
 
 
-def test_a_broken_image_is_a_clear_error(make_site):
+def test_a_broken_image_is_a_warning_and_fatal_under_strict(make_site):
     root = make_site({"content/news/x/index.md": "---\ntitle: X\ndate: 2026-11-01\nimage: foto.jpg\n---\nТекст\n",
                       "content/news/x/foto.jpg": b"not a picture"})
-    assert ("image.decode", "content/news/x/foto.jpg", None) in codes(diagnostics_of(root))
+    assert ("image.decode", "content/news/x/foto.jpg", None) in codes(diagnostics_of(root, strict=True))
+    result = build_site(root)
+    assert [d.code for d in result.diagnostics] == ["image.decode"]
+    assert (root / "public/news/x/foto.jpg").read_bytes() == b"not a picture"
 
 
 def test_an_image_without_description_fails_a_strict_build(make_site):
@@ -106,3 +109,13 @@ def test_an_image_without_description_fails_a_strict_build(make_site):
                       "content/news/x/foto.jpg": jpeg()})
     assert ("markdown.alt", "content/news/x/index.md", 5) in codes(diagnostics_of(root, strict=True))
     assert any(d.code == "markdown.alt" for d in build_site(root).diagnostics)
+
+
+def test_feed_items_carry_the_same_picture_with_absolute_addresses(make_site):
+    import feedparser
+
+    root = photo_site(make_site)
+    build_site(root)
+    content = feedparser.parse((root / "public/news/rss.xml").read_bytes()).entries[0].content[0].value
+    assert "https://net.example.org/assets/img/" in content
+    assert ' /assets/img/' not in content and '"/assets/img/' not in content

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, catalogue, config as config_module, markup, output, pictures, render, schema, search, sources
+from netsite import agenda, catalogue, config as config_module, feeds, markup, output, pictures, render, schema, \
+    search, sources
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -112,6 +113,7 @@ def render_site(site: Site) -> list[OutputFile]:
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
     files.append(catalogue.index_file(site))
+    files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))
     files.extend(asset_files(site))
     return sorted(files, key=lambda f: f.path)

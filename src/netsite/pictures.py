@@ -4,8 +4,9 @@ Design notes: resizing takes already-decoded pixels (`variants(image, key)`), so
 step (such as metadata stripping) composes in front of it. Output names carry a hash of the
 source bytes and of the settings (`/assets/img/<hash>-<width>.webp`), so they can be cached
 forever; the encoded files are kept in `<site>/.netsite-cache/pictures/` and an image is
-encoded once, not once per build. Body images of the sanitized HTML are turned into
-<picture> here, after Markdown, because the sanitizer allows no <picture> of its own.
+encoded once, not once per build. Body images of the sanitized HTML become <picture> when
+the page is rendered (`body_html`), not in `entry.body`: feeds keep plain <img>, which every
+reader understands, and the sanitizer need not allow <picture>.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from netsite.diagnostics import Diagnostic, error
+from netsite.diagnostics import Diagnostic, warning
 from netsite.models import Asset, Entry, OutputFile
 
 WIDTHS = (480, 960, 1440)
@@ -113,7 +114,7 @@ def used_images(entry: Entry, page_url: str) -> list[Asset]:
 
 
 def apply(entries: list[Entry], root: Path, url) -> tuple[list[Entry], list[OutputFile], list[Diagnostic]]:
-    """Process every image the entries show; entries get `pictures` (file name → Picture) and <picture> bodies."""
+    """Process every image the entries show; entries get `pictures`: file name → Picture."""
     cache = root / CACHE
     done: dict[Path, tuple[Picture, list[Path]]] = {}
     files: dict[str, Path] = {}
@@ -126,17 +127,26 @@ def apply(entries: list[Entry], root: Path, url) -> tuple[list[Entry], list[Outp
             try:
                 done.setdefault(asset.source, process(asset.source, cache))
             except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError) as exc:
-                problems.append(error(asset.shown, None, f"the image cannot be read ({exc}); save it "
-                                      "again as JPEG or PNG", "image.decode"))
+                # A warning, not an error: the file is still published as it is; --strict stops here.
+                problems.append(warning(asset.shown, None, f"the image cannot be read ({exc}); save it "
+                                        "again as JPEG or PNG", "image.decode"))
                 continue
             picture, paths = done[asset.source]
             pictures[asset.name] = picture
             files.update({f"{OUT}/{p.name}": p for p in paths})
         if pictures:
-            body = rewrite(entry.body, {page_url + name: p for name, p in pictures.items()}, url("/"))
-            entry = replace(entry, body=body, fields={**entry.fields, "pictures": pictures})
+            entry = replace(entry, fields={**entry.fields, "pictures": pictures})
         result.append(entry)
     return result, [OutputFile(name, b"", source=path) for name, path in sorted(files.items())], problems
+
+
+def body_html(entry: Entry, url) -> str:
+    """The entry's body for its page, images as <picture>; feeds keep the plain <img> of `entry.body`."""
+    found = entry.get("pictures")
+    if not found:
+        return entry.body
+    page_url = url(entry.path)
+    return rewrite(entry.body, {page_url + name: p for name, p in found.items()}, url("/"))
 
 
 def rewrite(body: str, pictures: dict[str, Picture], base: str = "/",

@@ -19,7 +19,7 @@ from babel.dates import format_date, format_time
 
 import markupsafe
 
-from netsite import agenda, catalogue, directory, pictures
+from netsite import agenda, catalogue, directory, feeds, pictures
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
@@ -128,6 +128,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
                        entry_path=entry_path, agenda=agenda)
+    env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,
         date=lambda d, fmt="long": _date(d, fmt, language, site),
@@ -146,7 +147,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                        members_map=lambda: directory.layout(site.config.map_tiles, site.institutions),
                        sveden_url=directory.sveden_url,
                        picture=lambda pic, alt, sizes="(max-width: 48rem) 100vw, 48rem": markupsafe.Markup(
-                           pictures.markup(pic, alt, sizes, base=links.url("/"))))
+                           pictures.markup(pic, alt, sizes, base=links.url("/"))),
+                       body_html=lambda entry: markupsafe.Markup(pictures.body_html(entry, links.url)))
     return env
 
 

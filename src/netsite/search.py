@@ -4,7 +4,8 @@ Design note: the index is built in the temporary output folder (`output.write(..
 after every page is written and before the swap, so a search failure leaves the previous site
 untouched, exactly like any other failed build. Pagefind picks the stemmer from `<html lang>`,
 so Russian word forms (сказки, сказок, сказкам) meet. Only entry pages carry
-`data-pagefind-body`, so lists and the home page do not crowd the results.
+`data-pagefind-body`, so lists and the home page do not crowd the results. Pagefind writes its
+filter index in a random order; `pagefind_order` sorts it, so the output stays reproducible.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+from netsite import pagefind_order
 from netsite.diagnostics import NetsiteError, error
 
 TIMEOUT = 600
@@ -41,6 +43,7 @@ def index(folder: Path) -> None:
     if done.returncode != 0:
         reason = (done.stderr or done.stdout).strip().splitlines()
         _fail("Pagefind failed to index the site: " + (reason[-1] if reason else f"exit {done.returncode}"))
+    pagefind_order.stabilize(folder / "pagefind")
 
 
 def _fail(message: str) -> None:
