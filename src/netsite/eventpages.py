@@ -120,10 +120,11 @@ def json_ld(site: Site, event: Entry) -> Markup:
         else _schema_time(occurrence.end, False),
         "eventStatus": f"https://schema.org/{SCHEMA_STATUS[event.status]}",
         "eventAttendanceMode": f"https://schema.org/{_attendance(event)}",
-        "location": _locations(event),
         "organizer": [{"@type": "Organization", "name": site.institution(slug).title,
                        "url": site.links.absolute(site.institution(slug).path)} for slug in event.institutions],
     }
+    if _locations(event):
+        data["location"] = _locations(event)
     if event.summary:
         data["description"] = event.summary
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))

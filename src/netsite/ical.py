@@ -35,8 +35,9 @@ def calendar_files(site: Site, strings: Callable[..., str]) -> list[OutputFile]:
     title = site.config.title
     # from_tzinfo scans the zone's transitions slowly: make each VTIMEZONE once, for the whole site.
     zones = timezones(site.events)
+    items = {event.slug: vevent(site, event, strings) for event in site.events}  # each made once
     make = lambda path, events, name: OutputFile(  # noqa: E731
-        output_file(path), calendar(site, tuple(events), name, strings, zones))
+        output_file(path), calendar(site, tuple(events), name, strings, zones, items))
     files = [make(calendar_path("/"), site.events, title)]
     for institution in site.institutions:
         events = site.institution_entries[institution.slug]["events"]
@@ -52,7 +53,8 @@ def calendar_files(site: Site, strings: Callable[..., str]) -> list[OutputFile]:
 
 
 def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable[..., str],
-             zones: dict[str, icalendar.Timezone] | None = None) -> bytes:
+             zones: dict[str, icalendar.Timezone] | None = None,
+             items: dict[str, icalendar.Event] | None = None) -> bytes:
     """One VCALENDAR with its events (in the order given) and the VTIMEZONEs they use."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -70,7 +72,7 @@ def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable
     for key in sorted({_zone_key(event) for event in events} - {None}):
         cal.add_component(zones[key])
     for event in events:
-        cal.add_component(vevent(site, event, strings))
+        cal.add_component(items[event.slug] if items else vevent(site, event, strings))
     return cal.to_ical()
 
 
