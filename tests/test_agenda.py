@@ -130,6 +130,12 @@ def test_bad_rules_are_errors_at_the_rrule_line(make_site, rrule, message):
     assert message in str(err)
 
 
+def test_a_repeating_event_with_a_fixed_offset_is_an_error(make_site):
+    root = make_site({"content/events/x.md": event('start: "2026-12-02 02:00+05:00"\nrrule: "FREQ=WEEKLY;COUNT=3"')})
+    err = diagnostics_of(root)
+    assert ("event.rrule", "content/events/x.md", 4) in codes(err) and "timezone" in str(err)
+
+
 def test_exdates_that_remove_everything_are_an_error(make_site):
     root = make_site({"content/events/x.md": event(
         'start: "2026-12-03 10:00"\nrrule: "FREQ=DAILY;COUNT=1"\nexdates: ["2026-12-03"]')})

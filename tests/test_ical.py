@@ -177,3 +177,30 @@ def test_two_builds_give_identical_ics_bytes(tmp_path, example):
     first = {p.relative_to(public): p.read_bytes() for p in every_ics(public)}
     second = {p.relative_to(other / "public"): p.read_bytes() for p in every_ics(other / "public")}
     assert first == second
+
+
+DST_SITE = {
+    "content/events/evening.md": '---\ntitle: Вечер\nstart: "2026-10-14 17:00"\nend: "2026-10-14 18:30"\n'
+                                 'rrule: "FREQ=WEEKLY;BYDAY=WE;COUNT=4"\n---\nТекст.\n',
+    "content/events/night.md": '---\ntitle: Ночь\nstart: "2027-03-21 02:30"\nrrule: "FREQ=WEEKLY;COUNT=3"\n---\nТекст.\n',
+    "content/events/month-end.md": '---\ntitle: Конец месяца\nstart: "2027-01-31 10:00"\n'
+                                   'rrule: "FREQ=MONTHLY;BYMONTHDAY=-1;UNTIL=20270601"\n---\nТекст.\n',
+    "content/events/days.md": '---\ntitle: Дни\nstart: "2026-12-28"\nend: "2026-12-29"\n'
+                              'rrule: "FREQ=DAILY;INTERVAL=3;COUNT=4"\nexdates: ["2026-12-31"]\n---\nТекст.\n',
+    "content/events/new-york.md": '---\ntitle: Нью-Йорк\nstart: "2026-11-01 01:30-04:00"\ntimezone: America/New_York\n'
+                                  '---\nТекст.\n',
+    "content/events/nyc-series.md": '---\ntitle: Серия\nstart: "2026-10-30 09:00"\ntimezone: America/New_York\n'
+                                    'rrule: "FREQ=DAILY;COUNT=4"\n---\nТекст.\n',
+}
+
+
+def test_dst_zones_and_series_agree_with_an_independent_expansion(make_site):
+    config = "title: Сеть\nbase_url: https://net.example.org/\ntimezone: Europe/Berlin\n"
+    result = build_site(make_site(DST_SITE, config=config))
+    found = instances(read(result.config.output_path / "calendar.ics"))
+    assert len(found) == len(result.site.events) == 6
+    for event in result.site.events:
+        assert found[f"{event.slug}@net.example.org"] == expected(event), event.slug
+    evening = found["evening@net.example.org"]
+    assert [d.hour for d in evening] == [15, 15, 16, 16]  # 17:00 local, before and after the change
+    assert found["days@net.example.org"] == [date(2026, 12, 28), date(2027, 1, 3), date(2027, 1, 6)]

@@ -158,6 +158,10 @@ def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | Non
     (local midnight) removes the instances of that day."""
     if not rule:
         return Series((Occurrence(start, end, all_day, 0),))
+    if not all_day and not isinstance(start.tzinfo, zoneinfo.ZoneInfo):
+        # A fixed offset has no DST and no TZID; written in UTC, BYDAY would fall on other days.
+        raise TimeError("a repeating event needs a named zone, not an offset: write 'timezone: "
+                        "Asia/Yekaterinburg' (or your zone) and the time without the offset", "event.rrule")
     instances = _instances(start, rule)
     # Exdates are compared as wall-clock times of the event's own zone, like the rule itself.
     wanted = [d.astimezone(start.tzinfo).replace(tzinfo=None) for d in exdates]
@@ -200,14 +204,18 @@ def _instances(start: datetime, rule: str) -> list[datetime]:
             raise TimeError(f"rrule gives more than {MAX_OCCURRENCES} occurrences: lower COUNT or UNTIL",
                             "event.rrule")
         instances.append(naive)
+    _check_first(instances, naive_start)
+    return instances
+
+
+def _check_first(instances: list[datetime], start: datetime) -> None:
     if not instances:
         raise TimeError("rrule gives no occurrence: check UNTIL and the BY… parts", "event.rrule")
-    if instances[0] != naive_start:
+    if instances[0] != start:
         # dateutil silently drops such a start while calendar apps keep it: refuse the ambiguity.
-        raise TimeError(f"'start' {naive_start:%Y-%m-%d %H:%M} is not a date of the rrule (the first "
+        raise TimeError(f"'start' {start:%Y-%m-%d %H:%M} is not a date of the rrule (the first "
                         f"would be {instances[0]:%Y-%m-%d %H:%M}): move 'start' to the first date",
                         "event.rrule")
-    return instances
 
 
 def ics_rule(rule: str, start: datetime, all_day: bool) -> dict[str, str]:
