@@ -284,3 +284,16 @@ def test_wide_screen_is_a_seven_column_table(browser, example):
     assert today.count() == 1 and "25" in today.inner_text()
     assert all(urlsplit(url).hostname == "site.test" for url in requests)
     page.close()
+
+
+def test_calendar_without_events_and_after_the_last_event(make_site):
+    root = make_site({})
+    build_site(root)
+    html = (root / "public/calendar/index.html").read_text(encoding="utf-8")
+    assert "В этом месяце событий нет." in html and grid_of(root / "public/calendar/index.html").rel == {}
+    assert not list((root / "public/calendar").glob("2*"))
+    assert (root / "public/calendar.ics").read_bytes().count(b"BEGIN:VEVENT") == 0
+    root = make_site({"content/events/x.md": '---\ntitle: Было\nstart: "2026-09-03"\n---\nТекст.\n'})
+    build_site(root)
+    grid = grid_of(root / "public/calendar/index.html")
+    assert grid.rel == {"prev": "/calendar/2026/09/"} and grid.today == [date(2026, 11, 25)]
