@@ -136,6 +136,7 @@ def test_every_physical_line_is_crlf_and_at_most_75_octets(example):
     for path in files:
         data = path.read_bytes()
         assert data.endswith(b"\r\n") and b"\n" not in data.replace(b"\r\n", b"")
+        assert not [c.errors for c in icalendar.Calendar.from_ical(data).walk() if c.errors], path
         lines = data.split(b"\r\n")[:-1]
         for line in lines:
             assert len(line) <= 75, (path, line)
