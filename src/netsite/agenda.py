@@ -165,21 +165,24 @@ def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | Non
     instances = _instances(start, rule)
     # Exdates are compared as wall-clock times of the event's own zone, like the rule itself.
     wanted = [d.astimezone(start.tzinfo).replace(tzinfo=None) for d in exdates]
-    hits = [False] * len(wanted)
+    matched: set[int] = set()
     kept, excluded = [], []
-    duration = end - start
     for index, naive in enumerate(instances):
-        matches = [i for i, d in enumerate(wanted) if d == naive or (_is_midnight(d) and d.date() == naive.date())]
-        for i in matches:
-            hits[i] = True
+        hits = _matching(wanted, naive)
+        matched.update(hits)
         local = naive.replace(tzinfo=start.tzinfo)
-        if matches:
+        if hits:
             excluded.append(local)
         else:
-            kept.append(Occurrence(local, local + duration, all_day, index))
+            kept.append(Occurrence(local, local + (end - start), all_day, index))
     if not kept:
         raise TimeError("rrule and exdates leave no occurrence", "event.rrule")
-    return Series(tuple(kept), tuple(excluded), tuple(i for i, hit in enumerate(hits) if not hit))
+    return Series(tuple(kept), tuple(excluded), tuple(i for i in range(len(wanted)) if i not in matched))
+
+
+def _matching(exdates: list[datetime], instance: datetime) -> list[int]:
+    """Indexes of the exdates naming `instance`: the same wall time, or its day at midnight."""
+    return [i for i, d in enumerate(exdates) if d == instance or (_is_midnight(d) and d.date() == instance.date())]
 
 
 def _is_midnight(moment: datetime) -> bool:

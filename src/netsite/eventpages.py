@@ -120,8 +120,7 @@ def json_ld(site: Site, event: Entry) -> Markup:
         else _schema_time(occurrence.end, False),
         "eventStatus": f"https://schema.org/{SCHEMA_STATUS[event.status]}",
         "eventAttendanceMode": f"https://schema.org/{_attendance(event)}",
-        "organizer": [{"@type": "Organization", "name": site.institution(slug).title,
-                       "url": site.links.absolute(site.institution(slug).path)} for slug in event.institutions],
+        "organizer": [_organization(site, slug) for slug in event.institutions],
     }
     if _locations(event):
         data["location"] = _locations(event)
@@ -132,6 +131,11 @@ def json_ld(site: Site, event: Entry) -> Markup:
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
         text = text.replace(char, escape)
     return Markup(text)
+
+
+def _organization(site: Site, slug: str) -> dict[str, str]:
+    institution = site.institution(slug)
+    return {"@type": "Organization", "name": institution.title, "url": site.links.absolute(institution.path)}
 
 
 def _schema_time(moment: datetime, all_day: bool) -> str:

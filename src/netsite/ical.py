@@ -108,16 +108,20 @@ def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.E
         if event.exdates:
             item.add("exdate", [_value(moment, event.all_day) for moment in event.exdates])
     item.add("status", STATUS[event.status])
-    summary = event.title
-    if event.status != "scheduled":
-        summary = f"{strings('status_short_' + event.status)}: {summary}"
-    item.add("summary", summary)
+    item.add("summary", summary(event, strings))
     item.add("description", description(site, event, strings))
     location = event.get("location") or event.get("online")
     if location:
         item.add("location", location)
     item.add("url", site.links.absolute(event.path))
     return item
+
+
+def summary(event: Entry, strings: Callable[..., str]) -> str:
+    """The title, with «Отменено: » or «Перенесено: » in front: not every app shows STATUS."""
+    if event.status == "scheduled":
+        return event.title
+    return f"{strings('status_short_' + event.status)}: {event.title}"
 
 
 def _value(moment: datetime, all_day: bool) -> date | datetime:
