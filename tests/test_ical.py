@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import shutil
+import zoneinfo
 from collections import defaultdict
-from datetime import date, datetime, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import icalendar
@@ -205,3 +206,24 @@ def test_dst_zones_and_series_agree_with_an_independent_expansion(make_site):
     evening = found["evening@net.example.org"]
     assert [d.hour for d in evening] == [15, 15, 16, 16]  # 17:00 local, before and after the change
     assert found["days@net.example.org"] == [date(2026, 12, 28), date(2027, 1, 3), date(2027, 1, 6)]
+
+
+def test_vtimezone_onsets_are_local_times_before_each_change(make_site):
+    """RFC 5545 3.6.5: an observance's DTSTART is local time in its TZOFFSETFROM."""
+    config = "title: Сеть\nbase_url: https://net.example.org/\ntimezone: Europe/Berlin\n"
+    result = build_site(make_site(DST_SITE, config=config))
+    cal = read(result.config.output_path / "calendar.ics")
+    zones = {str(tz["tzid"]): tz for tz in cal.walk("VTIMEZONE")}
+    assert set(zones) == {"Europe/Berlin", "America/New_York"}
+    onsets = []
+    for key, tz in zones.items():
+        zone = zoneinfo.ZoneInfo(key)
+        for part in tz.subcomponents[1:]:  # the first one only states the offset at the start
+            before, after = part["tzoffsetfrom"].td, part["tzoffsetto"].td
+            instant = (part.decoded("dtstart") - before).replace(tzinfo=timezone.utc)
+            assert (instant - timedelta(seconds=1)).astimezone(zone).utcoffset() == before
+            assert instant.astimezone(zone).utcoffset() == after
+            onsets.append((key, part.decoded("dtstart")))
+    assert ("Europe/Berlin", datetime(2027, 3, 28, 2, 0)) in onsets
+    assert ("Europe/Berlin", datetime(2026, 10, 25, 3, 0)) in onsets
+    assert ("America/New_York", datetime(2026, 11, 1, 2, 0)) in onsets

@@ -2,7 +2,7 @@
 
 One VEVENT per event: a recurring event keeps its RRULE and EXDATE instead of being expanded, so a
 subscriber's app shows one series under one stable UID (`<slug>@<host>`) and follows later changes.
-Times in an IANA zone are written with TZID and a VTIMEZONE that covers only the years of the
+Times in an IANA zone are written with TZID and a VTIMEZONE (our own, see `vtimezone`) that covers only the years of the
 events (small and the same on every build); times written with a fixed offset are written in UTC;
 all-day events are DATE values with an exclusive DTEND. DTSTAMP is the build's clock, never the wall
 clock, so two builds of the same sources and `--now` give the same bytes. icalendar (7.x) folds lines
@@ -89,9 +89,51 @@ def timezones(events: Iterable[Entry]) -> dict[str, icalendar.Timezone]:
         key = _zone_key(event)
         for occurrence in agenda.occurrences(event) if key else ():
             years.setdefault(key, set()).update({occurrence.start.year, occurrence.end.year})
-    return {key: icalendar.Timezone.from_tzinfo(zoneinfo.ZoneInfo(key), tzid=key, first_date=date(min(span), 1, 1),
-                                                last_date=date(max(span) + 1, 1, 1))
-            for key, span in sorted(years.items())}
+    return {key: vtimezone(key, min(span), max(span)) for key, span in sorted(years.items())}
+
+
+def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """VTIMEZONE of `key` for the given years: the observance at their start, then one
+    sub-component per offset change, its DTSTART in the local time before the change (RFC 5545
+    3.6.5). Written here because icalendar 7.3's Timezone.from_tzinfo puts the spring change at
+    03:00 instead of 02:00 in Europe/Berlin (the local time after it), which Outlook would use."""
+    zone = zoneinfo.ZoneInfo(key)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    tz = icalendar.Timezone()
+    tz.add("tzid", key)
+    tz.add_component(_observance(start, start, zone))
+    for instant in _transitions(zone, start, datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)):
+        tz.add_component(_observance(instant - timedelta(seconds=1), instant, zone))
+    return tz
+
+
+def _transitions(zone: zoneinfo.ZoneInfo, start: datetime, stop: datetime) -> list[datetime]:
+    """UTC instants at which the zone's offset or name changes: daily steps, refined to the minute
+    (zones change at most a few times a year, never twice in a day)."""
+    def state(moment: datetime) -> tuple:
+        local = moment.astimezone(zone)
+        return local.utcoffset(), local.tzname()
+
+    found, day, moment = [], timedelta(days=1), start
+    while moment < stop:
+        if state(moment) != state(moment + day):
+            low = moment
+            for step in (timedelta(hours=1), timedelta(minutes=1)):
+                while state(low + step) == state(low):
+                    low += step
+            found.append(low + timedelta(minutes=1))
+        moment += day
+    return found
+
+
+def _observance(before: datetime, after: datetime, zone: zoneinfo.ZoneInfo) -> icalendar.Component:
+    old, new = before.astimezone(zone), after.astimezone(zone)
+    part = icalendar.TimezoneDaylight() if new.dst() else icalendar.TimezoneStandard()
+    part.add("dtstart", (after + old.utcoffset()).replace(tzinfo=None))
+    part.add("tzname", new.tzname())
+    part.add("tzoffsetfrom", old.utcoffset())
+    part.add("tzoffsetto", new.utcoffset())
+    return part
 
 
 def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.Event:
