@@ -2,8 +2,8 @@
 
 One VEVENT per event: a recurring event keeps its RRULE and EXDATE instead of being expanded, so a
 subscriber's app shows one series under one stable UID (`<slug>@<host>`) and follows later changes.
-Times in an IANA zone are written with TZID and a VTIMEZONE (our own, see `vtimezone`) that covers only the years of the
-events (small and the same on every build); times written with a fixed offset are written in UTC;
+Times in an IANA zone are written with TZID and a VTIMEZONE (our own, see `vtimezone`) that covers
+only the years of the events (small and the same on every build); fixed offsets are written in UTC;
 all-day events are DATE values with an exclusive DTEND. DTSTAMP is the build's clock, never the wall
 clock, so two builds of the same sources and `--now` give the same bytes. icalendar (7.x) folds lines
 at 75 octets between characters, never inside a UTF-8 sequence; tests check every line.
@@ -33,9 +33,9 @@ STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENT
 def calendar_files(site: Site, strings: Callable[..., str]) -> list[OutputFile]:
     """Every .ics file of the site, in a stable order."""
     title = site.config.title
-    # from_tzinfo scans the zone's transitions slowly: make each VTIMEZONE once, for the whole site.
+    # Each VTIMEZONE and VEVENT is made once and shared by every calendar that holds it.
     zones = timezones(site.events)
-    items = {event.slug: vevent(site, event, strings) for event in site.events}  # each made once
+    items = {event.slug: vevent(site, event, strings) for event in site.events}
     make = lambda path, events, name: OutputFile(  # noqa: E731
         output_file(path), calendar(site, tuple(events), name, strings, zones, items))
     files = [make(calendar_path("/"), site.events, title)]
