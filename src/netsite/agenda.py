@@ -182,7 +182,8 @@ def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | Non
 
 def _matching(exdates: list[datetime], instance: datetime) -> list[int]:
     """Indexes of the exdates naming `instance`: the same wall time, or its day at midnight."""
-    return [i for i, d in enumerate(exdates) if d == instance or (_is_midnight(d) and d.date() == instance.date())]
+    return [i for i, d in enumerate(exdates)
+            if d == instance or (_is_midnight(d) and d.date() == instance.date())]
 
 
 def _is_midnight(moment: datetime) -> bool:
