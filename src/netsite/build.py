@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, config as config_module, ical, markup, output, render, schema, sources
+from netsite import agenda, config as config_module, feeds, ical, markup, output, render, schema, sources
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -109,6 +109,7 @@ def render_site(site: Site) -> list[OutputFile]:
     files.extend(ical.calendar_files(site, render.load_strings(dirs, site.config.language)))
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
+    files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))
     files.extend(asset_files(site))
     return sorted(files, key=lambda f: f.path)
