@@ -187,7 +187,7 @@ KINDS: dict[str, dict[str, Callable]] = {
         "date": _moment, "institution": _ref, "institutions": _ref, "image": _file, "event": _ref,
         "audience": _vocab("audience", True),
     },
-    "pages": {"menu": _int},
+    "pages": {"menu": _int, "menu_title": _text},
 }
 REQUIRED = {
     "institutions": ("title",),
