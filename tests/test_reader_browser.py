@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import functools
 import http.server
+import re
 import threading
 from urllib.parse import urlsplit
 
+import icalendar
 import pytest
+import recurring_ical_events
 from playwright.sync_api import sync_playwright
 
 from conftest import REPO
@@ -31,12 +34,16 @@ PAGE_TYPES = {
     "institutions": "/institutions/",
     "institution": "/institutions/mbdou-solnyshko/",
     "search": "/search/",
+    "calendar": "/calendar/",
+    "month": "/calendar/2026/12/",
     "term": "/age-groups/senior/",
     "page": "/about/",
 }
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map, ".ics": "text/calendar"}
+
     def log_message(self, *args):  # the test output is for failures, not for access logs
         pass
 
@@ -106,8 +113,8 @@ def axe_violations(page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])}× {v['nodes'][0]['target']})" for v in result["violations"]]
 
 
-@pytest.mark.parametrize("name", ["home", "news", "event", "practices", "practice", "institutions",
-                                  "institution", "search", "news list", "events", "term", "page"])
+@pytest.mark.parametrize("name", ["home", "news", "event", "calendar", "month", "practices", "practice",
+                                  "institutions", "institution", "search", "news list", "events", "term", "page"])
 def test_axe_finds_no_violation(reader, name):
     page = reader().open(PAGE_TYPES[name])
     if name == "search":
@@ -266,11 +273,48 @@ def test_the_home_page_is_light(reader):
     assert without_photos < 150_000
 
 
-def test_print_hides_the_navigation(reader):
+def media_boxes(pdf: bytes) -> list[tuple[float, float]]:
+    """(width, height) in points of each page of a PDF."""
+    boxes = re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf)
+    return [(round(float(w)), round(float(h))) for w, h in boxes]
+
+
+def test_an_event_prints_on_portrait_a4_without_navigation(reader):
     page = reader().open(PAGE_TYPES["event"])
     page.emulate_media(media="print")
-    assert page.locator(".site-nav").is_hidden()
-    assert page.locator(".header-tools").is_hidden()
-    assert page.locator("main h1").is_visible()
-    pdf = page.pdf(format="A4")
-    assert pdf.startswith(b"%PDF")
+    for hidden in (".site-nav", ".header-tools", ".add-to-calendar", ".site-footer"):
+        assert page.locator(hidden).is_hidden(), hidden
+    assert page.locator("main h1").is_visible() and page.locator(".facts").is_visible()
+    boxes = media_boxes(page.pdf(prefer_css_page_size=True))
+    assert boxes and set(boxes) == {(595, 842)}
+
+
+def test_every_month_of_the_calendar_prints_on_one_landscape_a4_sheet(reader, example_site):
+    one = reader()
+    months = sorted(p.parent.relative_to(example_site / "public").as_posix()
+                    for p in (example_site / "public/calendar").glob("*/*/index.html"))
+    assert len(months) >= 4
+    for month in months:
+        page = one.open(f"/{month}/")
+        page.emulate_media(media="print")
+        assert page.locator("table.month").is_visible()
+        assert page.locator(".month-nav").is_hidden()
+        assert page.evaluate("getComputedStyle(document.querySelector('table.month thead')).display") != "none"
+        assert media_boxes(page.pdf(prefer_css_page_size=True)) == [(842, 595)], month
+
+
+def test_home_calendar_event_and_its_ics(reader):
+    one = reader()
+    page = one.open("/")
+    page.click(".site-nav a[href='/calendar/']")
+    page.wait_for_url("**/calendar/")
+    page.click(".day-event a >> nth=0")
+    page.wait_for_url("**/events/*/")
+    title = page.inner_text("main h1")
+    link = page.locator(".add-to-calendar a[type='text/calendar']")
+    response = page.request.get(one.server + link.get_attribute("href"))
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    calendar = icalendar.Calendar.from_ical(response.body())
+    [event] = calendar.walk("VEVENT")
+    assert str(event["SUMMARY"]) == title
+    assert recurring_ical_events.of(calendar).between((2026, 1, 1), (2028, 1, 1))
