@@ -6,6 +6,7 @@ another host is aborted and fails the test. axe-core comes from node_modules (np
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import re
@@ -17,7 +18,7 @@ import pytest
 import recurring_ical_events
 from playwright.sync_api import sync_playwright
 
-from conftest import REPO
+from conftest import REPO, build_site
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -48,15 +49,23 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def server(example_site):
-    handler = functools.partial(Quiet, directory=str(example_site / "public"))
-    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+@contextlib.contextmanager
+def serving(folder):
+    """http://127.0.0.1:PORT serving `folder` from a thread, for as long as the block runs."""
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(folder)))
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
+    try:
+        yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def server(example_site):
+    with serving(example_site / "public") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -318,3 +327,41 @@ def test_home_calendar_event_and_its_ics(reader):
     [event] = calendar.walk("VEVENT")
     assert str(event["SUMMARY"]) == title
     assert recurring_ical_events.of(calendar).between((2026, 1, 1), (2028, 1, 1))
+
+
+def test_the_gallery_lightbox_works_without_javascript(browser, make_site):
+    from test_pictures import photo_site
+
+    root = photo_site(make_site)
+    build_site(root)
+    with serving(root / "public") as url:
+        one = Reader(browser, url, java_script_enabled=False, viewport={"width": 375, "height": 740})
+        page = one.open("/news/vystavka/")
+        assert page.locator("#photo-1").is_hidden()
+        page.click(".gallery a[href='#photo-1']")
+        assert page.locator("#photo-1").is_visible()
+        assert page.locator("#photo-1 img").evaluate("img => img.complete && img.naturalWidth > 0")
+        page.click("#photo-1 a[href='#photo-2']")
+        assert page.locator("#photo-2").is_visible() and page.locator("#photo-1").is_hidden()
+        page.click("#photo-2 a[href='#gallery']")
+        assert page.locator("#photo-2").is_hidden()
+        # The browser chose a WebP from the srcset, sized for a 375 px screen.
+        chosen = page.locator("main .entry-image img").evaluate("img => img.currentSrc")
+        assert chosen.endswith(".webp") and "-1440." not in chosen
+        assert page.evaluate("document.documentElement.scrollWidth") <= 375
+        assert one.foreign == []
+        one.context.close()
+
+
+def test_a_page_with_photos_and_gallery_has_no_axe_violation(browser, make_site):
+    from test_pictures import photo_site
+
+    root = photo_site(make_site)
+    build_site(root)
+    with serving(root / "public") as url:
+        one = Reader(browser, url)
+        page = one.open("/news/vystavka/")
+        assert axe_violations(page) == []
+        page.click(".gallery a[href='#photo-2']")
+        assert axe_violations(page) == []
+        one.context.close()

@@ -34,3 +34,20 @@ def test_the_checker_does_report_an_error(tmp_path):
     (tmp_path / "bad.html").write_text("<!DOCTYPE html><html lang=ru><title>x</title><p><div></span>",
                                        encoding="utf-8")
     assert any(m.get("type") == "error" for m in run_vnu(tmp_path))
+
+
+def test_photos_gallery_and_map_are_valid_html(make_site):
+    from test_directory import TILES
+    from test_pictures import photo_site
+
+    from conftest import BASE_CONFIG, build_site
+
+    root = photo_site(make_site, **{"content/institutions/rosinka.md": "---\ntitle: Росинка\nkind: school\n"
+                                    "website: https://r.example.ru\ngeo: [55.75, 37.62]\n---\n"})
+    (root / "netsite.yaml").write_text(BASE_CONFIG + f"map_tiles: {TILES}\n", encoding="utf-8")
+    build_site(root)
+    pages = [root / "public/news/vystavka/index.html", root / "public/institutions/index.html"]
+    assert "<picture" in pages[0].read_text(encoding="utf-8") and "map-pin" in pages[1].read_text(encoding="utf-8")
+    for page in pages:
+        folder = page.parent
+        assert [m["message"] for m in run_vnu(folder / "index.html") if m.get("type") == "error"] == []
