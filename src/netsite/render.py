@@ -19,7 +19,7 @@ from babel.dates import format_date, format_time
 
 import markupsafe
 
-from netsite import agenda, catalogue, directory, eventpages, feeds, pictures
+from netsite import agenda, catalogue, directory, eventpages, feeds, pictures, prose
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
@@ -153,7 +153,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                        sveden_url=directory.sveden_url,
                        picture=lambda pic, alt, sizes="(max-width: 48rem) 100vw, 48rem": markupsafe.Markup(
                            pictures.markup(pic, alt, sizes, base=links.url("/"))),
-                       body_html=lambda entry: markupsafe.Markup(pictures.body_html(entry, links.url)))
+                       body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
 
 
