@@ -377,3 +377,20 @@ def test_colour_schemes_keep_aa_contrast_and_fit_a_phone(reader, scheme, name):
     assert page.evaluate("document.documentElement.classList.contains('vi-scheme-%s')" % scheme)
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+
+
+def test_keyboard_alone_reaches_skip_link_search_toggle_and_menu_with_visible_focus(reader):
+    page = reader().open("/")
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate("""() => {
+            const e = document.activeElement, style = getComputedStyle(e);
+            return [e.id || e.className || e.getAttribute('href'), style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2];
+        }"""))
+    names = [name for name, _ in reached]
+    assert names[0] == "skip-link"
+    for wanted in ("site-search", "vi-toggle", "/news/", "/calendar/", "/practices/"):
+        assert wanted in names, wanted
+    assert all(visible for _, visible in reached), reached
+    assert names.index("site-search") < names.index("vi-toggle") < names.index("/news/")
