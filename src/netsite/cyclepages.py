@@ -1,0 +1,93 @@
+"""Pages of the network's cycle: section lists, members graph, monitoring dashboard, JSON-LD.
+
+Item pages of the new kinds come from `render.page_set` (they are in `site.entries`); this module
+adds the pages that only the cycle has, the dashboard's CSV and JSON, and the template globals
+its templates use. Charts are drawn here, not in templates, so that each is one tested function.
+"""
+
+from __future__ import annotations
+
+import json
+
+import jinja2
+from markupsafe import Markup
+
+from netsite import charts, monitoring
+from netsite.models import Entry, OutputFile
+from netsite.render import Page
+from netsite.site import Site
+
+SECTIONS = ("agreements", "meetings", "plans", "projects")
+
+
+def page_set(site: Site) -> list[Page]:
+    """The section lists, /network/ and /monitoring/."""
+    pages = [Page(f"/{kind}/", f"{kind}/list.html", {"entries": getattr(site.cycle, kind)}) for kind in SECTIONS]
+    pages.append(Page("/network/", "network.html", {}))
+    pages.append(Page("/monitoring/", "monitoring.html", {"figures": monitoring.figures(site)}))
+    return pages
+
+
+def extend_environment(env: jinja2.Environment, site: Site) -> None:
+    """Globals of the cycle templates; `t` is the theme strings already registered."""
+    strings = env.globals["t"]
+
+    def figure_chart(figure: monitoring.Figure) -> Markup:
+        return charts.bar_chart(f"chart-{figure.id}", strings(f"monitoring_{figure.id}"),
+                                [(row.label, row.values) for row in figure.rows],
+                                [strings(f"series_{s}") for s in figure.series])
+
+    def members_graph() -> Markup:
+        nodes = [(i.slug, i.get("short_name") or i.title, site.links.url(i.path))
+                 for i in site.institutions if i.slug in site.cycle.parties]
+        return charts.network_graph("members-graph", strings("network_graph_title"), nodes, site.cycle.partners)
+
+    env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
+                       json_ld=lambda entry: json_ld(entry, site))
+
+
+def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:
+    """/monitoring/data.csv and /monitoring/data.json: the dashboard's figures for reports."""
+    strings = env.globals["t"]
+    figures = monitoring.figures(site)
+    titles = {f.id: strings(f"monitoring_{f.id}") for f in figures}
+    return [OutputFile("monitoring/data.csv", monitoring.to_csv(figures)),
+            OutputFile("monitoring/data.json", monitoring.to_json(figures, titles, site.now))]
+
+
+def json_ld(entry: Entry, site: Site) -> Markup:
+    """schema.org Organization (institutions) or Article (news) as a script block, safe to embed."""
+    data = organization(entry, site) if entry.kind == "institutions" else article(entry, site)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    # Inside <script> only '<' can end the block; '>' and '&' are escaped too for old parsers.
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return Markup(f'<script type="application/ld+json">{text}</script>')
+
+
+def organization(entry: Entry, site: Site) -> dict:
+    data = {"@context": "https://schema.org", "@type": "Organization", "name": entry.title,
+            "url": site.links.absolute(entry.path)}
+    optional = {"alternateName": entry.get("short_name"), "email": entry.get("email"),
+                "telephone": entry.get("phone"), "sameAs": entry.get("website"),
+                "address": entry.get("address"),
+                "logo": site.links.absolute(entry.path + entry.logo) if entry.get("logo") else None}
+    data.update({k: v for k, v in optional.items() if v})
+    if entry.get("geo"):
+        data["location"] = {"@type": "Place", "geo": {"@type": "GeoCoordinates", "latitude": entry.geo[0],
+                                                      "longitude": entry.geo[1]}}
+    return data
+
+
+def article(entry: Entry, site: Site) -> dict:
+    publisher = {"@type": "Organization", "name": site.config.title, "url": site.links.absolute("/")}
+    authors = [{"@type": "Organization", "name": site.institution(s).title,
+                "url": site.links.absolute(site.institution(s).path)} for s in entry.institutions]
+    data = {"@context": "https://schema.org", "@type": "Article", "headline": entry.title[:110],
+            "datePublished": entry.date.isoformat(), "url": site.links.absolute(entry.path),
+            "mainEntityOfPage": site.links.absolute(entry.path), "inLanguage": site.config.language,
+            "publisher": publisher, "author": authors or [publisher]}
+    if entry.summary:
+        data["description"] = entry.summary
+    if entry.get("image"):
+        data["image"] = site.links.absolute(entry.path + entry.image)
+    return data
