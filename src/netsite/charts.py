@@ -80,7 +80,7 @@ def _legend(series: Sequence[str]) -> list[str]:
 def network_graph(ident: str, title: str, nodes: Sequence[tuple[str, str, str]],
                   edges: Sequence[tuple[str, str]]) -> Markup:
     """Nodes (slug, label, url) on a circle, a line for each pair bound by an agreement."""
-    size, radius = WIDTH, WIDTH / 2 - 150
+    size, radius = WIDTH, WIDTH / 2 - 190
     centre = size / 2
     where = {}
     for index, (slug, _, _) in enumerate(nodes):
