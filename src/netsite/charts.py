@@ -32,7 +32,8 @@ def _short(label: str) -> str:
 
 def _open(ident: str, title: str, desc: str, height: float, css: str) -> list[str]:
     return [f'<svg xmlns="http://www.w3.org/2000/svg" class="{css}" role="img" '
-            f'aria-labelledby="{ident}-title {ident}-desc" viewBox="0 0 {WIDTH} {_n(height)}" '
+            f'aria-labelledby="{ident}-title" aria-describedby="{ident}-desc" '
+            f'viewBox="0 0 {WIDTH} {_n(height)}" '
             f'width="100%" preserveAspectRatio="xMinYMin meet" font-family="sans-serif" font-size="13">',
             f'<title id="{ident}-title">{escape(title)}</title>',
             f'<desc id="{ident}-desc">{escape(desc)}</desc>']
