@@ -18,7 +18,7 @@ LABEL_WIDTH = 250
 BAR_HEIGHT = 18
 GAP = 10
 COLORS = ("#1f5f99", "#c2410c", "#4d7c0f", "#7e22ce")
-MAX_LABEL = 38
+MAX_LABEL = 32
 
 
 def _n(value: float) -> str:
@@ -40,7 +40,7 @@ def _open(ident: str, title: str, desc: str, height: float, css: str) -> list[st
 
 
 def bar_chart(ident: str, title: str, rows: Sequence[tuple[str, Sequence[int]]],
-              series: Sequence[str] = ()) -> Markup:
+              series: Sequence[str] = (), colors: Sequence[str] = COLORS) -> Markup:
     """Horizontal bars, one group per row and one bar per series; the legend when series > 1."""
     count = max(1, len(series))
     top = 28 if count > 1 else 6
@@ -52,7 +52,7 @@ def bar_chart(ident: str, title: str, rows: Sequence[tuple[str, Sequence[int]]],
         f"{name} {v}" if series and count > 1 else str(v) for name, v in zip(series or ("",), values))
         for label, values in rows) or "—"
     out = _open(ident, title, desc, height, "chart chart-bars")
-    out += _legend(series) if count > 1 else []
+    out += _legend(series, colors) if count > 1 else []
     for index, (label, values) in enumerate(rows):
         y = top + index * group
         out.append(f'<g class="bar-row"><title>{escape(label)}</title>')
@@ -61,7 +61,7 @@ def bar_chart(ident: str, title: str, rows: Sequence[tuple[str, Sequence[int]]],
         for k, value in enumerate(values):
             by = y + k * BAR_HEIGHT
             out.append(f'<rect x="{LABEL_WIDTH}" y="{_n(by + 2)}" width="{_n(value * scale)}" '
-                       f'height="{BAR_HEIGHT - 4}" fill="{COLORS[k % len(COLORS)]}"/>')
+                       f'height="{BAR_HEIGHT - 4}" fill="{colors[k % len(colors)]}"/>')
             out.append(f'<text class="chart-value" x="{_n(LABEL_WIDTH + value * scale + 6)}" '
                        f'y="{_n(by + BAR_HEIGHT / 2 + 4)}" fill="#222">{value}</text>')
         out.append("</g>")
@@ -69,27 +69,27 @@ def bar_chart(ident: str, title: str, rows: Sequence[tuple[str, Sequence[int]]],
     return Markup("\n".join(out))
 
 
-def _legend(series: Sequence[str]) -> list[str]:
-    out, x = [], LABEL_WIDTH
+def _legend(series: Sequence[str], colors: Sequence[str]) -> list[str]:
+    out, x = [], 8
     for k, name in enumerate(series):
-        out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{COLORS[k % len(COLORS)]}"/>'
+        out.append(f'<rect x="{x}" y="6" width="12" height="12" fill="{colors[k % len(colors)]}"/>'
                    f'<text class="chart-legend" x="{x + 18}" y="16" fill="#222">{escape(name)}</text>')
-        x += 18 + 9 * len(name) + 24
+        x += 18 + 8 * len(name) + 20  # about 8 px a character at 13 px
     return out
 
 
 def network_graph(ident: str, title: str, nodes: Sequence[tuple[str, str, str]],
                   edges: Sequence[tuple[str, str]]) -> Markup:
     """Nodes (slug, label, url) on a circle, a line for each pair bound by an agreement."""
-    size, radius = WIDTH, WIDTH / 2 - 190
-    centre = size / 2
+    radius = WIDTH / 2 - 190
+    centre, cy = WIDTH / 2, radius + 50  # room above and below the circle for the labels
     where = {}
     for index, (slug, _, _) in enumerate(nodes):
         angle = 2 * math.pi * index / max(1, len(nodes)) - math.pi / 2
-        where[slug] = (centre + radius * math.cos(angle), centre * 0.8 + radius * math.sin(angle))
+        where[slug] = (centre + radius * math.cos(angle), cy + radius * math.sin(angle))
     label = {slug: text for slug, text, _ in nodes}
     desc = "; ".join(f"{label[a]} — {label[b]}" for a, b in edges) or "—"
-    out = _open(ident, title, desc, size * 0.8, "chart chart-network")
+    out = _open(ident, title, desc, 2 * cy, "chart chart-network")
     for a, b in edges:
         (x1, y1), (x2, y2) = where[a], where[b]
         out.append(f'<line class="edge" data-from="{a}" data-to="{b}" x1="{_n(x1)}" y1="{_n(y1)}" '
@@ -99,7 +99,7 @@ def network_graph(ident: str, title: str, nodes: Sequence[tuple[str, str, str]],
         x, y = where[slug]
         anchor = "middle" if abs(x - centre) < 20 else ("start" if x > centre else "end")
         dx = 0 if anchor == "middle" else (14 if anchor == "start" else -14)
-        dy = -16 if y < centre * 0.8 and anchor == "middle" else (26 if anchor == "middle" else 5)
+        dy = -16 if y < cy and anchor == "middle" else (26 if anchor == "middle" else 5)
         out.append(f'<a href={quoteattr(url)} class="node" data-slug="{slug}"><circle cx="{_n(x)}" '
                    f'cy="{_n(y)}" r="9" fill="#1f5f99"/><text class="chart-label" x="{_n(x + dx)}" '
                    f'y="{_n(y + dy)}" text-anchor="{anchor}" fill="#222">{escape(_short(text))}</text></a>')

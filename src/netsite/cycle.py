@@ -22,7 +22,7 @@ from netsite.records import Decision, PlanItem
 
 KINDS = ("agreements", "meetings", "plans", "projects")
 DONE, CANCELLED, UPCOMING, OVERDUE = "done", "cancelled", "upcoming", "overdue"
-STATUSES = (DONE, UPCOMING, OVERDUE, CANCELLED)
+STATUSES = (DONE, OVERDUE, UPCOMING, CANCELLED)
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 

@@ -13,11 +13,14 @@ import jinja2
 from markupsafe import Markup
 
 from netsite import charts, monitoring
+from netsite.cycle import STATUSES
 from netsite.models import Entry, OutputFile
 from netsite.render import Page
 from netsite.site import Site
 
 SECTIONS = ("agreements", "meetings", "plans", "projects")
+# done green, overdue red, upcoming blue, cancelled grey: the colours of the plan's status badges
+STATUS_COLORS = ("#166534", "#b91c1c", "#1e40af", "#78716c")
 
 
 def page_set(site: Site) -> list[Page]:
@@ -33,9 +36,10 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
     strings = env.globals["t"]
 
     def figure_chart(figure: monitoring.Figure) -> Markup:
+        colors = STATUS_COLORS if figure.series == STATUSES else charts.COLORS
         return charts.bar_chart(f"chart-{figure.id}", strings(f"monitoring_{figure.id}"),
                                 [(row.label, row.values) for row in figure.rows],
-                                [strings(f"series_{s}") for s in figure.series])
+                                [strings(f"series_{s}") for s in figure.series], colors)
 
     def members_graph() -> Markup:
         nodes = [(i.slug, i.get("short_name") or i.title, site.links.url(i.path))
