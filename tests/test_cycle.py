@@ -376,3 +376,25 @@ def test_json_ld_escapes_markup_characters(make_site):
     block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "<" not in block and ">" not in block and "&" not in block
     assert json.loads(block)["headline"] == "Конкурс </script><script>alert(1)</script> & «ёлка»"
+
+
+def test_nested_record_keys_keep_their_lines():
+    from netsite.frontmatter import parse
+
+    front = parse("---\ntitle: x\nitems:\n  - id: a\n    month: 2026-11\n  - id: b\n    title: y\n---\n")
+    assert front.lines[("items", 0, "month")] == 5 and front.lines[("items", 1, "title")] == 7
+    assert front.lines[("items", 1)] == 6
+
+
+def test_english_theme_has_every_cycle_string(make_site):
+    config = "title: Test network\nbase_url: https://net.example.org/\ntimezone: Europe/Moscow\nlanguage: en\n"
+    root = plan_site(make_site)
+    (root / "content/agreements").mkdir()
+    (root / "content/agreements/a.md").write_text(
+        "---\ntitle: Agreement\nparties: [solnyshko, other]\nsigned: 2026-09-01\n---\n", encoding="utf-8")
+    (root / "content/institutions/other.md").write_text("---\ntitle: Other\n---\n", encoding="utf-8")
+    (root / "netsite.yaml").write_text(config, encoding="utf-8")
+    build_site(root)
+    html = (root / "public/monitoring/index.html").read_text(encoding="utf-8")
+    assert "Work plan fulfilment per institution" in html and "Overdue" in html
+    assert "Who cooperates with whom" in (root / "public/network/index.html").read_text(encoding="utf-8")

@@ -95,7 +95,8 @@ def expected_figures() -> dict[tuple[str, str, str], int]:
         result[("events_by_month", f"{month:%Y-%m}", "events")] = months[month]
         month = date(month.year + month.month // 12, month.month % 12 + 1, 1)
     for slug in institutions:
-        result[("events_by_institution", slug, "events")] = sum(slug in e.get("organizers", []) for e in held.values())
+        result[("events_by_institution", slug, "events")] = sum(
+            slug in e.get("organizers", []) for e in held.values())
     for figure, source, key, ids in (("events_by_audience", held, "audience", AUDIENCES),
                                      ("events_by_format", held, "format", FORMATS),
                                      ("practices_by_area", practices, "areas", AREAS),
@@ -190,8 +191,9 @@ def test_monitoring_output_is_deterministic(make_site):
         format: seminar
         ---
         """})
-    first = {name: (root / "public/monitoring" / name).read_bytes() for name in ("index.html", "data.csv", "data.json")
-             } if build_site(root) else None
+    names = ("index.html", "data.csv", "data.json")
+    build_site(root)
+    first = {name: (root / "public/monitoring" / name).read_bytes() for name in names}
     build_site(root)
     assert first == {name: (root / "public/monitoring" / name).read_bytes() for name in first}
     csv_rows = list(csv.reader(io.StringIO(first["data.csv"].decode("utf-8-sig"))))

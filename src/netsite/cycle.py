@@ -105,7 +105,8 @@ def assemble(by_kind: Mapping[str, list[Entry]], now: datetime) -> tuple[Cycle, 
     for kind in KINDS:
         for entry in by_kind.get(kind, ()):
             problems += _check(entry, known)
-    plans = sorted(by_kind.get("plans", ()), key=lambda e: (e.get("period_start") or _EPOCH, e.slug), reverse=True)
+    plans = sorted(by_kind.get("plans", ()), key=lambda e: (e.get("period_start") or _EPOCH, e.slug),
+                   reverse=True)
     planned = {p.slug: _planned(p, known["events"], now) for p in plans}
     agreements = sorted(by_kind.get("agreements", ()), key=lambda e: (e.signed, e.slug), reverse=True)
     meetings = sorted(by_kind.get("meetings", ()), key=lambda e: (e.date, e.slug), reverse=True)
@@ -192,7 +193,8 @@ def _check(entry: Entry, known: Mapping[str, Mapping[str, Entry]]) -> list[Diagn
             problems += _missing(entry.source, line, slug, kind, known)
     if entry.kind == "agreements" and len(set(entry.parties)) < 2:
         problems.append(error(entry.source, entry.lines.get("parties", 1), "an agreement needs at least two "
-                              "parties: list the slugs of the institutions that signed it", "agreement.parties"))
+                              "parties: list the slugs of the institutions that signed it",
+                              "agreement.parties"))
     problems += _check_dates(entry)
     for index, item in enumerate(entry.get("items", ())):
         problems += _check_record(entry, "items", index, item, known)

@@ -25,7 +25,8 @@ STATUS_COLORS = ("#166534", "#b91c1c", "#1e40af", "#78716c")
 
 def page_set(site: Site) -> list[Page]:
     """The section lists, /network/ and /monitoring/."""
-    pages = [Page(f"/{kind}/", f"{kind}/list.html", {"entries": getattr(site.cycle, kind)}) for kind in SECTIONS]
+    pages = [Page(f"/{kind}/", f"{kind}/list.html", {"entries": getattr(site.cycle, kind)})
+             for kind in SECTIONS]
     pages.append(Page("/network/", "network.html", {}))
     pages.append(Page("/monitoring/", "monitoring.html", {"figures": monitoring.figures(site)}))
     return pages
@@ -47,7 +48,17 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
         return charts.network_graph("members-graph", strings("network_graph_title"), nodes, site.cycle.partners)
 
     env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
-                       json_ld=lambda entry: json_ld(entry, site))
+                       json_ld=lambda entry: json_ld(entry, site),
+                       audience_sections=lambda term: audience_sections(term, site))
+
+
+def audience_sections(term, site: Site) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+    """(theme string, entries) of an audience page: upcoming events, news, practices, past events."""
+    events = {e.slug for e in term.entries if e.kind == "events"}
+    return (("upcoming_events", tuple(e for e in site.upcoming if e.slug in events)),
+            ("news", tuple(e for e in term.entries if e.kind == "news")),
+            ("practices", tuple(e for e in term.entries if e.kind == "practices")),
+            ("past_events", tuple(e for e in site.past if e.slug in events)))
 
 
 def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:

@@ -92,7 +92,8 @@ def _terms(entry: Entry, vocabulary: str) -> tuple[str, ...]:
 
 
 def _joint(events: list[Entry]) -> tuple[Row, ...]:
-    return tuple(Row(e.slug, e.title, (len(set(e.institutions)),)) for e in events if len(set(e.institutions)) > 1)
+    joint = [(e, len(set(e.institutions))) for e in events]
+    return tuple(Row(e.slug, e.title, (count,)) for e, count in joint if count > 1)
 
 
 def _fulfilment(site) -> tuple[Row, ...]:
