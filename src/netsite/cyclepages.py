@@ -48,7 +48,7 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
         return charts.network_graph("members-graph", strings("network_graph_title"), nodes, site.cycle.partners)
 
     env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
-                       json_ld=lambda entry: json_ld(entry, site),
+                       schema_org=lambda entry: json_ld(entry, site),
                        audience_sections=lambda term: audience_sections(term, site))
 
 
