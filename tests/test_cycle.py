@@ -284,7 +284,7 @@ def test_members_graph_lists_exactly_the_parties_of_the_agreements(example_site)
     html = (example_site / "public/network/index.html").read_text(encoding="utf-8")
     svg = svg_of(html, "chart-network")
     assert svg.get("role") == "img" and svg.find(f"{SVG}title").text and svg.find(f"{SVG}desc").text
-    nodes = {a.get("data-slug") for a in svg.iter(f"{SVG}a")}
+    nodes = {g.get("data-slug") for g in svg.iter(f"{SVG}g") if g.get("class") == "node"}
     edges = {tuple(sorted((line.get("data-from"), line.get("data-to")))) for line in svg.iter(f"{SVG}line")}
     assert nodes == parties and len(agreements) == 2
     assert edges == pairs

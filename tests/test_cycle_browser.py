@@ -56,12 +56,12 @@ def test_monitoring_charts_are_named_images_that_fit_a_phone(page):
     assert fits_the_phone(page)
 
 
-def test_members_graph_nodes_lead_to_institution_pages(page):
+def test_members_graph_is_named_and_its_table_leads_to_institution_pages(page):
     page.goto(page.origin + "/network/")
-    graph = page.get_by_role("img", name="Схема соглашений между участниками сети")
-    assert graph.count() == 1
+    graph = page.get_by_role("img", name="Схема соглашений между участниками сети", exact=True)
+    assert graph.count() == 1 and graph.locator("a").count() == 0
     assert fits_the_phone(page)
-    page.locator('svg a[data-slug="museum-kraeved"]').click()
+    page.locator('.network-table a[href="/institutions/museum-kraeved/"]').first.click()
     page.wait_for_url("**/institutions/museum-kraeved/")
     assert urlsplit(page.url).path == "/institutions/museum-kraeved/"
     assert page.locator('#cycle-projects + ul a[href="/projects/malenkie-kraevedy/"]').count() == 1

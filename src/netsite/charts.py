@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from typing import Sequence
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape
 
 from markupsafe import Markup
 
@@ -78,16 +78,19 @@ def _legend(series: Sequence[str], colors: Sequence[str]) -> list[str]:
     return out
 
 
-def network_graph(ident: str, title: str, nodes: Sequence[tuple[str, str, str]],
+def network_graph(ident: str, title: str, nodes: Sequence[tuple[str, str]],
                   edges: Sequence[tuple[str, str]]) -> Markup:
-    """Nodes (slug, label, url) on a circle, a line for each pair bound by an agreement."""
+    """Nodes (slug, label) on a circle, a line for each pair bound by an agreement.
+
+    No links inside: role="img" makes its content presentational, so the table beside the graph
+    carries the links to the institutions."""
     radius = WIDTH / 2 - 190
     centre, cy = WIDTH / 2, radius + 50  # room above and below the circle for the labels
     where = {}
-    for index, (slug, _, _) in enumerate(nodes):
+    for index, (slug, _) in enumerate(nodes):
         angle = 2 * math.pi * index / max(1, len(nodes)) - math.pi / 2
         where[slug] = (centre + radius * math.cos(angle), cy + radius * math.sin(angle))
-    label = {slug: text for slug, text, _ in nodes}
+    label = dict(nodes)
     desc = "; ".join(f"{label[a]} — {label[b]}" for a, b in edges) or "—"
     out = _open(ident, title, desc, 2 * cy, "chart chart-network")
     for a, b in edges:
@@ -95,13 +98,13 @@ def network_graph(ident: str, title: str, nodes: Sequence[tuple[str, str, str]],
         out.append(f'<line class="edge" data-from="{a}" data-to="{b}" x1="{_n(x1)}" y1="{_n(y1)}" '
                    f'x2="{_n(x2)}" y2="{_n(y2)}" stroke="#7a8ca3" stroke-width="2">'
                    f'<title>{escape(label[a])} — {escape(label[b])}</title></line>')
-    for slug, text, url in nodes:
+    for slug, text in nodes:
         x, y = where[slug]
         anchor = "middle" if abs(x - centre) < 20 else ("start" if x > centre else "end")
         dx = 0 if anchor == "middle" else (14 if anchor == "start" else -14)
         dy = -16 if y < cy and anchor == "middle" else (26 if anchor == "middle" else 5)
-        out.append(f'<a href={quoteattr(url)} class="node" data-slug="{slug}"><circle cx="{_n(x)}" '
+        out.append(f'<g class="node" data-slug="{slug}"><circle cx="{_n(x)}" '
                    f'cy="{_n(y)}" r="9" fill="#1f5f99"/><text class="chart-label" x="{_n(x + dx)}" '
-                   f'y="{_n(y + dy)}" text-anchor="{anchor}" fill="#222">{escape(_short(text))}</text></a>')
+                   f'y="{_n(y + dy)}" text-anchor="{anchor}" fill="#222">{escape(_short(text))}</text></g>')
     out.append("</svg>")
     return Markup("\n".join(out))

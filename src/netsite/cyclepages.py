@@ -43,8 +43,8 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
                                 [strings(f"series_{s}") for s in figure.series], colors)
 
     def members_graph() -> Markup:
-        nodes = [(i.slug, i.get("short_name") or i.title, site.links.url(i.path))
-                 for i in site.institutions if i.slug in site.cycle.parties]
+        parties = set(site.cycle.parties)
+        nodes = [(i.slug, i.get("short_name") or i.title) for i in site.institutions if i.slug in parties]
         return charts.network_graph("members-graph", strings("network_graph_title"), nodes, site.cycle.partners)
 
     env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
