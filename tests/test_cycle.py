@@ -7,7 +7,9 @@ import re
 import textwrap
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import urlsplit
 
+import feedparser
 import pytest
 import yaml
 
@@ -339,6 +341,10 @@ def test_audience_page_gathers_its_entries_and_links_feed_and_calendar(example_s
     html = (example_site / f"public/audiences/{audience}/index.html").read_text(encoding="utf-8")
     assert f'href="/audiences/{audience}/rss.xml"' in html
     assert f'href="/audiences/{audience}/calendar.ics"' in html
+    feed = feedparser.parse((example_site / f"public/audiences/{audience}/rss.xml").read_bytes())
+    assert not feed.bozo and feed.entries
+    fed = {urlsplit(e.link).path for e in feed.entries}
+    assert fed <= set(re.findall(r'href="(/[^"]+/)"', html))  # the page shows every entry of its feed
     for path in sorted((REPO / "content/events").glob("*.md")):
         data = front(path)
         linked = f'href="/events/{path.stem}/"' in html

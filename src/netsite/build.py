@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, config as config_module, cyclepages, markup, output, render, schema, sources
+from netsite import agenda, config as config_module, cyclepages, feeds, markup, output, render, schema, sources
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -110,6 +110,7 @@ def render_site(site: Site) -> list[OutputFile]:
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
     files.extend(cyclepages.data_files(site, env))
+    files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))
     files.extend(asset_files(site))
     return sorted(files, key=lambda f: f.path)

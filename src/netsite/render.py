@@ -17,7 +17,7 @@ import jinja2
 from babel import Locale
 from babel.dates import format_date, format_time
 
-from netsite import agenda
+from netsite import agenda, feeds
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
@@ -126,6 +126,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
                        entry_path=entry_path, agenda=agenda)
+    env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,
         date=lambda d, fmt="long": _date(d, fmt, language, site),

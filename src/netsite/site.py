@@ -104,7 +104,7 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime) -> tuple[S
     upcoming, past = agenda.split_upcoming(events, now)
     cycle, found = cycle_module.assemble(by_kind, now)
     problems += found
-    everything = institutions + practices + events + news + pages
+    everything = institutions + practices + events + news + pages + list(cycle.entries)
     site = Site(
         config=config, now=now, links=Links(config.base_url),
         institutions=tuple(institutions), practices=tuple(practices), events=tuple(events),
