@@ -404,3 +404,20 @@ def test_english_theme_has_every_cycle_string(make_site):
     html = (root / "public/monitoring/index.html").read_text(encoding="utf-8")
     assert "Work plan fulfilment per institution" in html and "Overdue" in html
     assert "Who cooperates with whom" in (root / "public/network/index.html").read_text(encoding="utf-8")
+
+
+CYCLE_PAGES = ["network", "monitoring", "agreements", "meetings", "plans", "projects",
+               "agreements/soglashenie-o-setevom-vzaimodejstvii", "agreements/dogovor-o-socialnom-partnerstve",
+               "meetings/sovet-seti-itogi-trimestra", "plans/plan-2026-2027", "projects/chitaem-vmeste",
+               "projects/malenkie-kraevedy", "audiences/teachers", "institutions/mbdou-teremok"]
+
+
+@pytest.mark.parametrize("page", CYCLE_PAGES)
+def test_every_link_on_cycle_pages_resolves(example_site, page):
+    public = example_site / "public"
+    html = (public / page / "index.html").read_text(encoding="utf-8")
+    for href in set(re.findall(r'href="(/[^"#]*)', html)):
+        if href.startswith("/calendar") or href.endswith("/calendar.ics"):
+            continue  # calendar pages and ICS files come from the calendar branch, merged separately
+        target = public / href.lstrip("/")
+        assert (target / "index.html" if href.endswith("/") else target).is_file(), href
