@@ -7,12 +7,10 @@ its templates use. Charts are drawn here, not in templates, so that each is one 
 
 from __future__ import annotations
 
-import json
-
 import jinja2
 from markupsafe import Markup
 
-from netsite import charts, monitoring
+from netsite import charts, eventpages, monitoring
 from netsite.cycle import STATUSES
 from netsite.models import Entry, OutputFile
 from netsite.render import Page
@@ -73,10 +71,7 @@ def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:
 def json_ld(entry: Entry, site: Site) -> Markup:
     """schema.org Organization (institutions) or Article (news) as a script block, safe to embed."""
     data = organization(entry, site) if entry.kind == "institutions" else article(entry, site)
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
-    # Inside <script> only '<' can end the block; '>' and '&' are escaped too for old parsers.
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-    return Markup(f'<script type="application/ld+json">{text}</script>')
+    return Markup(f'<script type="application/ld+json">{eventpages.script_json(data)}</script>')
 
 
 def organization(entry: Entry, site: Site) -> dict:
