@@ -10,6 +10,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import feedparser
+import icalendar
 import pytest
 import yaml
 
@@ -345,6 +346,11 @@ def test_audience_page_gathers_its_entries_and_links_feed_and_calendar(example_s
     assert not feed.bozo and feed.entries
     fed = {urlsplit(e.link).path for e in feed.entries}
     assert fed <= set(re.findall(r'href="(/[^"]+/)"', html))  # the page shows every entry of its feed
+    calendar = icalendar.Calendar.from_ical((example_site / f"public/audiences/{audience}/calendar.ics").read_bytes())
+    urls = {urlsplit(str(e.get("url"))).path for e in calendar.walk("VEVENT")}
+    shown = {f"/events/{p.stem}/" for p in (REPO / "content/events").glob("*.md")
+             if audience in front(p).get("audience", [])}
+    assert urls == shown
     for path in sorted((REPO / "content/events").glob("*.md")):
         data = front(path)
         linked = f'href="/events/{path.stem}/"' in html
