@@ -4,9 +4,10 @@ Design notes: resizing takes already-decoded pixels (`variants(image, key)`), so
 step (such as metadata stripping) composes in front of it. Output names carry a hash of the
 source bytes and of the settings (`/assets/img/<hash>-<width>.webp`), so they can be cached
 forever; the encoded files are kept in `<site>/.netsite-cache/pictures/` and an image is
-encoded once, not once per build. Body images of the sanitized HTML become <picture> when
-the page is rendered (`body_html`), not in `entry.body`: feeds keep plain <img>, which every
-reader understands, and the sanitizer need not allow <picture>.
+encoded once, not once per build. Body images become <picture> at render time (`body_html`,
+used by pages and feed items alike), while `entry.body` stays the sanitized Markdown HTML, so
+the sanitizer never has to allow <picture>. `netsite check` fills the
+cache too (it must decode each image to find broken ones); the cache is never part of the output.
 """
 
 from __future__ import annotations
