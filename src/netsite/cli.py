@@ -82,5 +82,38 @@ def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool)
     click.echo(f"netsite: no errors, {len(result.diagnostics)} warning(s)", err=True)
 
 
+@main.command()
+@_build_options
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="The port to listen on (0 picks a free one).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to listen on; another than 127.0.0.1 makes the site reachable from the network.")
+def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, port: int, host: str) -> None:
+    """Serve the site from memory, rebuild on every save and reload the browser."""
+    from netsite import serve as dev
+
+    if host not in dev.LOCAL_HOSTS:
+        click.echo(f"netsite: warning: serving on {host}: anyone who can reach this address can read the "
+                   "site, drafts included", err=True)
+    options = Options(now=now, drafts=drafts, future=future, strict=strict)
+    server = _guard(lambda: dev.start(root, options, host, port, report=_report_rebuild))
+    click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.close()
+
+
+def _report_rebuild(snapshot, seconds: float) -> None:
+    """Called by the dev server after every build: its problems, then one summary line."""
+    _report(snapshot.problems)
+    if snapshot.failed:
+        click.echo("netsite: the build failed; still serving the last good build", err=True)
+    else:
+        click.echo(f"netsite: built {len(snapshot.files)} files in {seconds:.2f} s", err=True)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
