@@ -91,6 +91,8 @@ class Builder:
                  report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None):
         self.root, self.options, self.step, self.report = root, options, step, report
         self.snapshot = Snapshot()
+        self.builds = 0
+        """How many builds have run (the status endpoint shows it)."""
         self._changed = threading.Condition()
 
     def rebuild(self) -> Snapshot:
@@ -104,6 +106,7 @@ class Builder:
             new = replace(new, version=old.version + 1)
         with self._changed:
             self.snapshot = new
+            self.builds += 1
             self._changed.notify_all()
         self.report(new, time.perf_counter() - started)
         return new
@@ -168,7 +171,8 @@ class _Changes(FileSystemEventHandler):
         self.root, self.poke = root, poke
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type not in _CHANGES:
+        # A folder is 'modified' whenever a file in it changes, and that file's own event is enough.
+        if event.event_type not in _CHANGES or (event.is_directory and event.event_type == "modified"):
             return
         paths = [event.src_path, getattr(event, "dest_path", "")]
         if any(p and is_watched(self.root, str(p)) for p in paths):
@@ -329,7 +333,7 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, RELOAD_JS.encode("utf-8"), "text/javascript; charset=utf-8", send_body)
         elif parts.path == PREFIX + "status":
             snapshot = self.builder.snapshot
-            body = json.dumps({"version": snapshot.version, "ok": not snapshot.failed,
+            body = json.dumps({"version": snapshot.version, "builds": self.builder.builds, "ok": not snapshot.failed,
                                "problems": [d.format() for d in snapshot.problems]}, ensure_ascii=False)
             self._send(200, body.encode("utf-8"), "application/json; charset=utf-8", send_body)
         elif parts.path == PREFIX + "events" and send_body:
