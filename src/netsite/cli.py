@@ -30,8 +30,9 @@ def _guard(action):
         _report(exc.diagnostics)
         errors = sum(1 for d in exc.diagnostics if d.severity == "error")
         warnings = len(exc.diagnostics) - errors
-        click.echo(f"netsite: stopped with {errors} error(s) and {warnings} warning(s); nothing was written",
-                   err=True)
+        if exc.diagnostics and not exc.diagnostics[0].code.startswith("new."):
+            click.echo(f"netsite: stopped with {errors} error(s) and {warnings} warning(s); nothing was written",
+                       err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
         click.echo(f"{exc.filename or 'netsite'}: error: {exc.strerror or exc} [io]", err=True)
@@ -80,6 +81,26 @@ def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool)
     result = _guard(lambda: run_check(root, options))
     _report(result.diagnostics)
     click.echo(f"netsite: no errors, {len(result.diagnostics)} warning(s)", err=True)
+
+
+@main.command()
+@click.argument("kind", type=click.Choice(["institutions", "practices", "events", "news", "pages"]))
+@click.argument("title")
+@click.option("--institution", metavar="SLUG", help="The institution (organizer for events).")
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
+              help="The date (start for events); default: today in the site's time zone.")
+@_root_option
+def new(kind: str, title: str, institution: str | None, day, root: Path) -> None:
+    """Create a new content file of KIND from its template; prints its path."""
+    from netsite import config as config_module, scaffold
+    from netsite.build import clock
+
+    if institution and kind in ("institutions", "pages"):
+        raise click.UsageError(f"--institution is not used for {kind}")
+    config = _guard(lambda: config_module.load(root))
+    when = day.date() if day else _guard(lambda: clock(Options(), config)).date()
+    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institution))
+    click.echo(os.path.normpath(path))
 
 
 @main.command()
