@@ -11,7 +11,7 @@ import click
 
 from netsite import __version__
 from netsite.build import Options, build as run_build, run as run_check
-from netsite.diagnostics import NetsiteError
+from netsite.diagnostics import NetsiteError, error, format_github
 
 _root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                             show_default=True, help="The site folder (holding netsite.yaml).")
@@ -75,12 +75,47 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool)
 
 @main.command()
 @_build_options
-def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool) -> None:
-    """Everything build does, writing nothing."""
-    options = Options(now=now, drafts=drafts, future=future, strict=strict)
-    result = _guard(lambda: run_check(root, options))
-    _report(result.diagnostics)
-    click.echo(f"netsite: no errors, {len(result.diagnostics)} warning(s)", err=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
+              help="text: one line per problem; github: GitHub Actions annotations on the pull request.")
+def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, fmt: str) -> None:
+    """Everything build does, writing nothing; also links, anchors, images and files."""
+    from netsite import audit
+    from netsite.diagnostics import has_errors, sort_key
+
+    try:
+        # warnings are judged after the audit, so --strict still reports every problem of both
+        result = run_check(root, Options(now=now, drafts=drafts, future=future))
+        problems = sorted(result.diagnostics + tuple(audit.audit(result)), key=sort_key)
+        code = 1 if has_errors(problems) or (strict and problems) else 0
+    except NetsiteError as exc:
+        problems, code = list(exc.diagnostics), exc.exit_code
+    except OSError as exc:
+        problems, code = [error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io")], 1
+    _emit(problems, fmt, root)
+    errors = sum(1 for d in problems if d.severity == "error")
+    verdict = "failed" if code else "passed"
+    click.echo(f"netsite check: {verdict} with {errors} error(s) and {len(problems) - errors} warning(s)", err=True)
+    sys.exit(code)
+
+
+def _emit(problems, fmt: str, root: Path) -> None:
+    """Text lines go to stderr like build's; annotations to stdout, where GitHub reads them."""
+    if fmt == "text":
+        _report(problems)
+        return
+    for problem in problems:
+        click.echo(format_github(problem, _repository_path(root, problem.location.path)))
+
+
+def _repository_path(root: Path, shown: str) -> str | None:
+    """The file of a problem as GitHub wants it (from the checkout's root), or None if it is no file."""
+    path = Path(shown) if Path(shown).is_absolute() else root / shown
+    if not path.exists():
+        return None  # such as '--now' or a page of the output that check does not write
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
 
 
 @main.command()
