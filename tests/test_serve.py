@@ -326,3 +326,36 @@ def test_content_types():
     assert serve.content_type("static/img/logo.svg") == "image/svg+xml; charset=utf-8"
     assert serve.content_type("news/x/photo.jpg") == "image/jpeg"
     assert serve.content_type("static/fonts/x.woff2") == "font/woff2"
+
+
+# ---- in a real browser ---------------------------------------------------------------------------
+
+def test_a_browser_reloads_and_shows_the_overlay(server, site):
+    import shutil
+
+    from playwright.sync_api import expect, sync_playwright
+
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert chromium, "the browser tests need Debian's chromium (.ci/run installs it)"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            failures: list[str] = []
+            page.on("requestfailed", lambda request: failures.append(request.url))
+            page.goto(f"http://127.0.0.1:{server.port}/news/osennij-prazdnik/")
+            expect(page.locator("h1")).to_have_text("Осенний праздник")
+            page.wait_for_function("() => window.__netsiteConnected === true", timeout=WAIT * 1000)
+            (site / NEWS_PATH).write_text(NEWS.replace("Осенний праздник", "Праздник урожая"), encoding="utf-8")
+            expect(page.locator("h1")).to_have_text("Праздник урожая", timeout=WAIT * 1000)
+            (site / NEWS_PATH).write_text(NEWS.replace("date: 2026-11-20", "date: 20.11.2026"), encoding="utf-8")
+            overlay = page.locator("#netsite-overlay")
+            expect(overlay).to_be_visible(timeout=WAIT * 1000)
+            expect(overlay).to_contain_text(f"{NEWS_PATH}:3: error: 'date' '20.11.2026' is not a date")
+            expect(page.locator("h1")).to_have_text("Праздник урожая")  # the last good page underneath
+            (site / NEWS_PATH).write_text(NEWS.replace("Осенний праздник", "Исправлено"), encoding="utf-8")
+            expect(page.locator("h1")).to_have_text("Исправлено", timeout=WAIT * 1000)
+            expect(overlay).to_have_count(0)
+            assert [url for url in failures if "/__netsite/events" not in url] == []
+        finally:
+            browser.close()

@@ -261,6 +261,7 @@ RELOAD_JS = """\
 (function () {
   var version = document.currentScript.getAttribute("data-version");
   var source = new EventSource("/__netsite/events?v=" + encodeURIComponent(version));
+  source.addEventListener("open", function () { window.__netsiteConnected = true; });
   source.addEventListener("reload", function () { source.close(); location.reload(); });
 })();
 """
