@@ -220,3 +220,38 @@ def test_collect_finds_ids_and_urls():
 def test_find_line(url, base, line):
     text = "---\ntitle: x\n---\nСм. [план](../pages/plan.md#itogi)\n[событие](/events/net/)\n"
     assert audit.find_line(text, url, base) == line
+
+
+# ---- the CI examples that run check ------------------------------------------------------------
+
+def test_the_github_pages_example():
+    import yaml
+
+    from conftest import REPO
+
+    workflow = yaml.safe_load((REPO / "examples/ci/github-pages.yml").read_text(encoding="utf-8"))
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads the key 'on' as true
+    assert set(triggers) == {"pull_request", "push", "schedule", "workflow_dispatch"}
+    assert triggers["push"] == {"branches": ["main"]} and triggers["schedule"][0]["cron"] == "5 21 * * *"
+    assert workflow["permissions"] == {"contents": "read"}
+    jobs = workflow["jobs"]
+    runs = lambda job: [step.get("run") for step in jobs[job]["steps"]]  # noqa: E731
+    uses = lambda job: [step.get("uses", "").split("@")[0] for step in jobs[job]["steps"]]  # noqa: E731
+    assert jobs["check"]["if"] == "github.event_name == 'pull_request'"
+    assert "netsite check --format github" in runs("check")
+    assert runs("build")[-2].startswith("netsite build") and "actions/upload-pages-artifact" in uses("build")
+    assert jobs["build"]["steps"][-1]["with"]["path"] == "public"
+    assert uses("deploy") == ["actions/deploy-pages"] and jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_the_gitlab_pages_example():
+    import yaml
+
+    from conftest import REPO
+
+    pipeline = yaml.safe_load((REPO / "examples/ci/gitlab-pages.yml").read_text(encoding="utf-8"))
+    assert pipeline["check"]["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
+    assert "netsite check" in pipeline["check"]["script"]
+    assert pipeline["pages"]["script"][-2:] == ["netsite check", "netsite build"]
+    assert pipeline["pages"]["artifacts"] == {"paths": ["public"]}
