@@ -22,7 +22,7 @@ def _report(diagnostics) -> None:
         click.echo(diagnostic.format(), err=True)
 
 
-def _guard(action):
+def _guard(action, summary: bool = True):
     """Run `action`; NetsiteError becomes its lines and exit code, never a traceback."""
     try:
         return action()
@@ -30,7 +30,7 @@ def _guard(action):
         _report(exc.diagnostics)
         errors = sum(1 for d in exc.diagnostics if d.severity == "error")
         warnings = len(exc.diagnostics) - errors
-        if exc.diagnostics and not exc.diagnostics[0].code.startswith("new."):
+        if summary:
             click.echo(f"netsite: stopped with {errors} error(s) and {warnings} warning(s); nothing was written",
                        err=True)
         sys.exit(exc.exit_code)
@@ -134,7 +134,7 @@ def new(kind: str, title: str, institution: str | None, day, root: Path) -> None
         raise click.UsageError(f"--institution is not used for {kind}")
     config = _guard(lambda: config_module.load(root))
     when = day.date() if day else _guard(lambda: clock(Options(), config)).date()
-    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institution))
+    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institution), summary=False)
     click.echo(os.path.normpath(path))
 
 
