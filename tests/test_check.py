@@ -143,7 +143,7 @@ def test_a_clean_site_passes(make_site, monkeypatch):
     }
     _root, result = run_check(make_site, monkeypatch, {**files, **THEME})
     assert (result.exit_code, result.stdout) == (0, "")
-    assert result.stderr == "netsite check: passed with 0 error(s) and 0 warning(s)\n"
+    assert result.stderr == "netsite check: no errors, 0 warning(s)\n"
 
 
 def test_links_respect_a_base_path(make_site):

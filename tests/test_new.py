@@ -79,7 +79,7 @@ def test_the_date_defaults_to_today_in_the_site_zone(make_site, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795645800")
     root = make_site({})
     result = cli("new", "news", "Ночная новость", "--root", root)
-    assert result.stdout.strip().endswith("content/news/2026-11-26-nochnaia-novost.md")
+    assert result.stdout.strip().endswith("content/news/2026-11-26-nochnaya-novost.md")
 
 
 @pytest.mark.parametrize("args, code, message", [

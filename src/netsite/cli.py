@@ -93,8 +93,9 @@ def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
         problems, code = [error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io")], 1
     _emit(problems, fmt, root)
     errors = sum(1 for d in problems if d.severity == "error")
-    verdict = "failed" if code else "passed"
-    click.echo(f"netsite check: {verdict} with {errors} error(s) and {len(problems) - errors} warning(s)", err=True)
+    warnings = len(problems) - errors
+    click.echo(f"netsite check: failed with {errors} error(s) and {warnings} warning(s)" if code
+               else f"netsite check: no errors, {warnings} warning(s)", err=True)
     sys.exit(code)
 
 

@@ -244,7 +244,7 @@ def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Pars
     values.pop("institutions", None)
     fields.update(values)
     fields["institutions"] = tuple(dict.fromkeys(institutions))
-    date = fields.get("date") or fields.get("start_time") or fields.get("joined")
+    date = fields.get("date") or fields.get("start") or fields.get("joined")
     entry = Entry(
         kind=doc.kind, slug=slug, title=fields.pop("title"), source=doc.shown,
         path=entry_path(doc.kind, slug), summary=fields.pop("summary", ""), date=date,
@@ -292,7 +292,6 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     fields.update(start=start, end=end, all_day=all_day, zone=zone.key if hasattr(zone, "key") else str(zone),
                   occurrences=occurrences, status=values.get("status", "scheduled"),
                   exdates=tuple(exdates))
-    fields["start_time"] = start
     for key in ("start", "end", "timezone", "all_day", "exdates"):
         values.pop(key, None)
     return problems

@@ -31,9 +31,15 @@ def slug_from_filename(stem: str) -> str:
     return make_slug(_DATE_PREFIX.sub("", stem))
 
 
+# text-unidecode writes я/ю as 'ia'/'iu'; Russian readers (and Yandex, passports since 2014) expect
+# 'ya'/'yu' at least: 'экология' → 'ekologiya', not 'ekologiia'.
+_RUSSIAN = [("я", "ya"), ("Я", "Ya"), ("ю", "yu"), ("Ю", "Yu")]
+
+
 def make_slug(text: str) -> str:
-    # python-slugify transliterates Cyrillic through text-unidecode; 'ё' → 'e' as Russian readers expect.
-    return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True)
+    """Transliterate and slugify: 'Мастер-класс «Весёлые ёжики»' → 'master-klass-veselye-ezhiki'."""
+    return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True,
+                   replacements=_RUSSIAN)
 
 
 def slug_problem(slug: str) -> str | None:
