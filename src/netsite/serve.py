@@ -258,11 +258,22 @@ def inject(page: bytes, snapshot: Snapshot) -> bytes:
 
 RELOAD_JS = """\
 // netsite serve: reload the page when the site is rebuilt (Server-Sent Events).
+// Browsers open at most six HTTP/1.1 connections to one host, and each stream holds one, so only
+// a visible tab keeps its stream; a tab that becomes visible again reloads if the site changed.
 (function () {
   var version = document.currentScript.getAttribute("data-version");
-  var source = new EventSource("/__netsite/events?v=" + encodeURIComponent(version));
-  source.addEventListener("open", function () { window.__netsiteConnected = true; });
-  source.addEventListener("reload", function () { source.close(); location.reload(); });
+  var source = null;
+  function connect() {
+    if (source) return;
+    source = new EventSource("/__netsite/events?v=" + encodeURIComponent(version));
+    source.addEventListener("open", function () { window.__netsiteConnected = true; });
+    source.addEventListener("reload", function () { source.close(); location.reload(); });
+  }
+  function disconnect() {
+    if (source) { source.close(); source = null; window.__netsiteConnected = false; }
+  }
+  document.addEventListener("visibilitychange", function () { document.hidden ? disconnect() : connect(); });
+  if (!document.hidden) connect();
 })();
 """
 
