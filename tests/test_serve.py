@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import INSTITUTION, NOW, build_site, write_site
-from netsite import serve
+from netsite import preview, serve
 from netsite.diagnostics import error
 
 SRC = Path(__file__).resolve().parents[1] / "src"
@@ -284,7 +284,7 @@ FILES = {"index.html": b"", "news/index.html": b"", "news/x/index.html": b"", "r
     ("news/", "/", (404, "")),
 ])
 def test_resolve(target, base, expected):
-    assert serve.resolve(target, FILES, base) == expected
+    assert preview.resolve(target, FILES, base) == expected
 
 
 @pytest.mark.parametrize("relative, watched", [
@@ -299,12 +299,12 @@ def test_is_watched(tmp_path, relative, watched):
 
 def test_inject_escapes_the_overlay():
     problem = error("content/news/<x>.md", 3, "'<script>alert(1)</script>' & more", "field.unknown")
-    snapshot = serve.Snapshot(version=7, problems=(problem,), failed=True)
-    page = serve.inject(b"<html><body><p>old</p></body></html>", snapshot).decode("utf-8")
+    snapshot = preview.Snapshot(version=7, problems=(problem,), failed=True)
+    page = preview.inject(b"<html><body><p>old</p></body></html>", snapshot).decode("utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "content/news/&lt;x&gt;.md:3: error:" in page
     assert page.endswith('data-version="7"></script>\n</body></html>')
-    assert "netsite-overlay" not in serve.inject(b"<p>x</p>", serve.Snapshot(version=1)).decode("utf-8")
+    assert "netsite-overlay" not in preview.inject(b"<p>x</p>", preview.Snapshot(version=1)).decode("utf-8")
 
 
 def test_a_failed_build_keeps_the_last_good_files(make_site):
@@ -322,10 +322,10 @@ def test_a_failed_build_keeps_the_last_good_files(make_site):
 
 
 def test_content_types():
-    assert serve.content_type("calendar.ics") == "text/calendar; charset=utf-8"
-    assert serve.content_type("static/img/logo.svg") == "image/svg+xml; charset=utf-8"
-    assert serve.content_type("news/x/photo.jpg") == "image/jpeg"
-    assert serve.content_type("static/fonts/x.woff2") == "font/woff2"
+    assert preview.content_type("calendar.ics") == "text/calendar; charset=utf-8"
+    assert preview.content_type("static/img/logo.svg") == "image/svg+xml; charset=utf-8"
+    assert preview.content_type("news/x/photo.jpg") == "image/jpeg"
+    assert preview.content_type("static/fonts/x.woff2") == "font/woff2"
 
 
 # ---- in a real browser ---------------------------------------------------------------------------
