@@ -43,18 +43,22 @@ class Running:
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in self.process.stdout], daemon=True).start()
+        self.errors: list[str] = []  # drained all along: a full pipe would block the server
+        self._drain = threading.Thread(target=lambda: self.errors.extend(self.process.stderr), daemon=True)
+        self._drain.start()
         line = lines.get(timeout=WAIT)
-        assert line.startswith("netsite: serving http://127.0.0.1:"), line
-        self.port = int(line.split("http://127.0.0.1:", 1)[1].split("/", 1)[0])
+        assert line.startswith("netsite: serving http://"), line
+        self.host, port = line.split("http://", 1)[1].split("/", 1)[0].rsplit(":", 1)
+        self.port = int(port)
 
     def request(self, path: str, method: str = "GET", host: str | None = "default",
                 headers: dict | None = None) -> tuple[int, dict, bytes]:
         """One raw request: the path is sent exactly as given, redirects are not followed."""
-        conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=WAIT)
+        conn = http.client.HTTPConnection(self.host, self.port, timeout=WAIT)
         try:
             conn.putrequest(method, path, skip_host=True, skip_accept_encoding=True)
             if host == "default":
-                host = f"127.0.0.1:{self.port}"
+                host = f"{self.host}:{self.port}"
             if host is not None:
                 conn.putheader("Host", host)
             for name, value in (headers or {}).items():
@@ -80,6 +84,7 @@ class Running:
         except subprocess.TimeoutExpired:
             self.process.kill()
             self.process.wait()
+        self._drain.join(timeout=WAIT)
 
 
 def until(condition, what: str):
@@ -254,6 +259,19 @@ def test_the_reload_script_is_only_in_served_html(shared, make_site):
     build_site(root)
     built = [p for p in (root / "public").rglob("*") if p.is_file()]
     assert built and not any(b"__netsite" in p.read_bytes() for p in built)
+
+
+def test_another_address_only_when_asked_and_with_a_warning(site):
+    running = Running(site, "--host", "127.0.0.2")
+    try:
+        assert running.host == "127.0.0.2"
+        assert running.request("/")[0] == 200
+        assert running.request("/", host=f"127.0.0.1:{running.port}")[0] == 200
+        assert running.request("/", host=f"127.0.0.3:{running.port}")[0] == 403
+    finally:
+        running.stop()
+    warning = "".join(running.errors)
+    assert "netsite: warning: serving on 127.0.0.2: anyone who can reach this address can read the site" in warning
 
 
 def test_a_missing_config_is_refused(tmp_path):
