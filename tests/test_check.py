@@ -211,7 +211,21 @@ def test_collect_finds_ids_and_urls():
     page = audit.collect('<a name="old">x</a><h2 id="new">y</h2><img src="a.png" srcset="b.png 2x, c.png 3x">'
                          '<!-- <a href="/commented/"> --><link rel="stylesheet" href="/s.css"><a href="/x/?a=1&amp;b=2">z</a>')
     assert page.ids == {"old", "new"}
-    assert [r.url for r in page.refs] == ["a.png", "b.png", "c.png", "/s.css", "/x/?a=1&b=2"]
+    assert [(r.url, r.fetched) for r in page.refs] == [("a.png", True), ("b.png", True), ("c.png", True),
+                                                       ("/s.css", True), ("/x/?a=1&b=2", False)]
+
+
+def test_resources_from_other_hosts_are_errors_and_links_to_them_are_not(make_site):
+    theme = """\
+        <!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>x</title>
+        <link rel="stylesheet" href="https://fonts.example.com/css">
+        <link rel="alternate" type="application/rss+xml" href="https://feeds.example.com/rss">
+        <script src="//cdn.example.com/x.js"></script></head>
+        <body><a href="https://example.org/">a link</a>{% block content %}{% endblock %}</body></html>
+        """
+    root = make_site({**THEME, "themes/default/templates/base.html": theme})
+    found = {d.message.split("'")[1] for d in audit.audit(check_site(root)) if d.code == "check.external"}
+    assert found == {"https://fonts.example.com/css", "//cdn.example.com/x.js"}
 
 
 @pytest.mark.parametrize("url, base, line", [

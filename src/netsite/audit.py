@@ -27,6 +27,7 @@ from netsite.urls import output_file
 _RESOURCES = {("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"), ("script", "src"),
               ("video", "src"), ("video", "poster"), ("audio", "src"), ("iframe", "src"), ("embed", "src"),
               ("object", "data"), ("track", "src"), ("input", "src")}
+_FETCHED_RELS = {"stylesheet", "icon", "preload", "modulepreload", "manifest", "apple-touch-icon", "prefetch"}
 _LINKS = {("a", "href"), ("area", "href"), ("link", "href"), ("form", "action")}
 _RASTER = (".png", ".jpg", ".jpeg", ".gif", ".webp")
 _PARSER = lxml.html.HTMLParser(encoding="utf-8")
@@ -39,6 +40,8 @@ class Ref:
     tag: str
     attribute: str
     url: str
+    fetched: bool = False
+    """The browser loads it by itself (an image, a script, a stylesheet), not when a reader clicks."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +66,9 @@ def collect(html: bytes | str) -> Parsed:
                 ids.add(value)
             elif (tag, name) in _LINKS or (tag, name) in _RESOURCES:
                 urls = [part.split()[0] for part in value.split(",") if part.strip()] if name == "srcset" else [value]
-                refs.extend(Ref(tag, name, url.strip()) for url in urls)
+                fetched = (tag, name) in _RESOURCES or (
+                    tag == "link" and bool(_FETCHED_RELS & set((element.get("rel") or "").lower().split())))
+                refs.extend(Ref(tag, name, url.strip(), fetched) for url in urls)
     return Parsed(frozenset(ids), tuple(refs))
 
 
@@ -110,7 +115,7 @@ def _verdict(ref: Ref, absolute: str, base: str, pages: dict, files: dict) -> tu
     if absolute.startswith(base):
         problem = target_problem(absolute[len(base):], pages, files)
         return (problem[0].format(url=ref.url), problem[1]) if problem else None
-    if (ref.tag, ref.attribute) in _RESOURCES and urlsplit(absolute).netloc != urlsplit(base).netloc:
+    if ref.fetched and urlsplit(absolute).netloc != urlsplit(base).netloc:
         return (f"'{ref.url}' is loaded from another site: readers' browsers would contact it; put the "
                 "file in the entry's folder", "check.external")
     return None  # a link to another site is not fetched: check makes no network request
