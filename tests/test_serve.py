@@ -18,7 +18,8 @@ from conftest import INSTITUTION, NOW, build_site, write_site
 from netsite import preview, serve
 from netsite.diagnostics import error
 
-SRC = Path(__file__).resolve().parents[1] / "src"
+REPO_ROOT = Path(__file__).resolve().parents[1]
+SRC = REPO_ROOT / "src"
 WAIT = 20.0
 """Seconds a condition may take before the test gives up: a bound, not a timing assertion."""
 
@@ -272,6 +273,42 @@ def test_another_address_only_when_asked_and_with_a_warning(site):
         running.stop()
     warning = "".join(running.errors)
     assert "netsite: warning: serving on 127.0.0.2: anyone who can reach this address can read the site" in warning
+
+
+def test_a_site_that_never_built_shows_the_overlay_until_fixed(tmp_path):
+    root = write_site(tmp_path / "site", {"content/institutions/solnyshko.md": INSTITUTION,
+                                          NEWS_PATH: NEWS.replace("date: 2026-11-20", "date: вчера")})
+    running = Running(root)
+    try:
+        status, headers, body = running.request("/news/osennij-prazdnik/")
+        assert (status, headers["content-type"]) == (503, "text/html; charset=utf-8")
+        assert f"{NEWS_PATH}:3: error: &#x27;date&#x27; &#x27;вчера&#x27; is not a date" in body.decode("utf-8")
+        (root / NEWS_PATH).write_text(NEWS, encoding="utf-8")
+        until(lambda: running.request("/news/osennij-prazdnik/")[0] == 200, "the first good build")
+        assert "netsite-overlay" not in running.text("/news/osennij-prazdnik/")
+    finally:
+        running.stop()
+
+
+def test_a_port_in_use_is_one_clear_line(shared):
+    result = subprocess.run([sys.executable, "-m", "netsite", "serve", "--root", str(REPO_ROOT), "--port",
+                             str(shared.port)], capture_output=True, text=True, encoding="utf-8", timeout=WAIT,
+                            env=dict(os.environ, PYTHONPATH=str(SRC)))
+    assert result.returncode == 2
+    assert result.stderr.startswith(f"127.0.0.1:{shared.port}: error: cannot listen there (")
+    assert result.stderr.splitlines()[0].endswith("--port 0 for any free one [serve.listen]")
+
+
+def test_copied_files_are_read_again_only_when_changed(tmp_path):
+    builder = serve.Builder(tmp_path, serve.Options())
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(b"one")
+    assert builder._read(photo) == b"one"
+    os.utime(photo, ns=(1, 1))
+    first = builder._read(photo)
+    photo.write_bytes(b"two")
+    os.utime(photo, ns=(2, 2))
+    assert (first, builder._read(photo)) == (b"one", b"two")
 
 
 def test_a_missing_config_is_refused(tmp_path):

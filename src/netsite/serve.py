@@ -39,9 +39,9 @@ _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 Step = Callable[[Path, Options], Result]
 
 
-def snapshot_of(result: Result, version: int) -> Snapshot:
+def snapshot_of(result: Result, version: int, read: Callable[[Path], bytes] = Path.read_bytes) -> Snapshot:
     """Every output file as bytes; copied files are read now, so serving never reads the disk."""
-    files = {f.path: (f.source.read_bytes() if f.source is not None else f.data) for f in result.files}
+    files = {f.path: (read(f.source) if f.source is not None else f.data) for f in result.files}
     return Snapshot(MappingProxyType(files), result.config.base_path, result.config.language, version,
                     result.diagnostics)
 
@@ -67,22 +67,34 @@ class Builder:
         self.builds = 0
         """How many builds have run (the status endpoint shows it)."""
         self._changed = threading.Condition()
+        self._one_at_a_time = threading.Lock()
+        self._copied: dict[Path, tuple[tuple[int, int], bytes]] = {}
 
     def rebuild(self) -> Snapshot:
-        started = time.perf_counter()
-        old = self.snapshot
-        try:
-            new = snapshot_of(self.step(self.root, self.options), old.version)
-        except Exception as exc:  # noqa: BLE001 - shown in the overlay; the last good site stays served
-            new = replace(old, problems=failure(exc), failed=True)
-        if (new.files, new.problems, new.failed) != (old.files, old.problems, old.failed):
-            new = replace(new, version=old.version + 1)
-        with self._changed:
-            self.snapshot = new
-            self.builds += 1
-            self._changed.notify_all()
+        with self._one_at_a_time:  # the first build (main thread) and the watcher's never overlap
+            started = time.perf_counter()
+            old = self.snapshot
+            try:
+                new = snapshot_of(self.step(self.root, self.options), old.version, self._read)
+            except Exception as exc:  # noqa: BLE001 - shown in the overlay; the last good site stays served
+                new = replace(old, problems=failure(exc), failed=True)
+            if (new.files, new.problems, new.failed) != (old.files, old.problems, old.failed):
+                new = replace(new, version=old.version + 1)
+            with self._changed:
+                self.snapshot = new
+                self.builds += 1
+                self._changed.notify_all()
         self.report(new, time.perf_counter() - started)
         return new
+
+    def _read(self, path: Path) -> bytes:
+        """A copied file's bytes, read again only when its size or modification time changed."""
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        cached = self._copied.get(path)
+        if cached is None or cached[0] != key:
+            cached = self._copied[path] = (key, path.read_bytes())
+        return cached[1]
 
     def wait_newer(self, version: int, timeout: float) -> Snapshot:
         """The snapshot once its version differs from `version`, or the current one at the timeout."""
@@ -209,15 +221,15 @@ def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 800
     if not (root / CONFIG_NAME).is_file():
         load_config(root)  # raises the one clear "no netsite.yaml here" error (exit code 2)
     builder = Builder(root, options, step, report)
-    builder.rebuild()
     server_class = _Server6 if ":" in host else _Server
-    try:
+    try:  # listen first: a port in use is known before a long first build
         httpd = server_class((host, port), make_handler(builder, frozenset()))
     except OSError as exc:
         raise NetsiteError([error(f"{host}:{port}", None, f"cannot listen there ({exc.strerror or exc}): "
                                   "pass another --port, or --port 0 for any free one", "serve.listen")], 2) from None
     httpd.RequestHandlerClass = make_handler(builder, allowed_hosts(host, httpd.server_address[1]))
     debouncer = Debouncer(builder.rebuild)
-    observer = watch(root, debouncer.poke)
+    observer = watch(root, debouncer.poke)  # before the first build, so no save is missed
+    builder.rebuild()
     return DevServer(httpd, builder, observer, debouncer)
 
