@@ -187,7 +187,7 @@ KINDS: dict[str, dict[str, Callable]] = {
         "date": _moment, "institution": _ref, "institutions": _ref, "image": _file, "event": _ref,
         "audience": _vocab("audience", True),
     },
-    "pages": {"menu": _int},
+    "pages": {"menu": _int, "menu_title": _text},
 }
 REQUIRED = {
     "institutions": ("title",),
@@ -283,18 +283,30 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     problems: list[Diagnostic] = []
     rule = values.get("rrule")
     try:
-        occurrences = agenda.expand(start, end, all_day, rule, exdates)
-        if rule and agenda.skipped_months(agenda.parse_rrule(rule)):
-            problems.append(warning(doc.shown, front.line("rrule"), "BYMONTHDAY above 28 skips the months "
-                                    "that lack that day; use BYMONTHDAY=-1 for the last day", "event.rrule"))
+        series = agenda.expand_series(start, end, all_day, rule, tuple(exdates))
+        if rule and agenda.skipped_months(agenda.parse_rrule(rule), start):
+            problems.append(warning(doc.shown, front.line("rrule"), "the rrule skips the months that lack "
+                                    "its day of month; use BYMONTHDAY=-1 for the last day", "event.rrule"))
     except agenda.TimeError as exc:
         return fail("rrule" if rule else "start", exc)
-    fields.update(start=start, end=end, all_day=all_day, zone=zone.key if hasattr(zone, "key") else str(zone),
-                  occurrences=occurrences, status=values.get("status", "scheduled"),
-                  exdates=tuple(exdates))
+    for index in series.unmatched:
+        problems.append(warning(doc.shown, front.line(("exdates", index), front.line("exdates")),
+                                f"the exdate '{values['exdates'][index]}' is not a date of the event: "
+                                "check the day and the time", "event.exdates"))
+    fields.update(start=start, end=end, all_day=all_day, zone=_zone_name(start, zone),
+                  occurrences=series.occurrences, status=values.get("status", "scheduled"),
+                  exdates=series.excluded)
     for key in ("start", "end", "timezone", "all_day", "exdates"):
         values.pop(key, None)
     return problems
+
+
+def _zone_name(start: datetime, zone) -> str:
+    """The IANA name of the event's zone, or '+05:00' when 'start' was written with an offset."""
+    if start.tzinfo is zone:
+        return zone.key
+    offset = start.isoformat()[-6:]
+    return "UTC" if offset in ("+00:00", "-00:00") else offset
 
 
 def check_page_slug(entry: Entry) -> list[Diagnostic]:

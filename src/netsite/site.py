@@ -110,7 +110,7 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime) -> tuple[S
         reports=_reports(news),
         by_slug=MappingProxyType({kind: MappingProxyType({e.slug: e for e in by_kind[kind]})
                                   for kind in ("institutions", "practices", "events", "news", "pages")}),
-        menu=tuple((p.title, p.path) for p in pages if p.get("menu") is not None) + config.menu,
+        menu=tuple((p.get("menu_title") or p.title, p.path) for p in pages if p.get("menu") is not None) + config.menu,
     )
     return site, problems
 

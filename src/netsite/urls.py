@@ -80,6 +80,16 @@ def month_path(year: int, month: int) -> str:
     return f"/calendar/{year:04d}/{month:02d}/"
 
 
+def calendar_path(owner: str = "/") -> str:
+    """The ICS subscription beside a page: '/' → '/calendar.ics', '/audiences/parents/' → '…/calendar.ics'."""
+    return owner + "calendar.ics"
+
+
+def event_calendar_path(event: str) -> str:
+    """The one-event ICS beside an event page: '/events/x/' → '/events/x/event.ics'."""
+    return event + "event.ics"
+
+
 def output_file(path: str) -> str:
     """The file a site path is written to, relative to the output folder (POSIX separators)."""
     relative = path.lstrip("/")
