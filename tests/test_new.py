@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -120,3 +121,12 @@ def test_compose_is_pure_and_fills_every_placeholder():
     assert draft.path == "content/events/seminar.md"
     assert "start: 2026-12-03 10:00" in draft.text and "# organizers: [rosinka]" in draft.text
     assert "$" not in draft.text
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_template_shows_every_key_of_its_kind(kind):
+    from netsite.schema import KINDS as KEYS
+
+    text = (scaffold.SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8")
+    written = set(re.findall(r"^#? ?([a-z_]+):", text, flags=re.M)) | {"institution", "organizers"}
+    assert set(KEYS[kind]) - written == set(), f"add these keys to scaffolds/{kind}.md"
