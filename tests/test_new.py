@@ -130,3 +130,23 @@ def test_each_template_shows_every_key_of_its_kind(kind):
     text = (scaffold.SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8")
     written = set(re.findall(r"^#? ?([a-z_]+):", text, flags=re.M)) | {"institution", "organizers"}
     assert set(KEYS[kind]) - written == set(), f"add these keys to scaffolds/{kind}.md"
+
+
+NEEDS_MORE = {"logo", "image", "attachments", "institutions", "all_day", "exdates", "event", "organizers"}
+"""Commented keys whose example needs a file, another entry, or replaces a line already there."""
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_the_commented_examples_are_valid_when_uncommented(make_site, kind):
+    draft = scaffold.compose(kind, "Пример", date(2026, 11, 20), None if kind in ("institutions", "pages")
+                             else "solnyshko")
+    lines = []
+    for line in draft.text.splitlines():
+        match = re.match(r"^# ([a-z_]+): (.*?)(?:\s+# .*)?$", line)
+        lines.append(f"{match[1]}: {match[2]}" if match and match[1] not in NEEDS_MORE else line)
+    uncommented = "\n".join(lines) + "\n"
+    assert uncommented.count("\n# ") < draft.text.count("\n# ")
+    root = make_site({draft.path: uncommented})
+    result = build_site(root)
+    assert [d.format() for d in result.diagnostics] == []
+    assert result.site.by_slug[kind]["primer"].title == "Пример"
