@@ -385,7 +385,23 @@ def test_content_types():
 
 # ---- in a real browser ---------------------------------------------------------------------------
 
-def test_a_browser_reloads_and_shows_the_overlay(server, site):
+@pytest.mark.parametrize("csp", [False, True])
+def test_a_browser_reloads_and_shows_the_overlay(site, csp):
+    if csp:  # a theme that allows nothing from elsewhere, nor inline scripts or styles
+        base = (REPO_ROOT / "themes/default/templates/base.html").read_text(encoding="utf-8")
+        meta = '<meta http-equiv="Content-Security-Policy" content="default-src \'self\'">'
+        theme = site / "themes/default/templates/base.html"
+        theme.parent.mkdir(parents=True)
+        theme.write_text(base.replace('<meta charset="utf-8">', '<meta charset="utf-8">' + meta, 1), encoding="utf-8")
+    server = Running(site)
+    try:
+        assert ("Content-Security-Policy" in server.text("/")) is csp
+        _drive_a_browser(server, site)
+    finally:
+        server.stop()
+
+
+def _drive_a_browser(server: Running, site: Path) -> None:
     import shutil
 
     from playwright.sync_api import expect, sync_playwright
@@ -408,6 +424,7 @@ def test_a_browser_reloads_and_shows_the_overlay(server, site):
             expect(overlay).to_be_visible(timeout=WAIT * 1000)
             expect(overlay).to_contain_text(f"{NEWS_PATH}:3: error: 'date' '20.11.2026' is not a date")
             expect(page.locator("h1")).to_have_text("Праздник урожая")  # the last good page underneath
+            assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"  # its stylesheet loaded
             (site / NEWS_PATH).write_text(NEWS.replace("Осенний праздник", "Исправлено"), encoding="utf-8")
             expect(page.locator("h1")).to_have_text("Исправлено", timeout=WAIT * 1000)
             expect(overlay).to_have_count(0)

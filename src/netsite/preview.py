@@ -95,14 +95,25 @@ _OVERLAY_TEXT = {
 
 
 def overlay(snapshot: Snapshot) -> str:
-    """The error box over a page: each diagnostic's `path:line: error: …` line, HTML-escaped."""
+    """The error box over a page: each diagnostic's `path:line: error: …` line, HTML-escaped.
+
+    Its style is a stylesheet of the server's own, not a style attribute, so that a theme's
+    Content-Security-Policy (`style-src 'self'`) cannot hide it.
+    """
     lines = "\n".join(html.escape(d.format()) for d in snapshot.problems)
     intro = html.escape(_OVERLAY_TEXT.get(snapshot.language, _OVERLAY_TEXT["en"]))
-    return ('<div id="netsite-overlay" role="alert" style="position:fixed;inset:auto 0 0 0;z-index:2147483647;'
-            'max-height:70vh;overflow:auto;margin:0;padding:1rem;background:#fff4f4;color:#600;'
-            'border-top:4px solid #c00;font:16px/1.5 system-ui,sans-serif">'
-            f'<p style="margin:0 0 .5rem"><strong>netsite</strong>: {intro}</p>'
-            f'<pre style="margin:0;white-space:pre-wrap;font:15px/1.5 monospace">{lines}</pre></div>')
+    return (f'<link rel="stylesheet" href="{PREFIX}overlay.css">'
+            f'<div id="netsite-overlay" role="alert"><p><strong>netsite</strong>: {intro}</p>'
+            f'<pre>{lines}</pre></div>')
+
+
+OVERLAY_CSS = """\
+#netsite-overlay { position: fixed; inset: auto 0 0 0; z-index: 2147483647; max-height: 70vh;
+  overflow: auto; margin: 0; padding: 1rem; background: #fff4f4; color: #600;
+  border-top: 4px solid #c00; font: 16px/1.5 system-ui, sans-serif; }
+#netsite-overlay p { margin: 0 0 .5rem; }
+#netsite-overlay pre { margin: 0; white-space: pre-wrap; font: 15px/1.5 monospace; }
+"""
 
 
 def inject(page: bytes, snapshot: Snapshot) -> bytes:
@@ -201,6 +212,8 @@ class _Handler(BaseHTTPRequestHandler):
     def _own(self, parts, send_body: bool) -> None:
         if parts.path == PREFIX + "reload.js":
             self._send(200, RELOAD_JS.encode("utf-8"), "text/javascript; charset=utf-8", send_body)
+        elif parts.path == PREFIX + "overlay.css":
+            self._send(200, OVERLAY_CSS.encode("utf-8"), "text/css; charset=utf-8", send_body)
         elif parts.path == PREFIX + "status":
             snapshot = self.builder.snapshot
             body = json.dumps({"version": snapshot.version, "builds": self.builder.builds, "ok": not snapshot.failed,
