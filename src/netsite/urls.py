@@ -20,6 +20,7 @@ RESERVED_PAGE_SLUGS = frozenset({
     "news", "events", "calendar", "practices", "institutions", "tags", "audiences", "age-groups",
     "areas", "pages", "search", "static", "assets", "page", "rss.xml", "atom.xml", "calendar.ics",
     "sitemap.xml", "robots.txt", "404.html", "index.html", "archive", "pagefind", "monitoring",
+    "agreements", "meetings", "plans", "projects", "network",
 })
 # Windows device names are not portable file names.
 _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)}
@@ -56,6 +57,10 @@ KIND_SECTIONS = {
     "practices": "practices",
     "events": "events",
     "news": "news",
+    "agreements": "agreements",
+    "meetings": "meetings",
+    "plans": "plans",
+    "projects": "projects",
 }
 
 
