@@ -268,3 +268,11 @@ def test_the_gitlab_pages_example():
     assert "netsite check" in pipeline["check"]["script"]
     assert pipeline["pages"]["script"][-2:] == ["netsite check", "netsite build"]
     assert pipeline["pages"]["artifacts"] == {"paths": ["public"]}
+
+
+def test_an_institution_named_only_by_an_agreement_is_referenced(make_site):
+    root = make_site({
+        "content/institutions/museum.md": "---\ntitle: Музей\nkind: museum\n---\n",
+        "content/agreements/dogovor.md": "---\ntitle: Договор\nparties: [solnyshko, museum]\nsigned: 2026-09-01\n---\n",
+    })
+    assert [d for d in audit.audit(check_site(root)) if d.code == "check.unreferenced"] == []

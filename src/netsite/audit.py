@@ -207,14 +207,15 @@ def _decodes(data: bytes) -> bool:
 
 
 def unreferenced(result: Result) -> list[Diagnostic]:
-    """Institutions that no published practice, event or news item names (a warning)."""
+    """Institutions that no published entry names (a warning)."""
     problems = []
     for institution in result.site.institutions:
         kinds = result.site.institution_entries.get(institution.slug, {})
-        if not any(kinds.values()):
+        cycle = result.site.cycle.of_institution.get(institution.slug, {})  # agreements, meetings, projects, plans
+        if not any(kinds.values()) and not any(cycle.values()):
             problems.append(warning(institution.source, institution.lines.get("title"),
-                                    f"no practice, event or news item names '{institution.slug}' yet: "
-                                    "its page lists nothing", "check.unreferenced"))
+                                    f"no entry of the site names '{institution.slug}' yet: its page lists "
+                                    "nothing", "check.unreferenced"))
     return problems
 
 

@@ -12,6 +12,7 @@ import click
 from netsite import __version__
 from netsite.build import Options, build as run_build, run as run_check
 from netsite.diagnostics import NetsiteError, error, format_github
+from netsite.scaffold import KINDS as SCAFFOLD_KINDS
 
 _root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
                             show_default=True, help="The site folder (holding netsite.yaml).")
@@ -120,22 +121,23 @@ def _repository_path(root: Path, shown: str) -> str | None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["institutions", "practices", "events", "news", "pages"]))
+@click.argument("kind", type=click.Choice(SCAFFOLD_KINDS))
 @click.argument("title")
-@click.option("--institution", metavar="SLUG", help="The institution (organizer for events).")
+@click.option("--institution", "institutions", metavar="SLUG", multiple=True,
+              help="An institution of the entry (organizer, party, participant); repeat it for several.")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The date (start for events); default: today in the site's time zone.")
 @_root_option
-def new(kind: str, title: str, institution: str | None, day, root: Path) -> None:
+def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -> None:
     """Create a new content file of KIND from its template; prints its path."""
     from netsite import config as config_module, scaffold
     from netsite.build import clock
 
-    if institution and kind in ("institutions", "pages"):
+    if institutions and kind not in scaffold.MEMBERS:
         raise click.UsageError(f"--institution is not used for {kind}")
     config = _guard(lambda: config_module.load(root))
     when = day.date() if day else _guard(lambda: clock(Options(), config)).date()
-    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institution), summary=False)
+    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions), summary=False)
     click.echo(os.path.normpath(path))
 
 

@@ -19,9 +19,13 @@ from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.urls import RESERVED_PAGE_SLUGS, make_slug, slug_from_filename, slug_problem
 
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
-KINDS = sources.KINDS
-DATED = ("news", "practices")
+KINDS = tuple(sorted(p.stem for p in SCAFFOLDS.glob("*.md")))
+"""The kinds `netsite new` can write: one template each."""
+DATED = ("news", "practices", "meetings")
 """Kinds whose file name starts with the date: content/news/2026-12-03-<slug>.md."""
+MEMBERS = {"practices": ("institution", 1), "news": ("institution", 0), "events": ("organizers", 0),
+           "agreements": ("parties", 2), "meetings": ("participants", 1), "projects": ("participants", 1)}
+"""Kind → the key naming its institutions, and how many it needs at least."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,21 +51,24 @@ def yaml_text(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
 
 
-def institution_line(kind: str, slug: str | None, example: str) -> str:
+def institution_line(kind: str, slugs: tuple[str, ...], example: str) -> str:
     """The template's institution line: set when given, else a commented example."""
-    if kind == "events":
-        return f"organizers: [{slug}]" if slug else f"# organizers: [{example}]   # учреждения-организаторы"
-    if slug:
-        return f"institution: {slug}"
-    return f"# institution: {example}   # учреждение, к которому относится запись"
+    key = MEMBERS.get(kind, ("", 0))[0]
+    if key == "institution" and len(slugs) > 1:
+        return f"institutions: [{', '.join(slugs)}]"
+    if slugs:
+        return f"{key}: {slugs[0]}" if key == "institution" else f"{key}: [{', '.join(slugs)}]"
+    shown = example if key == "institution" else f"[{example}]"
+    return f"# {key}: {shown}   # учреждение (имя его файла без .md)"
 
 
-def compose(kind: str, title: str, day: date, institution: str | None, example: str = "solnyshko") -> Draft:
+def compose(kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
+            example: str = "solnyshko") -> Draft:
     """The path and text of a new entry (pure: nothing is read or written)."""
     slug = make_slug(title)
     template = Template((SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8"))
-    text = template.substitute(title=yaml_text(title), date=day.isoformat(),
-                               institution_line=institution_line(kind, institution, example))
+    text = template.substitute(title=yaml_text(title), date=day.isoformat(), month=day.isoformat()[:7],
+                               institution_line=institution_line(kind, institutions, example))
     return Draft(f"content/{kind}/{file_name(kind, slug, day)}", text, slug)
 
 
@@ -76,22 +83,23 @@ def institution_slugs(root: Path, config: Config) -> list[str]:
     return sorted(slugs)
 
 
-def choose_institution(kind: str, given: str | None, known: list[str]) -> str | None:
-    """The institution to write: the one given (it must exist), or the only one for practices."""
-    if given is not None:
-        if given not in known:
-            raise _fail(f"no institution '{given}' in content/institutions/{did_you_mean(given, known)}",
+def choose_institutions(kind: str, given: tuple[str, ...], known: list[str]) -> tuple[str, ...]:
+    """The institutions to write: those given (each must exist), or the only one when one is needed."""
+    for slug in given:
+        if slug not in known:
+            raise _fail(f"no institution '{slug}' in content/institutions/{did_you_mean(slug, known)}",
                         "new.institution")
-        return given
-    if kind != "practices":
-        return None
-    if len(known) == 1:
-        return known[0]
+    needed = MEMBERS.get(kind, ("", 0))[1]
+    if len(set(given)) >= needed:
+        return tuple(dict.fromkeys(given))
+    if needed == 1 and len(known) == 1:
+        return (known[0],)
     if not known:
-        raise _fail("a practice belongs to an institution, and there is none yet: first run "
+        raise _fail(f"{kind} name institutions, and there is none yet: first run "
                     "netsite new institutions \"Полное название\"", "new.institution")
-    raise _fail(f"say whose practice this is: --institution {known[0]} (one of: {', '.join(known)})",
-                "new.institution")
+    repeat = " ".join(f"--institution {slug}" for slug in known[:needed])
+    raise _fail(f"{kind} need {'at least two institutions' if needed > 1 else 'an institution'}: "
+                f"{repeat} (of: {', '.join(known)})", "new.institution")
 
 
 def check_free(root: Path, kind: str, draft: Draft) -> None:
@@ -109,13 +117,13 @@ def check_free(root: Path, kind: str, draft: Draft) -> None:
                         "or choose another title", "new.exists", path=draft.path)
 
 
-def create(root: Path, config: Config, kind: str, title: str, day: date, institution: str | None) -> Path:
+def create(root: Path, config: Config, kind: str, title: str, day: date, institutions: tuple[str, ...] = ()) -> Path:
     """Write the new entry and return its path; never overwrites anything."""
     title = " ".join(title.split())
     if not title:
         raise _fail("the title is empty", "new.title")
-    known = institution_slugs(root, config) if kind != "institutions" else []
-    chosen = choose_institution(kind, institution, known)
+    known = institution_slugs(root, config) if kind in MEMBERS else []
+    chosen = choose_institutions(kind, institutions, known)
     draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko")
     check_free(root, kind, draft)
     path = root.joinpath(*draft.path.split("/"))
