@@ -1,6 +1,7 @@
 """`netsite new`: a new content file for each kind, from the templates in `scaffolds/`.
 
-The templates are `string.Template` text, not Jinja: they fill in three values and nothing else.
+The templates are `string.Template` text, not Jinja: they fill in the title, the date, its month
+and the institutions line, and nothing else.
 A file is created with mode "x", so an existing file is never overwritten, even in a race.
 """
 
