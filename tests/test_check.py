@@ -229,9 +229,11 @@ def test_resources_from_other_hosts_are_errors_and_links_to_them_are_not(make_si
 
 @pytest.mark.parametrize("url, base, line", [
     ("/plan/#itogi", "/", 4), ("/events/net/", "/", 5), ("/net/events/net/", "/net/", 5), ("/static/x.png", "/", None),
+    ("/news/a/", "/", 9), ("/pages/?q=1#b", "/", 8),
 ])
 def test_find_line(url, base, line):
-    text = "---\ntitle: x\n---\nСм. [план](../pages/plan.md#itogi)\n[событие](/events/net/)\n"
+    text = ("---\ntitle: a\n---\nСм. [план](../pages/plan.md#itogi)\n[событие](/events/net/)\n"
+            "Это a и b.\n[новость][n] и #b\n[x](/pages/?q=1#b)\n[n]: /news/a/\n")  # 'a' and '#b' as text too
     assert audit.find_line(text, url, base) == line
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import posixpath
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
@@ -167,16 +168,34 @@ def _page_order(page: str) -> tuple:
 
 
 def find_line(text: str, url: str, base_path: str) -> int | None:
-    """The first line of a source where the link's anchor or path is written, or None."""
+    """The line of a source's body where the link is written, or None.
+
+    The rendered URL differs from what the author wrote (`../pages/plan.md#x` became `/plan/#x`),
+    so the fragment, the path and its last segment are tried in turn, first as a link target
+    (`](…`, `]: …`, `<…`), then anywhere in the body.
+    """
     parts = urlsplit(url)
     path = parts.path[len(base_path) - 1:] if parts.path.startswith(base_path) else parts.path
     candidates = [f"#{parts.fragment}"] if parts.fragment else []
-    candidates += [c for c in (url, path, posixpath.basename(path.rstrip("/"))) if c]
-    for candidate in candidates:
-        for number, line in enumerate(text.splitlines(), 1):
-            if candidate in line or candidate in unquote(line):
-                return number
+    candidates += [c for c in (url, path, posixpath.basename(path.rstrip("/"))) if c and c != "/"]
+    lines = text.splitlines()
+    start = _body_start(lines)
+    for pattern in (r"(?:\]\(|\]:\s*|<)[^)\s>]*{}", "{}"):
+        for candidate in candidates:
+            regex = re.compile(pattern.format(re.escape(candidate)))
+            for number in range(start, len(lines)):
+                if regex.search(lines[number]) or regex.search(unquote(lines[number])):
+                    return number + 1
     return None
+
+
+def _body_start(lines: list[str]) -> int:
+    """The index of the first body line: after the closing '---' of the front matter."""
+    if lines and lines[0].strip() == "---":
+        for index in range(1, len(lines)):
+            if lines[index].strip() == "---":
+                return index + 1
+    return 0
 
 
 def _file_problems(result: Result) -> list[Diagnostic]:
