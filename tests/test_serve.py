@@ -49,6 +49,7 @@ class Running:
         self._drain.start()
         line = lines.get(timeout=WAIT)
         assert line.startswith("netsite: serving http://"), line
+        self.url = line.split("serving ", 1)[1].split(" ", 1)[0]
         self.host, port = line.split("http://", 1)[1].split("/", 1)[0].rsplit(":", 1)
         self.port = int(port)
 
@@ -309,6 +310,21 @@ def test_copied_files_are_read_again_only_when_changed(tmp_path):
     photo.write_bytes(b"two")
     os.utime(photo, ns=(2, 2))
     assert (first, builder._read(photo)) == (b"one", b"two")
+
+
+def test_a_base_path_is_served_under_it(tmp_path):
+    config = "title: Сеть\nbase_url: https://example.org/net/\ntimezone: Europe/Moscow\n"
+    root = write_site(tmp_path / "site", {"content/institutions/solnyshko.md": INSTITUTION, NEWS_PATH: NEWS}, config)
+    running = Running(root)
+    try:
+        assert running.url == f"http://127.0.0.1:{running.port}/net/"
+        status, headers, _body = running.request("/")
+        assert (status, headers["location"]) == (301, "/net/")
+        assert 'href="/net/news/osennij-prazdnik/"' in running.text("/net/news/")
+        assert "Осенний праздник" in running.text("/net/news/osennij-prazdnik/")
+        assert running.request("/news/osennij-prazdnik/")[0] == 404
+    finally:
+        running.stop()
 
 
 def test_a_missing_config_is_refused(tmp_path):
