@@ -392,6 +392,20 @@ def test_a_failed_build_keeps_the_last_good_files(make_site):
     assert builder.rebuild().version == bad.version  # nothing changed: no reload
 
 
+@pytest.mark.parametrize("exc, expected", [
+    (serve.jinja2.TemplateSyntaxError("unexpected '}'", 7, "base.html", "themes/own/templates/base.html"),
+     "themes/own/templates/base.html:7: error: unexpected '}' [theme.syntax]"),
+    (serve.jinja2.UndefinedError("'entry' is undefined"),
+     "theme: error: UndefinedError: 'entry' is undefined [theme.render]"),
+    (FileNotFoundError(2, "No such file or directory", "content/news/x/photo.jpg"),
+     "content/news/x/photo.jpg: error: No such file or directory [io]"),
+    (ZeroDivisionError("division by zero"),
+     "netsite: error: internal error, please report it: ZeroDivisionError: division by zero [internal]"),
+])
+def test_any_failure_becomes_diagnostics(exc, expected):
+    assert [d.format() for d in serve.failure(exc)] == [expected]
+
+
 def test_content_types():
     assert preview.content_type("calendar.ics") == "text/calendar; charset=utf-8"
     assert preview.content_type("static/img/logo.svg") == "image/svg+xml; charset=utf-8"

@@ -52,9 +52,11 @@ def failure(exc: BaseException) -> tuple[Diagnostic, ...]:
         return exc.diagnostics
     if isinstance(exc, jinja2.TemplateSyntaxError):
         return (error(exc.filename or exc.name or "template", exc.lineno, exc.message or str(exc), "theme.syntax"),)
+    if isinstance(exc, jinja2.TemplateError):  # such as an undefined name in a template being edited
+        return (error("theme", None, f"{type(exc).__name__}: {exc}", "theme.render"),)
     if isinstance(exc, OSError):
         return (error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io"),)
-    return (error("netsite", None, f"{type(exc).__name__}: {exc}", "theme.render"),)
+    return (error("netsite", None, f"internal error, please report it: {type(exc).__name__}: {exc}", "internal"),)
 
 
 class Builder:
