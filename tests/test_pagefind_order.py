@@ -37,3 +37,9 @@ def test_two_builds_give_the_same_search_bundle(make_site, tmp_path):
     name, values = pagefind_order.decode(filters, len(pagefind_order.MAGIC))[0]
     assert name == "Учреждение"
     assert [v[0] for v in values] == sorted(v[0] for v in values) and len(values) == 9
+
+
+def test_a_site_without_filters_is_left_as_pagefind_wrote_it(make_site):
+    root = make_site({"content/pages/about.md": "---\ntitle: О сети\n---\nТекст.\n"}, institution=False)
+    build_site(root)
+    assert (root / "public/pagefind/pagefind-entry.json").is_file()

@@ -77,8 +77,21 @@ def test_a_missing_pagefind_names_the_fix(make_site, monkeypatch):
     assert "pagefind[bin]" in result.stderr and "search: false" in result.stderr
 
 
-def test_check_does_not_index(make_site, monkeypatch):
-    root = make_site({})
+def test_check_neither_indexes_nor_finds_a_missing_bundle(make_site, monkeypatch):
+    root = make_site({"content/practices/skazki.md": PRACTICE})
     monkeypatch.setattr(search, "executable", lambda: (_ for _ in ()).throw(AssertionError("indexed")))
     result = cli("check", "--root", root, "--now", "2026-11-25 12:00")
-    assert result.exit_code == 0
+    assert result.exit_code == 0, result.stderr
+    assert not (root / "public").exists()
+
+
+def test_the_dev_server_step_carries_the_search_bundle_in_memory(make_site):
+    from netsite.build import Options
+
+    root = make_site({"content/practices/skazki.md": PRACTICE})
+    result = search.run_indexed(root, Options(now="2026-11-25 12:00"))
+    names = {f.path for f in result.files}
+    assert {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js", "search/index.html"} <= names
+    assert not (root / "public").exists()
+    entry = json.loads(next(f.data for f in result.files if f.path == "pagefind/pagefind-entry.json"))
+    assert entry["languages"]["ru"]["page_count"] == 2

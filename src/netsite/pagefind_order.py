@@ -104,7 +104,9 @@ def _is_filter_list(value) -> bool:
 def _stabilize_language(bundle: Path, language: str, meta_hash: str) -> str:
     meta_path = bundle / f"pagefind.{meta_hash}.pf_meta"
     meta = _read(meta_path)
-    slot = next(i for i, part in enumerate(meta) if _is_filter_list(part))
+    slot = next((i for i, part in enumerate(meta) if _is_filter_list(part)), None)
+    if slot is None:
+        return meta_hash  # a site without filters: nothing in random order
     renamed = []
     for name, file_hash in meta[slot]:
         path = bundle / "filter" / f"{file_hash}.pf_filter"

@@ -127,10 +127,12 @@ def apply(entries: list[Entry], root: Path, url) -> tuple[list[Entry], list[Outp
         for asset in used_images(entry, page_url):
             try:
                 done.setdefault(asset.source, process(asset.source, cache))
-            except (OSError, UnidentifiedImageError, Image.DecompressionBombError, ValueError) as exc:
-                # A warning, not an error: the file is still published as it is; --strict stops here.
-                problems.append(warning(asset.shown, None, f"the image cannot be read ({exc}); save it "
-                                        "again as JPEG or PNG", "image.decode"))
+            except (UnidentifiedImageError, Image.DecompressionBombError, ValueError, SyntaxError):
+                # Published as it is, in a plain <img>; `netsite check` reports the broken file.
+                continue
+            except OSError as exc:
+                problems.append(warning(asset.shown, None, f"the image cannot be read: {exc.strerror or 'damaged'}"
+                                        "; save it again as JPEG or PNG", "image.decode"))
                 continue
             picture, paths = done[asset.source]
             pictures[asset.name] = picture

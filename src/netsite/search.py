@@ -11,10 +11,13 @@ filter index in a random order; `pagefind_order` sorts it, so the output stays r
 from __future__ import annotations
 
 import subprocess
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 from netsite import pagefind_order
 from netsite.diagnostics import NetsiteError, error
+from netsite.models import OutputFile
 
 TIMEOUT = 600
 """Seconds; a network of a few thousand pages indexes in a few seconds."""
@@ -55,3 +58,23 @@ def pages(site) -> list:
     from netsite.render import Page
 
     return [Page("/search/", "search.html", {}, in_sitemap=False)] if site.config.search else []
+
+
+def run_indexed(root: Path, options):
+    """`build.run` plus the /pagefind/ bundle in memory: the dev server's step, so its search works too."""
+    from netsite import build  # build imports this module for `index`
+
+    result = build.run(root, options)
+    if not result.config.search:
+        return result
+    with tempfile.TemporaryDirectory(prefix="netsite-search-") as tmp:
+        folder = Path(tmp)
+        for file in result.files:
+            if file.path.endswith(".html"):
+                target = folder.joinpath(*file.path.split("/"))
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(file.data)
+        index(folder)
+        bundle = sorted(p for p in (folder / "pagefind").rglob("*") if p.is_file())
+        extra = tuple(OutputFile(p.relative_to(folder).as_posix(), p.read_bytes()) for p in bundle)
+    return replace(result, files=tuple(sorted(result.files + extra, key=lambda f: f.path)))
