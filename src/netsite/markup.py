@@ -23,12 +23,17 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from netsite import images
 from netsite.diagnostics import Diagnostic, error, warning
-from netsite.urls import make_slug
+from netsite.urls import SAFE_SCHEMES, make_slug, url_problem
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
 MAX_HIGHLIGHT_BYTES = 64 * 1024
 """Longer code blocks are shown without colours: Pygments is slow on huge single lines."""
+MAX_BODY_CHARS = 512 * 1024
+"""A body this long takes seconds to render (tables are the slowest); a real one is a few KiB."""
+MAX_NESTING = 20
+"""markdown-it's block depth limit: deeper lists or quotes would silently lose their text."""
+_LANG_RE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _ALLOWED_TAGS = {
@@ -93,7 +98,7 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 def make_parser() -> MarkdownIt:
     """CommonMark with tables, strikethrough, footnotes and task lists; raw HTML is text."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                   "highlight": _highlight})
+                                   "highlight": _highlight, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin)
     md.validateLink = _valid_link
@@ -101,8 +106,8 @@ def make_parser() -> MarkdownIt:
 
 
 def _valid_link(url: str) -> bool:
-    scheme = urlsplit(url.strip()).scheme.lower() if ":" in url else ""
-    return scheme == "" or scheme in SAFE_SCHEMES
+    # markdown-it passes the normalized (percent-encoded) URL; a refused one stays plain text.
+    return url_problem(url) is None
 
 
 _PARSER = make_parser()
@@ -110,9 +115,12 @@ _PARSER = make_parser()
 
 def render(text: str, ctx: Context) -> Rendered:
     """Markdown body → sanitized HTML, plain summary, headings and diagnostics."""
+    if len(text) > MAX_BODY_CHARS:
+        return Rendered("", "", diagnostics=(error(ctx.source, ctx.body_line, f"the text is longer than "
+                        f"{MAX_BODY_CHARS // 1024} KiB: split it into several entries", "markdown.size"),))
     env: dict = {}
     tokens = _PARSER.parse(text, env)
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = _guard_blocks(tokens, ctx)
     images: list[str] = []
     headings = _heading_ids(tokens)
     for token in tokens:
@@ -121,6 +129,20 @@ def render(text: str, ctx: Context) -> Rendered:
             _rewrite_inline(token.children, line, ctx, problems, images)
     body = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images))
+
+
+def _guard_blocks(tokens: list[Token], ctx: Context) -> list[Diagnostic]:
+    """Fence languages become plain names; too deep nesting is an error, not lost text."""
+    problems = []
+    for token in tokens:
+        if token.type == "fence":
+            lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+            token.info = lang if _LANG_RE.match(lang) else ""
+        if token.level >= MAX_NESTING - 1 and not problems:
+            line = ctx.body_line + (token.map[0] if token.map else 0)
+            problems.append(error(ctx.source, line, "lists or quotes are nested too deeply (at most about "
+                                  f"{MAX_NESTING // 2} levels): the text inside would be lost", "markdown.nesting"))
+    return problems
 
 
 def sanitize(fragment: str) -> str:
@@ -187,6 +209,10 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
         return page + fragment
     name = posixpath.normpath(path)
     if name in ctx.assets:
+        if image and not images.is_raster(name):
+            problems.append(error(ctx.source, line, f"'{url}' is not a photo: only JPEG, PNG, WebP and GIF "
+                                  "files can be shown as images; link to it instead: [название](file)",
+                                  "markdown.image-type"))
         return ctx.page_url + name + fragment
     what = "image" if image else "file"
     problems.append(error(ctx.source, line, f"the {what} '{url}' is not found: put it in the entry's "
