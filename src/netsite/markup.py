@@ -107,7 +107,8 @@ def make_parser() -> MarkdownIt:
 
 def _valid_link(url: str) -> bool:
     # markdown-it passes the normalized (percent-encoded) URL; a refused one stays plain text.
-    return url_problem(url) is None
+    # '//host' is let through so that _rewrite_url tells the author to write https://.
+    return url.startswith("//") or url_problem(url) is None
 
 
 _PARSER = make_parser()
