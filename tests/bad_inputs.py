@@ -33,7 +33,7 @@ def photo(fmt: str = "JPEG", size: tuple[int, int] = (32, 24), orientation: int 
     from PIL import ImageCms
 
     image = Image.new("RGB", size, (180, 90, 40))
-    image.putpixel((0, 0), (255, 255, 255))  # the top-left corner, to see the rotation
+    image.paste((255, 255, 255), (0, 0, 8, 8))  # a white top-left corner, to see the rotation
     exif = Image.Exif()
     exif[0x010F] = "PhoneMaker"
     exif[0xA431] = "SERIAL-123456"  # BodySerialNumber

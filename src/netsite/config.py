@@ -228,6 +228,10 @@ def _check_output_dir(config: Config, shown: str, line: int | None) -> None:
                  (root / "themes").resolve()}
     inside = [(root / name).resolve() for name in ("content", "themes", ".git", CONFIG_NAME)]
     problem = _output_problem(out)
+    given = config.root / config.output_dir
+    steps = [given] + [p for p in given.parents if p.is_relative_to(config.root) and p != config.root]
+    if any(p.is_symlink() for p in steps):
+        problem = ": it is a symbolic link, and netsite never writes or deletes through one"
     if out in dangerous or root.is_relative_to(out) or any(out.is_relative_to(p) for p in inside) or problem:
         raise NetsiteError([error(shown, line, f"'output_dir' must be a folder of its own inside the site "
                                   f"(such as 'public'), not '{config.output_dir}'{problem}",
