@@ -97,7 +97,10 @@ BAD: dict[str, Bad] = {
     "md-deep-quotes": Bad({NEWS: news(body=">" * 40 + " глубоко")}, ("markdown.nesting", NEWS, 5)),
     "md-deep-list": Bad({NEWS: news(body="".join("  " * i + "- x\n" for i in range(15)))},
                         ("markdown.nesting", NEWS, 13)),  # the 9th level, where text would be lost
-    "md-huge-body": Bad({NEWS: news(body="слово " * 100_000)}, ("markdown.size", NEWS, 5)),
+    "md-huge-body": Bad({NEWS: news(body="слово\n\n" * 30_000)}, ("markdown.size", NEWS, 5)),
+    "md-huge-paragraph": Bad({NEWS: news(body="абзац\n\n" + "![" * 20_000)}, ("markdown.size", NEWS, 7)),
+    "md-huge-table": Bad({NEWS: news(body="|a|b|\n|-|-|\n" + "|ячейка|ячейка|\n" * 3000)},
+                         ("markdown.size", NEWS, 5)),
     "md-protocol-relative": Bad({NEWS: news(body="[x](//evil.example/)")}, ("markdown.link", NEWS, 5)),
     "md-missing-link": Bad({NEWS: news(body="строка\n\n[план](../pages/nope.md)")},
                            ("markdown.missing-link", NEWS, 7)),

@@ -29,8 +29,12 @@ from netsite.urls import SAFE_SCHEMES, make_slug, url_problem
 
 MAX_HIGHLIGHT_BYTES = 64 * 1024
 """Longer code blocks are shown without colours: Pygments is slow on huge single lines."""
-MAX_BODY_CHARS = 512 * 1024
-"""A body this long takes seconds to render (tables are the slowest); a real one is a few KiB."""
+MAX_BODY_CHARS = 128 * 1024
+"""A real body is a few KiB; this cap bounds the render time of any body to seconds."""
+MAX_BLOCK_CHARS = 32 * 1024
+"""Lines between two blank lines (a paragraph, a table, a list): markdown-it's inline parser is
+worse than linear on some patterns ('![' or '[' repeated, '*_' runs), so a block is capped; see
+bench/pathological.py for the figures."""
 MAX_NESTING = 20
 """markdown-it's block depth limit: deeper lists or quotes would silently lose their text."""
 _LANG_RE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
@@ -116,9 +120,9 @@ _PARSER = make_parser()
 
 def render(text: str, ctx: Context) -> Rendered:
     """Markdown body → sanitized HTML, plain summary, headings and diagnostics."""
-    if len(text) > MAX_BODY_CHARS:
-        return Rendered("", "", diagnostics=(error(ctx.source, ctx.body_line, f"the text is longer than "
-                        f"{MAX_BODY_CHARS // 1024} KiB: split it into several entries", "markdown.size"),))
+    too_big = _size_problem(text, ctx)
+    if too_big:
+        return Rendered("", "", diagnostics=(too_big,))
     env: dict = {}
     tokens = _PARSER.parse(text, env)
     problems: list[Diagnostic] = _guard_blocks(tokens, ctx)
@@ -130,6 +134,21 @@ def render(text: str, ctx: Context) -> Rendered:
             _rewrite_inline(token.children, line, ctx, problems, images)
     body = _PARSER.renderer.render(tokens, _PARSER.options, env)
     return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images))
+
+
+def _size_problem(text: str, ctx: Context) -> Diagnostic | None:
+    """A body over the cap, or a block between blank lines over its cap (code fences are exempt)."""
+    if len(text) > MAX_BODY_CHARS:
+        return error(ctx.source, ctx.body_line, f"the text is longer than {MAX_BODY_CHARS // 1024} KiB: "
+                     "split it into several entries", "markdown.size")
+    line = ctx.body_line
+    for block in text.split("\n\n"):
+        if len(block) > MAX_BLOCK_CHARS and not block.lstrip("\n").startswith(("```", "~~~")):
+            return error(ctx.source, line + len(block) - len(block.lstrip("\n")),
+                         f"a paragraph, list or table is longer than {MAX_BLOCK_CHARS // 1024} KiB: "
+                         "put blank lines between its parts or split it", "markdown.size")
+        line += block.count("\n") + 2
+    return None
 
 
 def _guard_blocks(tokens: list[Token], ctx: Context) -> list[Diagnostic]:
