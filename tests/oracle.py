@@ -7,6 +7,7 @@ that a bug in a sanitizer or in images.py cannot also hide itself here.
 from __future__ import annotations
 
 import io
+import json
 import re
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
@@ -35,6 +36,7 @@ class _Page(HTMLParser):
         self._script_src: str | None = None
         self._in_script = False
         self._script_text: list[str] = []
+        self._script_data = False
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         for name, value in attrs:
@@ -49,6 +51,7 @@ class _Page(HTMLParser):
         if tag == "script":
             self._in_script, self._script_text = True, []
             self._script_src = dict(attrs).get("src")
+            self._script_data = dict(attrs).get("type") == "application/ld+json"
 
     def handle_data(self, data: str) -> None:
         if self._in_script:
@@ -57,8 +60,18 @@ class _Page(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag == "script" and self._in_script:
             self._in_script = False
+            if self._script_data and _is_json("".join(self._script_text)):
+                return  # JSON-LD is data, never run; content that broke out of it would not parse
             if not self.allowed_script(self._script_src, "".join(self._script_text)):
                 self.problems.append(f"a <script> that is not the theme's: {self._script_src or ''.join(self._script_text)[:60]!r}")
+
+
+def _is_json(text: str) -> bool:
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return "</" not in text
 
 
 def theme_scripts(theme_dirs: Iterable[Path]) -> Callable[[str | None, str], bool]:

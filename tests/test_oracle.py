@@ -27,6 +27,13 @@ def test_oracle_catches_unsafe_html(html):
     assert oracle.html_problems(html, THEME_SCRIPT)
 
 
+def test_oracle_accepts_json_ld_but_not_a_script_that_broke_out_of_it():
+    good = '<script type="application/ld+json">{"name": "\\u003c/script\\u003e"}</script>'
+    assert oracle.html_problems(good, THEME_SCRIPT) == []
+    broken = '<script type="application/ld+json">{"name": "</script><script>alert(1)</script>"}'
+    assert oracle.html_problems(broken, THEME_SCRIPT)
+
+
 def test_oracle_passes_theme_scripts_and_plain_text():
     html = '<script src="/static/js/site.js"></script><p>&lt;script&gt; javascript: text</p>'
     assert oracle.html_problems(html, THEME_SCRIPT) == []

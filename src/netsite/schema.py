@@ -250,7 +250,7 @@ def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Pars
     values.pop("institutions", None)
     fields.update(values)
     fields["institutions"] = tuple(dict.fromkeys(institutions))
-    date = fields.get("date") or fields.get("start_time") or fields.get("joined")
+    date = fields.get("date") or fields.get("start") or fields.get("joined")
     entry = Entry(
         kind=doc.kind, slug=slug, title=fields.pop("title"), source=doc.shown,
         path=entry_path(doc.kind, slug), summary=fields.pop("summary", ""), date=date,
@@ -289,19 +289,30 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     problems: list[Diagnostic] = []
     rule = values.get("rrule")
     try:
-        occurrences = agenda.expand(start, end, all_day, rule, exdates)
-        if rule and agenda.skipped_months(agenda.parse_rrule(rule)):
-            problems.append(warning(doc.shown, front.line("rrule"), "BYMONTHDAY above 28 skips the months "
-                                    "that lack that day; use BYMONTHDAY=-1 for the last day", "event.rrule"))
+        series = agenda.expand_series(start, end, all_day, rule, tuple(exdates))
+        if rule and agenda.skipped_months(agenda.parse_rrule(rule), start):
+            problems.append(warning(doc.shown, front.line("rrule"), "the rrule skips the months that lack "
+                                    "its day of month; use BYMONTHDAY=-1 for the last day", "event.rrule"))
     except agenda.TimeError as exc:
         return fail("rrule" if rule else "start", exc)
-    fields.update(start=start, end=end, all_day=all_day, zone=zone.key if hasattr(zone, "key") else str(zone),
-                  occurrences=occurrences, status=values.get("status", "scheduled"),
-                  exdates=tuple(exdates))
-    fields["start_time"] = start
+    for index in series.unmatched:
+        problems.append(warning(doc.shown, front.line(("exdates", index), front.line("exdates")),
+                                f"the exdate '{values['exdates'][index]}' is not a date of the event: "
+                                "check the day and the time", "event.exdates"))
+    fields.update(start=start, end=end, all_day=all_day, zone=_zone_name(start, zone),
+                  occurrences=series.occurrences, status=values.get("status", "scheduled"),
+                  exdates=series.excluded)
     for key in ("start", "end", "timezone", "all_day", "exdates"):
         values.pop(key, None)
     return problems
+
+
+def _zone_name(start: datetime, zone) -> str:
+    """The IANA name of the event's zone, or '+05:00' when 'start' was written with an offset."""
+    if start.tzinfo is zone:
+        return zone.key
+    offset = start.isoformat()[-6:]
+    return "UTC" if offset in ("+00:00", "-00:00") else offset
 
 
 def check_page_slug(entry: Entry) -> list[Diagnostic]:

@@ -31,13 +31,14 @@ _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in
                               | {f"lpt{i}" for i in range(1, 10)})
 
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "webcal"})
+"""webcal: is how a link asks a calendar app to subscribe to an ICS address (the subscribe page)."""
 
 
 def url_problem(url: str, absolute: bool = False) -> str | None:
     """The one URL policy for Markdown links and images, URL-typed front matter and menus.
 
-    Allowed: http, https, mailto, tel, relative paths and '#fragment'; `absolute` asks for a full
+    Allowed: http, https, mailto, tel, webcal, relative paths and '#fragment'; `absolute` asks for a full
     http(s) address. Everything else (javascript:, data:, vbscript:, file:, '//host') is refused,
     after the whitespace and control characters that browsers ignore inside a scheme.
     """
@@ -51,7 +52,7 @@ def url_problem(url: str, absolute: bool = False) -> str | None:
     if absolute and (scheme not in ("http", "https") or not parts.netloc):
         return "must be a full web address starting with https://"
     if scheme and scheme not in SAFE_SCHEMES:
-        return f"uses '{scheme}:', which is not allowed (only https, http, mailto, tel and relative links)"
+        return f"uses '{scheme}:', which is not allowed (only https, http, mailto, tel, webcal and relative links)"
     if url.startswith("//") or (not scheme and ":" in parts.path.split("/", 1)[0]):
         return "has no scheme: write https://"
     return None
@@ -62,9 +63,15 @@ def slug_from_filename(stem: str) -> str:
     return make_slug(_DATE_PREFIX.sub("", stem))
 
 
+# text-unidecode writes я/ю as 'ia'/'iu'; Russian readers (and Yandex, passports since 2014) expect
+# 'ya'/'yu' at least: 'экология' → 'ekologiya', not 'ekologiia'.
+_RUSSIAN = [("я", "ya"), ("Я", "Ya"), ("ю", "yu"), ("Ю", "Yu")]
+
+
 def make_slug(text: str) -> str:
-    # python-slugify transliterates Cyrillic through text-unidecode; 'ё' → 'e' as Russian readers expect.
-    return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True)
+    """Transliterate and slugify: 'Мастер-класс «Весёлые ёжики»' → 'master-klass-veselye-ezhiki'."""
+    return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True,
+                   replacements=_RUSSIAN)
 
 
 def slug_problem(slug: str) -> str | None:
@@ -103,6 +110,16 @@ def term_path(taxonomy: str, term: str) -> str:
 
 def month_path(year: int, month: int) -> str:
     return f"/calendar/{year:04d}/{month:02d}/"
+
+
+def calendar_path(owner: str = "/") -> str:
+    """The ICS subscription beside a page: '/' → '/calendar.ics', '/audiences/parents/' → '…/calendar.ics'."""
+    return owner + "calendar.ics"
+
+
+def event_calendar_path(event: str) -> str:
+    """The one-event ICS beside an event page: '/events/x/' → '/events/x/event.ics'."""
+    return event + "event.ics"
 
 
 def output_file(path: str) -> str:
