@@ -92,6 +92,10 @@ BAD: dict[str, Bad] = {
     "bidi-isolate": Bad({NEWS: news(body="x \u2066y\u2069")}, ("file.character", NEWS, 5)),
     "c1-control": Bad({NEWS: news(body="x\x85y")}, ("file.character", NEWS, 5)),
     "escape-sequence": Bad({NEWS: news(body="\x1b[31mred")}, ("file.character", NEWS, 5)),
+    "yaml-escaped-nul": Bad({NEWS: news(title='"Новость\\x00"')}, ("frontmatter.character", NEWS, 2)),
+    "yaml-escaped-bidi": Bad({NEWS: news('summary: "abc\\u202Eevil"')}, ("frontmatter.character", NEWS, 4)),
+    "yaml-escaped-nonchar": Bad({EVENT: event('location: "\\uFFFE"')}, ("frontmatter.character", EVENT, 4)),
+    "nonchar-in-body": Bad({NEWS: news(body="x\ufffe")}, ("file.character", NEWS, 5)),
     "file-too-big": Bad({}, ("file.size", NEWS, None), setup=_sparse(NEWS, 3 * 1024 * 1024)),
     # ---- Markdown: caps, links and images ----------------------------------------------------------
     "md-deep-quotes": Bad({NEWS: news(body=">" * 40 + " глубоко")}, ("markdown.nesting", NEWS, 5)),
@@ -296,6 +300,16 @@ CLEAN: dict[str, Clean] = {
                           ("&lt;script&gt;",)),
     "title-markup-list": Clean({NEWS: news(title="'a & b <c> ]]>'")}, "public/news/index.html", ("<c>",),
                                ("a &amp; b &lt;c&gt; ]]&gt;",)),
+    "feed-title-markup": Clean({NEWS: news(title="'<script>alert(1)</script> ]]> & «ёлка»'")}, "public/rss.xml",
+                               ("<script>alert",), ("&lt;script&gt;alert(1)&lt;/script&gt; ]]&gt; &amp; «ёлка»",)),
+    "feed-body-cdata-end": Clean({NEWS: news(body="Текст ]]> <![CDATA[ x ]]> и <b>жирный</b>")}, "public/news/atom.xml",
+                                 ("<b>жирный",)),
+    "ics-line-injection": Clean({EVENT: event('location: "Зал\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:Взлом"')},
+                                "public/events/e/event.ics", ("\r\nSUMMARY:Взлом", "\nBEGIN:VEVENT\r\nSUMMARY:Взлом")),
+    "ics-special-characters": Clean({EVENT: event("location: 'Зал; 2 этаж, каб. 5 \\ корпус'")},
+                                    "public/events/e/event.ics", (), ("LOCATION:Зал\\; 2 этаж\\, каб. 5",)),
+    "ics-long-title": Clean({EVENT: event(body="x").replace("title: Семинар", "title: " + "Очень " * 300)},
+                            "public/events/e/event.ics", (), ("SUMMARY:Очень",)),
     "junk-files": Clean({NEWS: news(), "content/news/.secret.md": news(), "content/news/x.md~": "junk",
                          "content/news/.DS_Store": b"\x00\x01", "content/news/Thumbs.db": b"\x00"},
                         "public/news/index.html", ("secret",), ("/news/x/",)),
@@ -331,3 +345,21 @@ def test_crlf_and_bom_give_the_same_output_as_lf(make_site, tmp_path):
 
 def test_corpus_is_large_enough():
     assert len(BAD) + len(CLEAN) >= 60
+
+
+def test_ics_and_feed_readers_see_hostile_text_as_text(make_site):
+    import feedparser
+    import icalendar
+    import recurring_ical_events
+
+    hostile = '"Зал\\r\\nEND:VEVENT\\r\\nBEGIN:VEVENT\\r\\nSUMMARY:Взлом"'
+    root = make_site({EVENT: event(f"location: {hostile}"),
+                      NEWS: news(title="'<script>alert(1)</script> ]]> &amp;'")})
+    build_site(root)
+    calendar = icalendar.Calendar.from_ical((root / "public/events/e/event.ics").read_bytes())
+    [occurrence] = recurring_ical_events.of(calendar).between((2026, 1, 1), (2027, 1, 1))
+    assert str(occurrence["SUMMARY"]) == "Семинар"
+    assert "Взлом" in str(occurrence["LOCATION"])
+    feed = feedparser.parse((root / "public/rss.xml").read_bytes())
+    titles = [entry.title for entry in feed.entries]
+    assert "<script>alert(1)</script> ]]> &amp;" in titles

@@ -22,6 +22,12 @@ MAX_INT_DIGITS = 30
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# Control characters other than tab and newline, C1 controls, the bidi controls of "Trojan Source"
+# (CVE-2021-42574) and the noncharacters XML forbids. sources refuses them in the file itself;
+# here they are refused once more after YAML's escapes ("\x00", "\u202e") have been decoded.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
+
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
 FLOAT = "tag:yaml.org,2002:float"
@@ -201,6 +207,11 @@ def _mapping(node: nodes.MappingNode, offset: int, lines: dict, depth: int, top:
 def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
     value = node.value
     tag = node.tag
+    bad = FORBIDDEN_CHARACTERS.search(value)
+    if bad:
+        raise FrontMatterError(f"the value holds the invisible character U+{ord(bad.group()):04X} (a control "
+                               "or text-direction character, here written as an escape); delete it",
+                               node.start_mark.line + 1 + offset, "frontmatter.character")
     if node.style:  # quoted or block scalars are always strings
         if tag not in (STR, "!"):
             _bad_tag(node, offset)

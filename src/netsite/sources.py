@@ -6,16 +6,12 @@ import re
 from pathlib import Path
 
 from netsite.diagnostics import Diagnostic, error
+from netsite.frontmatter import FORBIDDEN_CHARACTERS
 from netsite.models import Asset, Document
 from netsite.urls import _WINDOWS_RESERVED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 KINDS = ("institutions", "practices", "events", "news", "pages")
-
-# Control characters other than tab and newline, and the bidi controls of "Trojan Source"
-# (CVE-2021-42574), which can make a text read differently from what it says.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-
 
 # Characters Windows cannot have in a file name; authors clone the repository on Windows.
 _UNPORTABLE = re.compile(r'[<>:"|?*\\\x00-\x1f]')
@@ -157,7 +153,7 @@ def decode(data: bytes) -> tuple[str, tuple | None]:
         line = data[:exc.start].count(b"\n") + 1
         return "", (line, "the file is not valid UTF-8: save it as UTF-8", "file.encoding", None)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _FORBIDDEN.search(text)
+    bad = FORBIDDEN_CHARACTERS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
