@@ -20,6 +20,9 @@ RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
 # What browsers drop from a URL before they read its scheme.
 _IGNORED = re.compile(r"[\x00-\x20\x7f]+")
+# Characters no published text may carry: C0/C1 controls but tab and newlines, bidi overrides and
+# isolates, and the non-characters XML 1.0 forbids.
+UNSAFE_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 _URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "poster", "srcset", "background",
                              "cite", "data", "xlink:href", "ping", "manifest", "icon", "lowsrc"})
 _IMAGE_METADATA = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "photoshop", "iptc",
@@ -72,6 +75,19 @@ def _is_json(text: str) -> bool:
     except ValueError:
         return False
     return "</" not in text
+
+
+def strings_of(value) -> list[str]:
+    """Every text inside an entry (title, summary, fields), walked through containers."""
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict) or hasattr(value, "items"):
+        return [s for k, v in value.items() for s in strings_of(k) + strings_of(v)]
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [s for item in value for s in strings_of(item)]
+    if hasattr(value, "__slots__") and hasattr(value, "title"):  # an Entry
+        return strings_of([value.title, value.summary, value.slug, value.tags, dict(value.fields)])
+    return []
 
 
 def theme_scripts(theme_dirs: Iterable[Path]) -> Callable[[str | None, str], bool]:

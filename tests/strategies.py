@@ -35,11 +35,23 @@ def yaml_line() -> st.SearchStrategy[str]:
     return st.tuples(indent, key, value).map(lambda t: f"{t[0]}{t[1]}: {t[2]}")
 
 
+# Escapes of YAML's double-quoted strings: they make characters the file itself may not hold.
+ESCAPES = ["\\x00", "\\a", "\\e", "\\uFFFE", "\\u202E", "\\x85", "\\r\\n", "\\t", "\\N", "\\_", "\\L",
+           "\\U0001F600", "\\\\", '\\"', "\\ud800", "\\x7f"]
+
+
+def quoted_line() -> st.SearchStrategy[str]:
+    key = st.sampled_from(["title", "summary", "location", "short_name", "address", "slug", "tags"])
+    value = _join(ESCAPES + ["<script>", "]]>", "&", "END:VEVENT", "Зал"], TEXT.map(lambda t: t.replace('"', "")
+                                                                                       .replace("\\", "")), 5)
+    return st.tuples(key, value).map(lambda t: f'{t[0]}: "{t[1]}"')
+
+
 def front_matter() -> st.SearchStrategy[str]:
     """Lines of mostly valid keys with hostile values, or raw YAML-ish noise."""
     good = st.sampled_from(["title: Новость", "date: 2026-11-01", "tags: [a, б]", "institution: solnyshko",
                             "start: 2026-12-03 10:00", "summary: >\n  текст"])
-    lines = st.lists(st.one_of(good, yaml_line(), _join(YAML_PIECES, TEXT, 8)), max_size=8)
+    lines = st.lists(st.one_of(good, yaml_line(), quoted_line(), _join(YAML_PIECES, TEXT, 8)), max_size=8)
     return lines.map("\n".join)
 
 
@@ -55,7 +67,8 @@ VALID = {"news": "title: Новость\ndate: 2026-11-01", "events": "title: С
 def source(kind: str = "news") -> st.SearchStrategy[str]:
     """A whole source file of `kind`: valid front matter and a hostile body, hostile front matter,
     or anything at all."""
-    good = markdown().map(lambda body: f"---\n{VALID[kind]}\n---\n{body}")
+    good = st.tuples(st.lists(quoted_line(), max_size=2), markdown()).map(
+        lambda t: "\n".join(["---", VALID[kind], *t[0], "---", t[1]]))
     framed = st.tuples(front_matter(), markdown()).map(lambda t: f"---\ntitle: x\n{t[0]}\n---\n{t[1]}")
     return st.one_of(good, framed, st.tuples(front_matter(), markdown()).map("\n".join))
 
