@@ -10,13 +10,16 @@ from conftest import INSTITUTION, NOW, write_site
 from hypothesis import HealthCheck, given, settings
 
 import oracle
-from netsite import frontmatter, markup
+from netsite import config as config_module, frontmatter, markup, schema, sources
 from netsite.build import Options, run
 from netsite.diagnostics import NetsiteError
+from netsite.models import Document
 from netsite.render import theme_dirs
 from strategies import front_matter, kind_and_source, markdown
 
 THEME = oracle.theme_scripts(theme_dirs(Path("."), "default"))
+CONFIG = config_module.from_mapping(Path(tempfile.gettempdir()) / "netsite-properties", {
+    "title": "x", "base_url": "https://x.org/", "timezone": "Europe/Moscow"}, {})
 
 
 def build_or_diagnose(kind: str, text: str) -> tuple[list, NetsiteError | None]:
@@ -53,6 +56,18 @@ def test_rendered_markdown_is_always_safe(body):
     rendered = markup.render(body, ctx)
     assert oracle.html_problems(rendered.html, lambda src, text: False) == []
     assert all(d.location.line and d.location.line >= 5 for d in rendered.diagnostics)
+
+
+@settings(max_examples=300, deadline=None)
+@given(item=kind_and_source())
+def test_accepted_entries_carry_no_invisible_characters(item):
+    kind, text = item
+    decoded, problem = sources.decode(text.encode("utf-8"))
+    if problem:
+        return
+    parsed, _ = schema.parse(Document(Path("x.md"), f"content/{kind}/x.md", kind, "x", decoded), CONFIG)
+    if parsed is not None:
+        assert not [t for t in oracle.strings_of(parsed.entry) if oracle.UNSAFE_TEXT.search(t)]
 
 
 @settings(max_examples=400, deadline=None)
