@@ -25,6 +25,7 @@ def test_every_kind_parses_into_typed_fields(make_site):
         "content/news/2026-11-01-news.md": "---\ntitle: Новость\ndate: 2026-11-01 09:30\ninstitutions: [solnyshko]\n---\nТекст.\n",
         EVENT: "---\ntitle: Семинар\nstart: \"2026-12-03 10:00\"\nend: \"2026-12-03 12:00\"\norganizers: [solnyshko]\naudience: [teachers]\nstatus: scheduled\n---\nТекст.\n",
         "content/pages/about.md": "---\ntitle: О сети\nmenu: 1\n---\nТекст.\n",
+        "content/pages/plan.md": "---\ntitle: План работы сети на 2026/2027 год\nmenu: 2\nmenu_title: План\n---\n",
     })
     site = build_site(root).site
     [practice] = site.practices
@@ -35,7 +36,7 @@ def test_every_kind_parses_into_typed_fields(make_site):
     assert news.date.isoformat() == "2026-11-01T09:30:00+03:00"
     [event] = site.events
     assert event.start.isoformat() == "2026-12-03T10:00:00+03:00" and event.end.hour == 12
-    assert site.menu == (("О сети", "/about/"),)
+    assert site.menu == (("О сети", "/about/"), ("План", "/plan/"))
     assert site.institution("solnyshko").get("kind") == "kindergarten"  # entry.kind is the content kind
 
 

@@ -126,6 +126,11 @@ def json_ld(site: Site, event: Entry) -> Markup:
         data["location"] = _locations(event)
     if event.summary:
         data["description"] = event.summary
+    return script_json(data)
+
+
+def script_json(data: dict[str, Any]) -> Markup:
+    """JSON safe inside <script>: '<', '>', '&' and the JS line separators as \\u escapes."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     for char, escape in (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"),
                          ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):

@@ -4,8 +4,8 @@ The photos are of children, so no byte of an original image is ever published: e
 is decoded with Pillow, turned upright (EXIF orientation), converted to sRGB when it carries a
 colour profile, and encoded anew from its pixels alone, so EXIF (GPS, camera serials, dates), XMP,
 IPTC, ICC profiles, comments and PNG text chunks cannot survive. `scan` checks the output again
-after the build, as a second, independent layer. Documents (PDF, office files) are attachments
-only, copied as they are after a check that their bytes match their extension. Everything else
+after the build, as a second, independent layer. Documents (PDF, office files, UTF-8 text) are
+attachments only, copied as they are after a check that their bytes match their extension. Everything else
 (HEIC, SVG, TIFF, scripts, archives) is refused with a hint.
 
 Encoding is deterministic (no timestamps, fixed settings), so a rebuild is byte-identical; results
@@ -37,7 +37,8 @@ RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif
 _ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 DOCUMENTS = {".pdf": (b"%PDF-",), ".docx": (_ZIP,), ".xlsx": (_ZIP,), ".pptx": (_ZIP,), ".odt": (_ZIP,),
              ".ods": (_ZIP,), ".odp": (_ZIP,), ".doc": (_OLE,), ".xls": (_OLE,), ".ppt": (_OLE,),
-             ".rtf": (b"{\\rtf",)}
+             ".rtf": (b"{\\rtf",), ".txt": (), ".csv": ()}
+"""Plain text (.txt, .csv) has no signature: it must be UTF-8 without NUL bytes instead."""
 _HINTS = {
     ".heic": "HEIC photos (iPhone) are not shown by most browsers: export the photo as JPEG "
              "(on iPhone: Settings → Camera → Formats → Most Compatible)",
@@ -65,7 +66,8 @@ def kind_problem(name: str) -> str | None:
     if suffix in RASTER or suffix in DOCUMENTS:
         return None
     return _HINTS.get(suffix) or ("only photos (JPEG, PNG, WebP, GIF) and documents (PDF, DOCX, XLSX, "
-                                  "PPTX, ODT, ODS, ODP, DOC, XLS, PPT, RTF) are published beside index.md")
+                                  "PPTX, ODT, ODS, ODP, DOC, XLS, PPT, RTF, TXT, CSV) are published beside "
+                                  "index.md")
 
 
 def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
@@ -112,12 +114,22 @@ def _document(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
     if asset.source.stat().st_size > MAX_DOCUMENT_BYTES:
         return [error(asset.shown, None, f"the file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB",
                       "asset.size")]
-    with asset.source.open("rb") as handle:
-        head = handle.read(16)
-    if not head.startswith(DOCUMENTS[suffix]):
+    if not _looks_like(asset.source, DOCUMENTS[suffix]):
         return [error(asset.shown, None, f"the file's content is not a {suffix[1:].upper()} document: "
                       "save it again from its program, or give it its real extension", "asset.content")]
     return OutputFile(target, b"", source=asset.source)
+
+
+def _looks_like(path, signatures: tuple[bytes, ...]) -> bool:
+    if signatures:
+        with path.open("rb") as handle:
+            return handle.read(16).startswith(signatures)
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data
 
 
 def clean(data: bytes, expected: str) -> bytes | str:

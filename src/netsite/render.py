@@ -208,8 +208,9 @@ def page_set(site: Site) -> list[Page]:
         if terms:
             section = terms[0].path.rsplit("/", 2)[0] + "/"
             pages.append(Page(section, "taxonomy/list.html", {"taxonomy": taxonomy, "terms": terms}))
+        template = "audiences/term.html" if taxonomy == "audience" else "taxonomy/term.html"
         for term in terms:
-            pages.append(Page(term.path, "taxonomy/term.html", {"term": term, "entries": term.entries}))
+            pages.append(Page(term.path, template, {"term": term, "entries": term.entries}))
     return pages
 
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from netsite import agenda, images
+from netsite import agenda, images, records
 from netsite.config import Config
 from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 from netsite.frontmatter import FrontMatter, FrontMatterError
@@ -139,6 +139,13 @@ def _image(value: Any, cfg: Config, doc: Document) -> str:
     return name
 
 
+def _list(value: Any, _cfg: Config, _doc: Document) -> list:
+    """A YAML list of records; `records.typed` checks each one at its own lines."""
+    if not isinstance(value, list) or not value:
+        raise Invalid("must be a list whose items start with '- ' on their own lines")
+    return value
+
+
 def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
     def convert(value: Any, cfg: Config, doc: Document) -> Any:
         terms = cfg.vocabularies[name]
@@ -193,7 +200,14 @@ KINDS: dict[str, dict[str, Callable]] = {
         "date": _moment, "institution": _ref, "institutions": _ref, "image": _image, "event": _ref,
         "audience": _vocab("audience", True),
     },
-    "pages": {"menu": _int},
+    "pages": {"menu": _int, "menu_title": _text},
+    "agreements": {"parties": _ref, "signed": _moment, "valid_until": _moment, "subject": _text,
+                   "attachment": _file},
+    "meetings": {"date": _moment, "participants": _ref, "location": _text, "problems": _texts,
+                 "decisions": _list, "event": _ref},
+    "plans": {"period_start": _moment, "period_end": _moment, "items": _list},
+    "projects": {"participants": _ref, "start": _moment, "end": _moment, "goals": _texts,
+                 "events": _ref, "practices": _ref, "news": _ref},
 }
 REQUIRED = {
     "institutions": ("title",),
@@ -201,6 +215,10 @@ REQUIRED = {
     "events": ("title", "start"),
     "news": ("title", "date"),
     "pages": ("title",),
+    "agreements": ("title", "parties", "signed"),
+    "meetings": ("title", "date", "participants"),
+    "plans": ("title", "items"),
+    "projects": ("title", "participants", "start"),
 }
 
 
@@ -232,6 +250,7 @@ def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic
     if doc.kind in ("practices", "news") and "institution" in values and "institutions" in values:
         problems.append(error(doc.shown, front.line("institutions"),
                               "write either 'institution' or 'institutions', not both", "field.conflict"))
+    problems += records.typed(doc.kind, values, front, doc.shown)
     fields: dict[str, Any] = {}
     if doc.kind == "events" and "start" in values:
         problems.extend(_event_times(values, front, config, doc, fields))

@@ -11,7 +11,7 @@ from netsite.models import Asset, Document
 from netsite.urls import _WINDOWS_RESERVED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-KINDS = ("institutions", "practices", "events", "news", "pages")
+KINDS = ("institutions", "practices", "events", "news", "pages", "agreements", "meetings", "plans", "projects")
 
 # Characters Windows cannot have in a file name; authors clone the repository on Windows.
 _UNPORTABLE = re.compile(r'[<>:"|?*\\\x00-\x1f]')
