@@ -113,3 +113,17 @@ def test_image_problems_are_collected_with_content_problems(make_site):
     found = codes(diagnostics_of(root))
     assert ("asset.type", "content/news/b/x.svg", None) in found
     assert ("entry.slug", "content/news/y.md", 4) in found
+
+
+def test_multi_picture_jpeg_from_a_camera_is_a_jpeg():
+    first, second = Image.new("RGB", (16, 12), (200, 0, 0)), Image.new("RGB", (8, 6), (0, 0, 200))
+    exif = Image.Exif()
+    exif[0x010F] = "Camera"
+    buffer = io.BytesIO()
+    first.save(buffer, "MPO", save_all=True, append_images=[second], exif=exif.tobytes())
+    assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
+    cleaned = images.clean(buffer.getvalue(), "JPEG")
+    assert isinstance(cleaned, bytes), cleaned
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert (image.format, image.size) == ("JPEG", (16, 12))
+    assert oracle.image_metadata(cleaned) == []

@@ -154,7 +154,8 @@ def clean(data: bytes, expected: str) -> bytes | str:
 
 def _check(image: Image.Image, expected: str) -> str | None:
     """Refuse before decoding: wrong format for the extension, or too many pixels."""
-    if image.format != expected:
+    if image.format != expected and not (expected == "JPEG" and image.format == "MPO"):
+        # MPO is a JPEG with extra pictures (many cameras and phones write it): the first is the photo.
         return (f"image.format the file is a {image.format} image but its name says {expected}: "
                 "give it its real extension")
     width, height = image.size
