@@ -102,14 +102,18 @@ def test_scan_names_every_kind_of_metadata():
     assert images.metadata_of(b"not an image") == ["unreadable"]
 
 
-def test_unreferenced_and_referenced_images_are_all_cleaned(make_site):
-    root = make_site({BUNDLE: news(), "content/news/b/extra.jpg": photo("JPEG")})
-    build_site(root)
-    assert oracle.image_metadata(_published(root, "extra.jpg")) == []
+def test_a_file_nothing_refers_to_is_not_published(make_site):
+    root = make_site({BUNDLE: news(body="[Программа](programma.pdf)"), "content/news/b/extra.jpg": photo("JPEG"),
+                      "content/news/b/programma.pdf": b"%PDF-1.4\n"})
+    result = build_site(root)
+    assert not (root / "public/news/b/extra.jpg").exists()
+    assert (root / "public/news/b/programma.pdf").is_file()
+    assert ("asset.unused", "content/news/b/extra.jpg") in {(d.code, d.location.path) for d in result.diagnostics}
 
 
 def test_image_problems_are_collected_with_content_problems(make_site):
     root = make_site({BUNDLE: news(), "content/news/b/x.svg": "<svg/>", "content/news/y.md": news("slug: BAD")})
+    # an SVG is refused even when nothing uses it: it must not sit in the repository looking published
     found = codes(diagnostics_of(root))
     assert ("asset.type", "content/news/b/x.svg", None) in found
     assert ("entry.slug", "content/news/y.md", 4) in found

@@ -101,7 +101,7 @@ def render_markdown(published: list[schema.Parsed], config: Config) -> tuple[lis
         rendered = markup.render(item.markdown, ctx)
         problems.extend(rendered.diagnostics)
         entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
-                               headings=rendered.headings))
+                               headings=rendered.headings, used_assets=rendered.assets))
     return entries, problems
 
 

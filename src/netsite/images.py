@@ -22,7 +22,7 @@ from typing import Iterable
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
-from netsite.diagnostics import Diagnostic, error
+from netsite.diagnostics import Diagnostic, error, warning
 from netsite.models import Asset, OutputFile
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
@@ -52,6 +52,8 @@ _HINTS = {
 METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "photoshop", "iptc",
                            "comment", "comments", "adobe", "adobe_transform", "extension", "mp",
                            "mpoffset", "chromaticity", "gamma", "srgb"})
+FILE_FIELDS = ("image", "logo", "attachments", "attachment")
+"""Front-matter keys whose values are names of the bundle's files."""
 _SRGB = ImageCms.createProfile("sRGB")
 _cache: dict[bytes, bytes | str] = {}
 
@@ -70,15 +72,36 @@ def kind_problem(name: str) -> str | None:
                                   "index.md")
 
 
+def referenced(entry) -> set[str]:
+    """The bundle files an entry uses: in its Markdown, or named by a file field of its front matter."""
+    names = set(entry.used_assets)
+    for key in FILE_FIELDS:
+        value = entry.get(key)
+        names.update([value] if isinstance(value, str) else value or ())
+    return names
+
+
 def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
-    """The output files of every entry's assets, or diagnostics naming the file and the fix."""
+    """The output files of the assets each entry uses, or diagnostics naming the file and the fix.
+
+    A file beside index.md that nothing refers to is not published (a warning says so): a photo
+    put there "just in case" must not reach the public without its author choosing to show it.
+    """
     from netsite.urls import output_file
 
     files: list[OutputFile] = []
     problems: list[Diagnostic] = []
     for entry in entries:
         folder = output_file(entry.path).rsplit("/", 1)[0] + "/"
+        used = referenced(entry)
         for asset in entry.assets:
+            if asset.name not in used:
+                problem = kind_problem(asset.name)
+                problems.append(error(asset.shown, None, f"'{asset.name}' cannot be published: {problem}",
+                                      "asset.type") if problem else warning(
+                    asset.shown, None, f"'{asset.name}' is not used by {entry.source} (no ![…]({asset.name}), "
+                    "link or 'image:'), so it is not published", "asset.unused"))
+                continue
             made = publish_asset(asset, folder + asset.name)
             if isinstance(made, OutputFile):
                 files.append(made)

@@ -87,6 +87,8 @@ class Rendered:
     diagnostics: tuple[Diagnostic, ...] = ()
     images: tuple[str, ...] = field(default=())
     """Public URLs of images used in the body."""
+    assets: tuple[str, ...] = ()
+    """Names of the bundle's files that the body shows or links to (only those are published)."""
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
@@ -127,13 +129,17 @@ def render(text: str, ctx: Context) -> Rendered:
     tokens = _PARSER.parse(text, env)
     problems: list[Diagnostic] = _guard_blocks(tokens, ctx)
     images: list[str] = []
+    urls: list[str] = []
     headings = _heading_ids(tokens)
     for token in tokens:
         if token.type == "inline" and token.children:
             line = ctx.body_line + (token.map[0] if token.map else 0)
-            _rewrite_inline(token.children, line, ctx, problems, images)
+            _rewrite_inline(token.children, line, ctx, problems, images, urls)
     body = _PARSER.renderer.render(tokens, _PARSER.options, env)
-    return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images))
+    prefix = len(ctx.page_url)
+    used = sorted({url[prefix:].split("#")[0] for url in urls if url.startswith(ctx.page_url)} & ctx.assets)
+    return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images),
+                    tuple(used))
 
 
 def _size_problem(text: str, ctx: Context) -> Diagnostic | None:
@@ -191,15 +197,19 @@ def _heading_ids(tokens: list[Token]) -> list[tuple[int, str, str]]:
     return headings
 
 
-def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list) -> None:
+def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list,
+                    urls: list) -> None:
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "link_open":
-            child.attrSet("href", _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems))
+            href = _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems)
+            child.attrSet("href", href)
+            urls.append(href)
         elif child.type == "image":
             src = _rewrite_url(str(child.attrGet("src") or ""), line, ctx, problems, image=True)
             child.attrSet("src", src)
+            urls.append(src)
             child.attrSet("loading", "lazy")
             images.append(src)
             if not child.content.strip():
