@@ -372,3 +372,39 @@ def test_ics_and_feed_readers_see_hostile_text_as_text(make_site):
     feed = feedparser.parse((root / "public/rss.xml").read_bytes())
     titles = [entry.title for entry in feed.entries]
     assert "<script>alert(1)</script> ]]> &amp;" in titles
+
+
+# ---- dev server: request targets and hostile file names shown in the error overlay ----------------
+
+SERVED = {"index.html": b"<p>home</p>", "news/x/index.html": b"<p>x</p>"}
+
+
+@pytest.mark.parametrize("target", [
+    "/../netsite.yaml", "/%2e%2e/netsite.yaml", "/news/..%2f..%2fnetsite.yaml", "/%2E%2E%2F%2E%2E%2Fetc%2Fpasswd",
+    "/..\\netsite.yaml", "/news/x/index.html%00.jpg", "/%252e%252e/netsite.yaml", "/./index.html",
+    "/content/news/x.md", "/netsite.yaml", "/news/x/..",
+])
+def test_dev_server_answers_only_files_of_the_build(target):
+    from netsite import preview
+
+    assert preview.resolve(target, SERVED, "/") == (404, "")
+    # a target with a host part is answered from the build too, never redirected off the machine
+    assert preview.resolve("//evil.example/", SERVED, "/") == (200, "index.html")
+
+
+def test_dev_server_overlay_shows_a_hostile_file_name_as_text(make_site):
+    from netsite import preview
+
+    name = "content/news/<img src=x onerror=alert(1)>.md"
+    root = make_site({name: news()})
+    err = diagnostics_of(root)
+    assert ("path.windows", name, None) in codes(err)
+    page = preview.inject(b"<html><body></body></html>",
+                          preview.Snapshot(problems=err.diagnostics, failed=True, version=2)).decode("utf-8")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert oracle_html_problems(page) == []
+
+
+def oracle_html_problems(page: str) -> list[str]:
+    import oracle
+    return oracle.html_problems(page, lambda src, text: (src or "").startswith("/__netsite/"))
