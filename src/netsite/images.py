@@ -95,19 +95,21 @@ def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
         folder = output_file(entry.path).rsplit("/", 1)[0] + "/"
         used = referenced(entry)
         for asset in entry.assets:
-            if asset.name not in used:
-                problem = kind_problem(asset.name)
-                problems.append(error(asset.shown, None, f"'{asset.name}' cannot be published: {problem}",
-                                      "asset.type") if problem else warning(
-                    asset.shown, None, f"'{asset.name}' is not used by {entry.source} (no ![…]({asset.name}), "
-                    "link or 'image:'), so it is not published", "asset.unused"))
-                continue
-            made = publish_asset(asset, folder + asset.name)
+            made = publish_asset(asset, folder + asset.name) if asset.name in used else _unused(asset, entry)
             if isinstance(made, OutputFile):
                 files.append(made)
             else:
                 problems.extend(made)
     return files, problems
+
+
+def _unused(asset: Asset, entry) -> list[Diagnostic]:
+    """A file nothing uses: a warning, unless its type may never be published (then an error)."""
+    problem = kind_problem(asset.name)
+    if problem:
+        return [error(asset.shown, None, f"'{asset.name}' cannot be published: {problem}", "asset.type")]
+    return [warning(asset.shown, None, f"'{asset.name}' is not used by {entry.source} (no ![…]({asset.name}), "
+                    "link or 'image:'), so it is not published", "asset.unused")]
 
 
 def publish_asset(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:

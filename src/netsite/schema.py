@@ -17,7 +17,7 @@ from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 from netsite.frontmatter import FrontMatter, FrontMatterError
 from netsite.frontmatter import parse as parse_front_matter
 from netsite.models import Document, Entry
-from netsite.urls import RESERVED_SLUGS, entry_path, url_problem, make_slug, slug_from_filename, slug_problem
+from netsite.urls import RESERVED_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem, url_problem
 
 MAX_TEXT = 2000
 STATUSES = ("scheduled", "cancelled", "postponed")
