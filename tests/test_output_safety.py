@@ -92,3 +92,13 @@ def test_generated_names_are_reserved_for_pages(make_site, name):
     root = make_site({f"content/pages/{name.replace('.', '-')}.md": "---\ntitle: x\nslug: " + name + "\n---\n"})
     found = {code for code, _, _ in codes(diagnostics_of(root))}
     assert "entry.slug" in found or "entry.reserved" in found, (stem, found)
+
+
+def test_theme_dotfolders_and_editor_junk_are_never_published(make_site):
+    root = make_site({NEWS: news(), "themes/default/static/.git/config": "[remote] token=secret",
+                      "themes/default/static/css/site.css~": "old", "themes/default/static/.env": "KEY=1",
+                      "themes/default/static/css/own.css": "p{}"})
+    build_site(root)  # the oracle also refuses any dotfile in the output
+    published = {p.relative_to(root / "public").as_posix() for p in (root / "public").rglob("*") if p.is_file()}
+    assert "static/css/own.css" in published
+    assert not {"static/.git/config", "static/css/site.css~", "static/.env"} & published
