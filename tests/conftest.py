@@ -12,6 +12,9 @@ from click.testing import CliRunner
 from netsite.build import Options, build, run
 from netsite.cli import main
 from netsite.diagnostics import NetsiteError
+from netsite.render import theme_dirs
+
+import oracle
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-25 12:00"
@@ -60,8 +63,16 @@ def make_site(tmp_path):
 
 
 def build_site(root: Path, now: str = NOW, **options):
-    """Build into root/public; returns the Result (raises NetsiteError on content errors)."""
-    return build(root, Options(now=now, **options))
+    """Build into root/public; returns the Result (raises NetsiteError on content errors).
+
+    Every successful build is checked by the global oracle (tests/oracle.py): no foreign script,
+    event handler or javascript:/data:/vbscript: URL, every XML and ICS file parses, no image
+    carries metadata, and a second build gives the same bytes.
+    """
+    result = build(root, Options(now=now, **options))
+    oracle.check(result.config.output_path, theme_dirs(root, result.config.theme),
+                 rebuild=lambda: run(root, Options(now=now, **options)).files)
+    return result
 
 
 def check_site(root: Path, now: str = NOW, **options):

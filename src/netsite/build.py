@@ -7,8 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import (agenda, catalogue, config as config_module, cyclepages, feeds, ical, markup, output,
-                     pictures, render, schema, search, sources)
+from netsite import (agenda, catalogue, config as config_module, cyclepages, feeds, ical, images, markup,
+                     output, pictures, render, schema, search, sources)
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -56,6 +56,7 @@ def run(root: Path, options: Options) -> Result:
     config = config_module.load(root)
     now = clock(options, config)
     documents, problems = sources.read_all(root)
+    problems += sources.theme_problems(root)
     parsed = []
     for document in documents:
         item, found = schema.parse(document, config)
@@ -73,8 +74,11 @@ def run(root: Path, options: Options) -> Result:
     problems += found
     site, found = assemble(entries, config, now)
     problems += found
+    assets, found = images.publish(site.entries)  # photos re-encoded from pixels, never copied
+    problems += found
     _stop_on_errors(problems, options.strict)
-    files = sorted(render_site(site) + picture_files, key=lambda f: f.path)
+    files = sorted(render_site(site) + picture_files + assets, key=lambda f: f.path)
+    _stop_on_errors(images.scan(files) + output.duplicates(files), options.strict)
     return Result(config, site, tuple(files), tuple(sorted(problems, key=sort_key)))
 
 
@@ -100,7 +104,7 @@ def render_markdown(published: list[schema.Parsed], config: Config) -> tuple[lis
         rendered = markup.render(item.markdown, ctx)
         problems.extend(rendered.diagnostics)
         entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
-                               headings=rendered.headings))
+                               headings=rendered.headings, used_assets=rendered.assets))
     return entries, problems
 
 
@@ -118,19 +122,7 @@ def render_site(site: Site) -> list[OutputFile]:
     files.extend(cyclepages.data_files(site, env))
     files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))
-    files.extend(asset_files(site))
     return sorted(files, key=lambda f: f.path)
-
-
-def asset_files(site: Site) -> list[OutputFile]:
-    from netsite.urls import output_file
-
-    files = []
-    for entry in site.entries:
-        for asset in entry.assets:
-            files.append(OutputFile(output_file(entry.path) .rsplit("/", 1)[0] + "/" + asset.name, b"",
-                                    source=asset.source))
-    return files
 
 
 def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from netsite import vocabularies
 from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error
 from netsite.frontmatter import FrontMatterError, load_mapping
+from netsite.urls import url_problem
 
 CONFIG_NAME = "netsite.yaml"
 LANGUAGES = ("ru", "en")
@@ -125,7 +126,11 @@ def _menu(value: Any) -> tuple[tuple[str, str], ...]:
     for item in value:
         if not isinstance(item, dict) or set(item) != {"label", "url"}:
             raise ValueError("each item must have exactly 'label' and 'url'")
-        items.append((_text(item["label"]), _text(item["url"])))
+        url = _text(item["url"])
+        problem = url_problem(url)
+        if problem:
+            raise ValueError(f"menu url '{url}' {problem}")
+        items.append((_text(item["label"]), url))
     return tuple(items)
 
 
@@ -241,7 +246,24 @@ def _check_output_dir(config: Config, shown: str, line: int | None) -> None:
     root = config.root.resolve()
     dangerous = {Path(out.anchor), Path.home().resolve(), root, root.parent, config.content_dir.resolve(),
                  (root / "themes").resolve()}
-    if out in dangerous or root.is_relative_to(out) or out.is_relative_to(config.content_dir.resolve()) \
-            or out.is_relative_to((root / "themes").resolve()):
+    inside = [(root / name).resolve() for name in ("content", "themes", ".git", CONFIG_NAME)]
+    problem = _output_problem(out)
+    given = config.root / config.output_dir
+    steps = [given] + [p for p in given.parents if p.is_relative_to(config.root) and p != config.root]
+    if any(p.is_symlink() for p in steps):
+        problem = ": it is a symbolic link, and netsite never writes or deletes through one"
+    if out in dangerous or root.is_relative_to(out) or any(out.is_relative_to(p) for p in inside) or problem:
         raise NetsiteError([error(shown, line, f"'output_dir' must be a folder of its own inside the site "
-                                  f"(such as 'public'), not '{config.output_dir}'", "config.output_dir")], 2)
+                                  f"(such as 'public'), not '{config.output_dir}'{problem}",
+                                  "config.output_dir")], 2)
+
+
+def _output_problem(out: Path) -> str:
+    # The build replaces the whole folder, so it must be empty or a site netsite built before.
+    if not out.exists() and not out.is_symlink():
+        return ""
+    if out.is_symlink() or not out.is_dir():
+        return ": it exists and is not a folder"
+    if any(out.iterdir()) and not (out / "index.html").is_file():
+        return ": it holds files but no index.html, so it is not a site netsite built (it would be deleted)"
+    return ""

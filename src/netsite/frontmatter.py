@@ -18,8 +18,15 @@ from yaml import nodes
 
 MAX_DEPTH = 20
 MAX_FRONT_MATTER_BYTES = 64 * 1024
+MAX_INT_DIGITS = 30
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# Control characters other than tab and newline, C1 controls, the bidi controls of "Trojan Source"
+# (CVE-2021-42574) and the noncharacters XML forbids. sources refuses them in the file itself;
+# here they are refused once more after YAML's escapes ("\x00", "\u202e") have been decoded.
+FORBIDDEN_CHARACTERS = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ufffe\uffff]")
 
 STR = "tag:yaml.org,2002:str"
 INT = "tag:yaml.org,2002:int"
@@ -140,14 +147,24 @@ def _yaml_hint(problem: str) -> str:
 
 
 def _refuse_anchors(yaml_text: str, line_offset: int) -> None:
-    # The C composer resolves aliases before we can see them, so aliases and anchors are found
-    # on the event stream first; one pass of the C parser is cheap next to the page render.
+    # The C composer resolves aliases before we can see them, and it recurses once per nesting
+    # level (30 000 '[' overflow the C stack and kill the process), so aliases, anchors and deep
+    # nesting are found on the event stream first: libyaml's parser is iterative, and one pass is
+    # cheap next to the page render.
+    depth = 0
     try:
         for event in yaml.parse(yaml_text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise FrontMatterError(
                     "YAML anchors and aliases (& and *) are not allowed; write the value out",
                     event.start_mark.line + 1 + line_offset, "frontmatter.alias")
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise FrontMatterError(f"front matter is nested more than {MAX_DEPTH} levels deep",
+                                           event.start_mark.line + 1 + line_offset, "frontmatter.depth")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
     except yaml.YAMLError:
         return  # compose() reports the syntax error with its line
 
@@ -194,6 +211,11 @@ def _mapping(node: nodes.MappingNode, offset: int, lines: dict, depth: int, top:
 def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
     value = node.value
     tag = node.tag
+    bad = FORBIDDEN_CHARACTERS.search(value)
+    if bad:
+        raise FrontMatterError(f"the value holds the invisible character U+{ord(bad.group()):04X} (a control "
+                               "or text-direction character, here written as an escape); delete it",
+                               node.start_mark.line + 1 + offset, "frontmatter.character")
     if node.style:  # quoted or block scalars are always strings
         if tag not in (STR, "!"):
             _bad_tag(node, offset)
@@ -209,6 +231,9 @@ def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
     if _BOOL_RE.match(value):
         return value.lower() == "true"
     if _INT_RE.match(value):
+        if len(value) > MAX_INT_DIGITS:  # int() refuses over 4300 digits with a ValueError
+            raise FrontMatterError(f"the number {value[:20]}… is too long: put it in quotes if it is a text",
+                                   node.start_mark.line + 1 + offset, "frontmatter.number")
         return int(value)
     if _FLOAT_RE.match(value) and any(ch.isdigit() for ch in value):
         return float(value)

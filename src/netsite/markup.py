@@ -23,13 +23,21 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
+from netsite import images
 from netsite.diagnostics import Diagnostic, error, warning
-from netsite.urls import make_slug
+from netsite.urls import SAFE_SCHEMES, make_slug, url_problem
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "webcal"})
-"""webcal: is how a link asks a calendar app to subscribe to an ICS address (the subscribe page)."""
 MAX_HIGHLIGHT_BYTES = 64 * 1024
 """Longer code blocks are shown without colours: Pygments is slow on huge single lines."""
+MAX_BODY_CHARS = 128 * 1024
+"""A real body is a few KiB; this cap bounds the render time of any body to seconds."""
+MAX_BLOCK_CHARS = 32 * 1024
+"""Lines between two blank lines (a paragraph, a table, a list): markdown-it's inline parser is
+worse than linear on some patterns ('![' or '[' repeated, '*_' runs), so a block is capped; see
+bench/pathological.py for the figures."""
+MAX_NESTING = 20
+"""markdown-it's block depth limit: deeper lists or quotes would silently lose their text."""
+_LANG_RE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _ALLOWED_TAGS = {
@@ -79,6 +87,8 @@ class Rendered:
     diagnostics: tuple[Diagnostic, ...] = ()
     images: tuple[str, ...] = field(default=())
     """Public URLs of images used in the body."""
+    assets: tuple[str, ...] = ()
+    """Names of the bundle's files that the body shows or links to (only those are published)."""
 
 
 def _highlight(code: str, lang: str, _attrs: str) -> str:
@@ -94,7 +104,7 @@ def _highlight(code: str, lang: str, _attrs: str) -> str:
 def make_parser() -> MarkdownIt:
     """CommonMark with tables, strikethrough, footnotes and task lists; raw HTML is text."""
     md = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False,
-                                   "highlight": _highlight})
+                                   "highlight": _highlight, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin)
     md.validateLink = _valid_link
@@ -102,8 +112,9 @@ def make_parser() -> MarkdownIt:
 
 
 def _valid_link(url: str) -> bool:
-    scheme = urlsplit(url.strip()).scheme.lower() if ":" in url else ""
-    return scheme == "" or scheme in SAFE_SCHEMES
+    # markdown-it passes the normalized (percent-encoded) URL; a refused one stays plain text.
+    # '//host' is let through so that _rewrite_url tells the author to write https://.
+    return url.startswith("//") or url_problem(url) is None
 
 
 _PARSER = make_parser()
@@ -111,17 +122,53 @@ _PARSER = make_parser()
 
 def render(text: str, ctx: Context) -> Rendered:
     """Markdown body → sanitized HTML, plain summary, headings and diagnostics."""
+    too_big = _size_problem(text, ctx)
+    if too_big:
+        return Rendered("", "", diagnostics=(too_big,))
     env: dict = {}
     tokens = _PARSER.parse(text, env)
-    problems: list[Diagnostic] = []
+    problems: list[Diagnostic] = _guard_blocks(tokens, ctx)
     images: list[str] = []
+    urls: list[str] = []
     headings = _heading_ids(tokens)
     for token in tokens:
         if token.type == "inline" and token.children:
             line = ctx.body_line + (token.map[0] if token.map else 0)
-            _rewrite_inline(token.children, line, ctx, problems, images)
+            _rewrite_inline(token.children, line, ctx, problems, images, urls)
     body = _PARSER.renderer.render(tokens, _PARSER.options, env)
-    return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images))
+    prefix = len(ctx.page_url)
+    used = sorted({url[prefix:].split("#")[0] for url in urls if url.startswith(ctx.page_url)} & ctx.assets)
+    return Rendered(sanitize(body), _summary(tokens), tuple(headings), tuple(problems), tuple(images),
+                    tuple(used))
+
+
+def _size_problem(text: str, ctx: Context) -> Diagnostic | None:
+    """A body over the cap, or a block between blank lines over its cap (code fences are exempt)."""
+    if len(text) > MAX_BODY_CHARS:
+        return error(ctx.source, ctx.body_line, f"the text is longer than {MAX_BODY_CHARS // 1024} KiB: "
+                     "split it into several entries", "markdown.size")
+    line = ctx.body_line
+    for block in text.split("\n\n"):
+        if len(block) > MAX_BLOCK_CHARS and not block.lstrip("\n").startswith(("```", "~~~")):
+            return error(ctx.source, line + len(block) - len(block.lstrip("\n")),
+                         f"a paragraph, list or table is longer than {MAX_BLOCK_CHARS // 1024} KiB: "
+                         "put blank lines between its parts or split it", "markdown.size")
+        line += block.count("\n") + 2
+    return None
+
+
+def _guard_blocks(tokens: list[Token], ctx: Context) -> list[Diagnostic]:
+    """Fence languages become plain names; too deep nesting is an error, not lost text."""
+    problems = []
+    for token in tokens:
+        if token.type == "fence":
+            lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""
+            token.info = lang if _LANG_RE.match(lang) else ""
+        if token.level >= MAX_NESTING - 1 and not problems:
+            line = ctx.body_line + (token.map[0] if token.map else 0)
+            problems.append(error(ctx.source, line, "lists or quotes are nested too deeply (at most about "
+                                  f"{MAX_NESTING // 2} levels): the text inside would be lost", "markdown.nesting"))
+    return problems
 
 
 def sanitize(fragment: str) -> str:
@@ -150,15 +197,19 @@ def _heading_ids(tokens: list[Token]) -> list[tuple[int, str, str]]:
     return headings
 
 
-def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list) -> None:
+def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list,
+                    urls: list) -> None:
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "link_open":
-            child.attrSet("href", _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems))
+            href = _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems)
+            child.attrSet("href", href)
+            urls.append(href)
         elif child.type == "image":
             src = _rewrite_url(str(child.attrGet("src") or ""), line, ctx, problems, image=True)
             child.attrSet("src", src)
+            urls.append(src)
             child.attrSet("loading", "lazy")
             images.append(src)
             if not child.content.strip():
@@ -188,6 +239,10 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
         return page + fragment
     name = posixpath.normpath(path)
     if name in ctx.assets:
+        if image and not images.is_raster(name):
+            problems.append(error(ctx.source, line, f"'{url}' is not a photo: only JPEG, PNG, WebP and GIF "
+                                  "files can be shown as images; link to it instead: [название](file)",
+                                  "markdown.image-type"))
         return ctx.page_url + name + fragment
     what = "image" if image else "file"
     problems.append(error(ctx.source, line, f"the {what} '{url}' is not found: put it in the entry's "

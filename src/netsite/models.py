@@ -81,6 +81,8 @@ class Entry:
     links: tuple[Link, ...] = ()
     headings: tuple[tuple[int, str, str], ...] = ()
     """(level, id, text) of each heading, for anchors and the table of contents."""
+    used_assets: tuple[str, ...] = ()
+    """Names of the bundle's files the Markdown body shows or links to."""
 
     def __getattr__(self, name: str) -> Any:
         # Templates read entry.start, entry.organizers …; unknown names still fail loudly.

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
 
+from netsite.diagnostics import Diagnostic, error
 from netsite.models import OutputFile
 
 TMP_MARK = ".tmp-"
@@ -25,6 +27,8 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
     """
     if out.is_symlink():
         raise OSError(f"{out} is a symbolic link: netsite does not write through links")
+    if out.exists() and not out.is_dir():
+        raise OSError(f"{out} is a file, not a folder: netsite does not replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
@@ -44,10 +48,39 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
 
 
 def clean_stale(out: Path) -> None:
-    """Remove temporary folders an interrupted build left beside the output."""
+    """Remove temporary folders an interrupted build left beside the output.
+
+    A symbolic link with such a name is only unlinked: nothing is ever deleted through a link
+    (shutil.rmtree itself never follows the links inside the tree it removes).
+    """
     for stale in out.parent.glob(f".{out.name}.*-*"):
-        if (TMP_MARK in stale.name or OLD_MARK in stale.name) and stale.is_dir() and not stale.is_symlink():
+        if TMP_MARK not in stale.name and OLD_MARK not in stale.name:
+            continue
+        if stale.is_symlink() or stale.is_file():
+            stale.unlink()
+        elif stale.is_dir():
             shutil.rmtree(stale, ignore_errors=True)
+
+
+def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
+    """Two output files at one path once case is folded and Unicode is NFC (as on Windows and macOS).
+
+    The last line of defence for generated names: a content file or an asset that lands on a path
+    the site writes itself (such as an event slug 'archive' and /events/archive/) is caught here
+    even when no table of reserved names knows about it.
+    """
+    seen: dict[str, OutputFile] = {}
+    problems = []
+    for file in files:
+        key = unicodedata.normalize("NFC", file.path).casefold()
+        if key in seen:
+            first = seen[key]
+            where = str(file.source or first.source or file.path)
+            problems.append(error(where, None, f"two files would be written to {file.path} (also "
+                                  f"{first.path}): rename the entry or the file", "output.collision"))
+        else:
+            seen[key] = file
+    return problems
 
 
 def _write_one(file: OutputFile, tmp: Path, out: Path) -> None:

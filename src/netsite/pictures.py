@@ -19,14 +19,15 @@ import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
+from netsite import images
 from netsite.diagnostics import Diagnostic, warning
 from netsite.models import Asset, Entry, OutputFile
 
 WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 82}
-VERSION = "1"
+VERSION = "2"  # 2: pixels through images.pixels, so no comment or profile is carried over
 """Bump to re-encode every cached image (a change of widths or quality does it by itself)."""
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 CACHE = Path(".netsite-cache") / "pictures"
@@ -63,8 +64,7 @@ def widths_for(width: int) -> tuple[int, ...]:
 def decode(data: bytes) -> Image.Image:
     """Pixels upright and in RGB; nothing else of the file is carried over."""
     with Image.open(io.BytesIO(data)) as image:
-        image = ImageOps.exif_transpose(image)
-        return image.convert("RGB")
+        return images.pixels(image).convert("RGB")
 
 
 def variants(image: Image.Image, key: str) -> dict[str, bytes]:

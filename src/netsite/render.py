@@ -24,6 +24,7 @@ from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
 from netsite.site import Site
+from netsite.sources import is_junk
 from netsite.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
 
 PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
@@ -258,7 +259,8 @@ def static_files(dirs: list[Path]) -> list[OutputFile]:
         static = folder / "static"
         if static.is_dir():
             for path in sorted(static.rglob("*")):
-                if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                junk = any(is_junk(part) for part in path.relative_to(static).parts)  # .git/, .DS_Store, x~
+                if path.is_file() and not path.is_symlink() and not junk:
                     chosen["static/" + path.relative_to(static).as_posix()] = path
     return [OutputFile(name, b"", source=path) for name, path in sorted(chosen.items())]
 

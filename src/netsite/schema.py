@@ -10,15 +10,14 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
-from urllib.parse import urlsplit
 
-from netsite import agenda, records
+from netsite import agenda, images, records
 from netsite.config import Config
 from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 from netsite.frontmatter import FrontMatter, FrontMatterError
 from netsite.frontmatter import parse as parse_front_matter
 from netsite.models import Document, Entry
-from netsite.urls import RESERVED_PAGE_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem
+from netsite.urls import RESERVED_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem, url_problem
 
 MAX_TEXT = 2000
 STATUSES = ("scheduled", "cancelled", "postponed")
@@ -73,10 +72,10 @@ def _int(value: Any, _cfg: Config, _doc: Document) -> int:
 
 
 def _url(value: Any, cfg: Config, doc: Document) -> str:
-    text = _text(value, cfg, doc)
-    parts = urlsplit(text)
-    if parts.scheme not in ("http", "https") or not parts.netloc or " " in text:
-        raise Invalid(f"'{text}' must be a full web address starting with https://", "field.url")
+    text = _text(value, cfg, doc) if isinstance(value, str) else ""
+    problem = url_problem(text, absolute=True) if text else "must be a full web address starting with https://"
+    if problem:
+        raise Invalid(f"'{text or value}' {problem}", "field.url")
     return text
 
 
@@ -140,8 +139,15 @@ def _gallery(value: Any, cfg: Config, doc: Document) -> tuple[dict, ...]:
     for item in items:
         if not isinstance(item, dict) or set(item) != {"file", "alt"}:
             raise Invalid("must list photos as {file: foto.jpg, alt: Дети рисуют осень}", "field.gallery")
-        result.append({"file": _file(item["file"], cfg, doc), "alt": _text(item["alt"], cfg, doc)})
+        result.append({"file": _image(item["file"], cfg, doc), "alt": _text(item["alt"], cfg, doc)})
     return tuple(result)
+
+
+def _image(value: Any, cfg: Config, doc: Document) -> str:
+    name = _file(value, cfg, doc)
+    if not images.is_raster(name):
+        raise Invalid(f"'{name}' is not a photo: use a JPEG, PNG, WebP or GIF file", "field.image")
+    return name
 
 
 def _list(value: Any, _cfg: Config, _doc: Document) -> list:
@@ -187,7 +193,7 @@ COMMON = {"title": _text, "slug": _slug, "draft": _bool, "summary": _text, "tags
 KINDS: dict[str, dict[str, Callable]] = {
     "institutions": {
         "short_name": _text, "kind": _vocab("institution_kind", False), "address": _text, "geo": _geo,
-        "website": _url, "email": _email, "phone": _phone, "logo": _file, "joined": _moment,
+        "website": _url, "email": _email, "phone": _phone, "logo": _image, "joined": _moment,
     },
     "practices": {
         "date": _moment, "institution": _ref, "institutions": _ref, "authors": _texts,
@@ -200,10 +206,10 @@ KINDS: dict[str, dict[str, Callable]] = {
         "online": _url, "organizers": _ref, "audience": _vocab("audience", True),
         "age_groups": _vocab("age_groups", True), "format": _vocab("format", False),
         "registration": _url, "status": _choice(STATUSES), "rrule": _text, "exdates": _texts,
-        "image": _file, "attachments": _files, "gallery": _gallery,
+        "image": _image, "attachments": _files, "gallery": _gallery,
     },
     "news": {
-        "date": _moment, "institution": _ref, "institutions": _ref, "image": _file, "event": _ref,
+        "date": _moment, "institution": _ref, "institutions": _ref, "image": _image, "event": _ref,
         "audience": _vocab("audience", True), "gallery": _gallery,
     },
     "pages": {"menu": _int, "menu_title": _text},
@@ -341,12 +347,16 @@ def _zone_name(start: datetime, zone) -> str:
 
 
 def check_page_slug(entry: Entry) -> list[Diagnostic]:
-    if entry.kind == "pages" and entry.slug in RESERVED_PAGE_SLUGS:
-        return [error(entry.source, entry.lines.get("slug", 1), f"the page slug '{entry.slug}' is used by "
-                      "the site itself: rename the file or set another 'slug:'", "entry.reserved")]
+    line = entry.lines.get("slug", 1)
+    if entry.slug in RESERVED_SLUGS.get(entry.kind, ()):
+        return [error(entry.source, line, f"the slug '{entry.slug}' is used by the site itself: rename the "
+                      "file or set another 'slug:'", "entry.reserved")]
     if not entry.slug:
-        return [error(entry.source, entry.lines.get("slug", 1), "the file name gives an empty slug: "
+        return [error(entry.source, line, "the file name gives an empty slug: "
                       "rename it or set 'slug:'", "entry.slug")]
+    problem = slug_problem(entry.slug)  # a slug made from a file name such as 'con.md'
+    if problem:
+        return [error(entry.source, line, f"slug {problem}: rename the file or set 'slug:'", "entry.slug")]
     return []
 
 

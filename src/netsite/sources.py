@@ -6,14 +6,40 @@ import re
 from pathlib import Path
 
 from netsite.diagnostics import Diagnostic, error
+from netsite.frontmatter import FORBIDDEN_CHARACTERS
 from netsite.models import Asset, Document
+from netsite.urls import _WINDOWS_RESERVED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 KINDS = ("institutions", "practices", "events", "news", "pages", "agreements", "meetings", "plans", "projects")
 
-# Control characters other than tab and newline, and the bidi controls of "Trojan Source"
-# (CVE-2021-42574), which can make a text read differently from what it says.
-_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+# Characters Windows cannot have in a file name; authors clone the repository on Windows.
+_UNPORTABLE = re.compile(r'[<>:"|?*\\\x00-\x1f]')
+
+
+def name_problem(name: str) -> str | None:
+    """Why a file or folder name cannot be checked out on Windows, or None."""
+    if _UNPORTABLE.search(name):
+        return "has a character Windows does not allow in file names (< > : \" | ? * \\)"
+    if name.endswith((".", " ")):
+        return "ends with a dot or a space, which Windows drops"
+    if name.split(".")[0].lower().rstrip(" ") in _WINDOWS_RESERVED:
+        return f"'{name.split('.')[0]}' is a reserved device name on Windows"
+    return None
+
+
+def _refused(root: Path, path: Path) -> Diagnostic | None:
+    """A symlink, a name Windows cannot hold, or something that is not a plain file or folder."""
+    shown = shown_path(root, path)
+    if path.is_symlink():
+        return error(shown, None, "symbolic links are not allowed in content/ and themes/: copy the file "
+                     "in instead", "path.symlink")
+    problem = name_problem(path.name)
+    if problem:
+        return error(shown, None, f"the name '{path.name}' {problem}: rename it", "path.windows")
+    if not path.is_dir() and not path.is_file():
+        return error(shown, None, "not a regular file (a pipe or a device?): remove it", "path.special")
+    return None
 
 
 def is_junk(name: str) -> bool:
@@ -34,6 +60,9 @@ def read_all(root: Path, kinds: tuple[str, ...] = KINDS) -> tuple[list[Document]
     content = root / "content"
     documents: list[Document] = []
     problems: list[Diagnostic] = []
+    if content.is_symlink():
+        problems.append(error("content", None, "content/ must not be a symbolic link", "path.symlink"))
+        return documents, problems
     if not content.is_dir():
         problems.append(error("content", None, "no content/ folder in the site folder", "content.missing"))
         return documents, problems
@@ -41,8 +70,9 @@ def read_all(root: Path, kinds: tuple[str, ...] = KINDS) -> tuple[list[Document]
         shown = shown_path(root, kind_dir)
         if is_junk(kind_dir.name):
             continue
-        if kind_dir.is_symlink():
-            problems.append(error(shown, None, "symbolic links are not allowed in content/", "path.symlink"))
+        refused = _refused(root, kind_dir)
+        if refused:
+            problems.append(refused)
             continue
         if not kind_dir.is_dir():
             problems.append(error(shown, None, "files directly in content/ are not read: put them in a "
@@ -62,8 +92,9 @@ def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: 
         shown = shown_path(root, item)
         if is_junk(item.name):
             continue
-        if item.is_symlink():
-            problems.append(error(shown, None, "symbolic links are not allowed in content/", "path.symlink"))
+        refused = _refused(root, item)
+        if refused:
+            problems.append(refused)
         elif item.is_dir():
             index = item / "index.md"
             if index.is_file() and not index.is_symlink():
@@ -84,9 +115,9 @@ def _assets(root: Path, folder: Path, problems: list[Diagnostic]) -> tuple[Asset
         relative = path.relative_to(folder)
         if any(is_junk(part) for part in relative.parts) or path.name == "index.md" and path.parent == folder:
             continue
-        if path.is_symlink():
-            problems.append(error(shown_path(root, path), None, "symbolic links are not allowed in content/",
-                                  "path.symlink"))
+        refused = _refused(root, path)
+        if refused:
+            problems.append(refused)
         elif path.is_file():
             assets.append(Asset(relative.as_posix(), path, shown_path(root, path)))
     return tuple(assets)
@@ -95,6 +126,10 @@ def _assets(root: Path, folder: Path, problems: list[Diagnostic]) -> tuple[Asset
 def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...],
           documents: list[Document], problems: list[Diagnostic]) -> None:
     shown = shown_path(root, path)
+    if path.stat().st_size > MAX_FILE_BYTES:  # checked before reading: never load a huge file
+        problems.append(error(shown, None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
+                              "file.size"))
+        return
     data = path.read_bytes()
     text, problem = decode(data)
     if problem:
@@ -107,7 +142,7 @@ def decode(data: bytes) -> tuple[str, tuple | None]:
     """UTF-8 text with LF line ends, or (None, (line, message, code, col))."""
     if len(data) > MAX_FILE_BYTES:
         return "", (None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", "file.size", None)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2]:  # UTF-16, with a BOM or not
         return "", (1, "the file is saved as UTF-16: save it as UTF-8 (in Notepad: Save as → Encoding: "
                     "UTF-8)", "file.encoding", None)
     if data.startswith(b"\xef\xbb\xbf"):
@@ -118,10 +153,26 @@ def decode(data: bytes) -> tuple[str, tuple | None]:
         line = data[:exc.start].count(b"\n") + 1
         return "", (line, "the file is not valid UTF-8: save it as UTF-8", "file.encoding", None)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    bad = _FORBIDDEN.search(text)
+    bad = FORBIDDEN_CHARACTERS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
         return "", (line, f"invalid character U+{ord(bad.group()):04X} (a control or text-direction "
                     "character); delete it", "file.character", col)
     return text, None
+
+
+def theme_problems(root: Path) -> list[Diagnostic]:
+    """Symlinks, pipes and unportable names in the site's themes/ (templates and static files)."""
+    folder = root / "themes"
+    if not folder.exists():
+        return []
+    problems = [p for p in (_refused(root, folder),) if p and folder.is_symlink()]
+    if problems or not folder.is_dir():
+        return problems
+    for path in sorted(folder.rglob("*")):
+        if not is_junk(path.name):
+            refused = _refused(root, path)
+            if refused:
+                problems.append(refused)
+    return problems

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 from slugify import slugify
 
@@ -22,9 +23,40 @@ RESERVED_PAGE_SLUGS = frozenset({
     "sitemap.xml", "robots.txt", "404.html", "index.html", "archive", "pagefind", "monitoring",
     "agreements", "meetings", "plans", "projects", "network",
 })
+# Slugs of other kinds that the site's own pages take (/events/archive/, /news/page/2/).
+RESERVED_SLUGS = {"pages": RESERVED_PAGE_SLUGS, "events": frozenset({"archive", "page"}),
+                  "news": frozenset({"page"}), "practices": frozenset({"page"}),
+                  "institutions": frozenset({"page"})}
 # Windows device names are not portable file names.
 _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)}
                               | {f"lpt{i}" for i in range(1, 10)})
+
+
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "webcal"})
+"""webcal: is how a link asks a calendar app to subscribe to an ICS address (the subscribe page)."""
+
+
+def url_problem(url: str, absolute: bool = False) -> str | None:
+    """The one URL policy for Markdown links and images, URL-typed front matter and menus.
+
+    Allowed: http, https, mailto, tel, webcal, relative paths and '#fragment'; `absolute` asks for a full
+    http(s) address. Everything else (javascript:, data:, vbscript:, file:, '//host') is refused,
+    after the whitespace and control characters that browsers ignore inside a scheme.
+    """
+    if any(ch.isspace() or ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in url):
+        return "must not contain spaces or control characters (write %20 for a space)"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a valid address"
+    scheme = parts.scheme.lower()
+    if absolute and (scheme not in ("http", "https") or not parts.netloc):
+        return "must be a full web address starting with https://"
+    if scheme and scheme not in SAFE_SCHEMES:
+        return f"uses '{scheme}:', which is not allowed (only https, http, mailto, tel, webcal and relative links)"
+    if url.startswith("//") or (not scheme and ":" in parts.path.split("/", 1)[0]):
+        return "has no scheme: write https://"
+    return None
 
 
 def slug_from_filename(stem: str) -> str:

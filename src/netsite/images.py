@@ -1,0 +1,251 @@
+"""Published images and attachments: photos re-encoded from pixels, with nothing but the pixels.
+
+The photos are of children, so no byte of an original image is ever published: every raster image
+is decoded with Pillow, turned upright (EXIF orientation), converted to sRGB when it carries a
+colour profile, and encoded anew from its pixels alone, so EXIF (GPS, camera serials, dates), XMP,
+IPTC, ICC profiles, comments and PNG text chunks cannot survive. `scan` checks the output again
+after the build, as a second, independent layer. Documents (PDF, office files, UTF-8 text) are
+attachments only, copied as they are after a check that their bytes match their extension. Everything else
+(HEIC, SVG, TIFF, scripts, archives) is refused with a hint.
+
+Encoding is deterministic (no timestamps, fixed settings), so a rebuild is byte-identical; results
+are kept in memory by content hash, so `serve` does not re-encode an unchanged photo.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from pathlib import PurePosixPath
+from typing import Iterable
+
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+
+from netsite.diagnostics import Diagnostic, error, warning
+from netsite.models import Asset, OutputFile
+
+MAX_IMAGE_BYTES = 25 * 1024 * 1024
+"""A phone photo is 2–12 MB; anything larger is refused before it is read."""
+MAX_PIXELS = 50_000_000
+"""50 megapixels: above any phone camera; a decompression bomb is far larger."""
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
+
+# extension → (Pillow format that must be found inside, format to encode with)
+RASTER = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP", ".gif": "GIF"}
+# extension → the bytes such a file starts with (office files are zip or OLE containers)
+_ZIP, _OLE = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+DOCUMENTS = {".pdf": (b"%PDF-",), ".docx": (_ZIP,), ".xlsx": (_ZIP,), ".pptx": (_ZIP,), ".odt": (_ZIP,),
+             ".ods": (_ZIP,), ".odp": (_ZIP,), ".doc": (_OLE,), ".xls": (_OLE,), ".ppt": (_OLE,),
+             ".rtf": (b"{\\rtf",), ".txt": (), ".csv": ()}
+"""Plain text (.txt, .csv) has no signature: it must be UTF-8 without NUL bytes instead."""
+_HINTS = {
+    ".heic": "HEIC photos (iPhone) are not shown by most browsers: export the photo as JPEG "
+             "(on iPhone: Settings → Camera → Formats → Most Compatible)",
+    ".heif": "HEIF photos are not shown by most browsers: export the photo as JPEG",
+    ".svg": "SVG drawings can carry scripts: export the picture as PNG",
+    ".tif": "TIFF is not shown by browsers: save the picture as JPEG or PNG",
+    ".tiff": "TIFF is not shown by browsers: save the picture as JPEG or PNG",
+    ".bmp": "BMP is not compressed: save the picture as PNG",
+}
+# Keys of Image.info that carry anything but pixels and their geometry.
+METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "photoshop", "iptc",
+                           "comment", "comments", "adobe", "adobe_transform", "extension", "mp",
+                           "mpoffset", "chromaticity", "gamma", "srgb"})
+FILE_FIELDS = ("image", "logo", "attachments", "attachment")
+"""Front-matter keys whose values are names of the bundle's files."""
+_SRGB = ImageCms.createProfile("sRGB")
+_cache: dict[bytes, bytes | str] = {}
+
+
+def is_raster(name: str) -> bool:
+    return PurePosixPath(name).suffix.lower() in RASTER
+
+
+def kind_problem(name: str) -> str | None:
+    """Why a file beside index.md cannot be published at all, or None."""
+    suffix = PurePosixPath(name).suffix.lower()
+    if suffix in RASTER or suffix in DOCUMENTS:
+        return None
+    return _HINTS.get(suffix) or ("only photos (JPEG, PNG, WebP, GIF) and documents (PDF, DOCX, XLSX, "
+                                  "PPTX, ODT, ODS, ODP, DOC, XLS, PPT, RTF, TXT, CSV) are published beside "
+                                  "index.md")
+
+
+def referenced(entry) -> set[str]:
+    """The bundle files an entry uses: in its Markdown, or named by a file field of its front matter."""
+    names = set(entry.used_assets)
+    for key in FILE_FIELDS:
+        value = entry.get(key)
+        names.update([value] if isinstance(value, str) else value or ())
+    return names
+
+
+def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
+    """The output files of the assets each entry uses, or diagnostics naming the file and the fix.
+
+    A file beside index.md that nothing refers to is not published (a warning says so): a photo
+    put there "just in case" must not reach the public without its author choosing to show it.
+    """
+    from netsite.urls import output_file
+
+    files: list[OutputFile] = []
+    problems: list[Diagnostic] = []
+    for entry in entries:
+        folder = output_file(entry.path).rsplit("/", 1)[0] + "/"
+        used = referenced(entry)
+        for asset in entry.assets:
+            made = publish_asset(asset, folder + asset.name) if asset.name in used else _unused(asset, entry)
+            if isinstance(made, OutputFile):
+                files.append(made)
+            else:
+                problems.extend(made)
+    return files, problems
+
+
+def _unused(asset: Asset, entry) -> list[Diagnostic]:
+    """A file nothing uses: a warning, unless its type may never be published (then an error)."""
+    problem = kind_problem(asset.name)
+    if problem:
+        return [error(asset.shown, None, f"'{asset.name}' cannot be published: {problem}", "asset.type")]
+    return [warning(asset.shown, None, f"'{asset.name}' is not used by {entry.source} (no ![…]({asset.name}), "
+                    "link or 'image:'), so it is not published", "asset.unused")]
+
+
+def publish_asset(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
+    problem = kind_problem(asset.name)
+    if problem:
+        return [error(asset.shown, None, f"'{PurePosixPath(asset.name).name}' cannot be published: {problem}",
+                      "asset.type")]
+    if not is_raster(asset.name):
+        return _document(asset, target)
+    size = asset.source.stat().st_size
+    if size > MAX_IMAGE_BYTES:
+        return [error(asset.shown, None, f"the image is larger than {MAX_IMAGE_BYTES // 2**20} MB: "
+                      "save it smaller (2000 pixels wide is plenty for the site)", "image.size")]
+    data = asset.source.read_bytes()
+    key = hashlib.sha256(data).digest() + asset.name.lower().encode()
+    if key not in _cache:
+        _cache[key] = clean(data, RASTER[PurePosixPath(asset.name).suffix.lower()])
+    result = _cache[key]
+    if isinstance(result, str):
+        code, _, message = result.partition(" ")
+        return [error(asset.shown, None, message, code)]
+    return OutputFile(target, result)
+
+
+def _document(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
+    suffix = PurePosixPath(asset.name).suffix.lower()
+    if asset.source.stat().st_size > MAX_DOCUMENT_BYTES:
+        return [error(asset.shown, None, f"the file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB",
+                      "asset.size")]
+    if not _looks_like(asset.source, DOCUMENTS[suffix]):
+        return [error(asset.shown, None, f"the file's content is not a {suffix[1:].upper()} document: "
+                      "save it again from its program, or give it its real extension", "asset.content")]
+    return OutputFile(target, b"", source=asset.source)
+
+
+def _looks_like(path, signatures: tuple[bytes, ...]) -> bool:
+    if signatures:
+        with path.open("rb") as handle:
+            return handle.read(16).startswith(signatures)
+    data = path.read_bytes()
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return b"\x00" not in data
+
+
+def clean(data: bytes, expected: str) -> bytes | str:
+    """Image bytes → the same picture re-encoded from pixels, or 'code message' on a problem."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                problem = _check(image, expected)
+                if problem:
+                    return problem
+                image.load()
+                fresh = pixels(image)
+            return _encode(fresh, expected)
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            return f"image.pixels the image has too many pixels (over {MAX_PIXELS // 1_000_000} megapixels)"
+        except UnidentifiedImageError:
+            return "image.format the file is not an image Pillow can read: save it again as JPEG or PNG"
+        except (OSError, ValueError, SyntaxError, EOFError) as exc:
+            return f"image.damaged the image is damaged ({exc}): save it again from a photo editor"
+
+
+def _check(image: Image.Image, expected: str) -> str | None:
+    """Refuse before decoding: wrong format for the extension, or too many pixels."""
+    if image.format != expected and not (expected == "JPEG" and image.format == "MPO"):
+        # MPO is a JPEG with extra pictures (many cameras and phones write it): the first is the photo.
+        return (f"image.format the file is a {image.format} image but its name says {expected}: "
+                "give it its real extension")
+    width, height = image.size
+    if width * height > MAX_PIXELS or width < 1 or height < 1:
+        return f"image.pixels the image is {width}×{height} pixels: save it at most 8000 pixels wide"
+    return None
+
+
+def pixels(image: Image.Image) -> Image.Image:
+    """Upright, sRGB pixels in a fresh image that has no `info` at all (the first frame only)."""
+    upright = ImageOps.exif_transpose(image) or image
+    profile = image.info.get("icc_profile")
+    if profile and upright.mode in ("RGB", "RGBA", "CMYK"):
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
+            upright = ImageCms.profileToProfile(upright, source, _SRGB,
+                                                outputMode="RGBA" if upright.mode == "RGBA" else "RGB")
+        except (ImageCms.PyCMSError, OSError, ValueError):
+            pass  # a broken profile: the pixels are still right enough, and the profile is dropped
+    has_alpha = "A" in upright.mode or "transparency" in upright.info
+    mode = "RGBA" if has_alpha else ("L" if upright.mode in ("1", "L", "I", "I;16") else "RGB")
+    converted = upright.convert(mode)
+    fresh = Image.new(mode, converted.size)  # a new image: no info, no exif, no palette extras
+    fresh.paste(converted, (0, 0))
+    return fresh
+
+
+def _encode(image: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        rgb = image.convert("RGB") if image.mode == "RGBA" else image
+        rgb.save(out, "JPEG", quality=85, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        image.save(out, "PNG", optimize=True)
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=85, method=4)
+    else:
+        image.save(out, "GIF", optimize=True)
+    return out.getvalue()
+
+
+def scan(files: Iterable[OutputFile]) -> list[Diagnostic]:
+    """The post-build check: every published raster image must carry pixels and nothing else."""
+    problems = []
+    for file in files:
+        if is_raster(file.path):
+            data = file.data if file.source is None else file.source.read_bytes()
+            found = metadata_of(data)
+            if found:
+                where = str(file.source) if file.source else file.path
+                problems.append(error(where, None, f"the published image {file.path} carries metadata "
+                                      f"({', '.join(found)}): it must not be published", "image.metadata"))
+    return problems
+
+
+def metadata_of(data: bytes) -> list[str]:
+    """Names of the metadata an image file carries; [] for clean pixels ('unreadable' if not an image)."""
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            found = {key for key in image.info if key in METADATA_KEYS}
+            if image.getexif():
+                found.add("exif")
+            found.update(f"text:{key}" for key in getattr(image, "text", {}) or {})
+            if getattr(image, "applist", None):
+                found.update(name for name, _ in image.applist if name not in ("APP0",))
+    except (OSError, ValueError, SyntaxError, EOFError):
+        return ["unreadable"]
+    return sorted(found)
