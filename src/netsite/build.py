@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, config as config_module, markup, output, render, schema, sources
+from netsite import agenda, cache as cache_module, config as config_module, markup, output, parallel, render, schema, sources
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -21,6 +21,10 @@ class Options:
     drafts: bool = False
     future: bool = False
     strict: bool = False
+    jobs: int | None = None
+    """Processes for rendering; None: NETSITE_JOBS, else every core (see parallel.py)."""
+    cache: bool = True
+    """Use and fill .netsite-cache/ (output is byte-identical either way)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,17 +64,19 @@ def run(root: Path, options: Options) -> Result:
         problems.extend(found)
         if item:
             parsed.append(item)
+    del documents  # the sources' text is the largest thing a big build holds: keep only the bodies
     published = [p for p in parsed if is_published(p.entry, now, options.drafts, options.future)]
     entries = [p.entry for p in published]
     problems += find_collisions(entries)
     for entry in entries:
         problems += schema.check_page_slug(entry)
-    entries, found = render_markdown(published, config)
+    entries, found = render_markdown(published, config, options)
+    del parsed, published  # ... and not even those once they are HTML
     problems += found
     site, found = assemble(entries, config, now)
     problems += found
     _stop_on_errors(problems, options.strict)
-    files = render_site(site)
+    files = render_site(site, parallel.jobs(options.jobs))
     return Result(config, site, tuple(files), tuple(sorted(problems, key=sort_key)))
 
 
@@ -80,32 +86,43 @@ def build(root: Path, options: Options) -> Result:
     return result
 
 
-def render_markdown(published: list[schema.Parsed], config: Config) -> tuple[list[Entry], list[Diagnostic]]:
-    """Render every body once, with links to other content files resolved to their pages."""
+def render_markdown(published: list[schema.Parsed], config: Config,
+                    options: Options = Options()) -> tuple[list[Entry], list[Diagnostic]]:
+    """Render every body once, with links to other content files resolved to their pages.
+
+    Bodies come from the cache when their inputs are unchanged, else are rendered on every core.
+    """
     from netsite.urls import Links
 
     links = Links(config.base_url)
     pages = {p.entry.source: links.url(p.entry.path) for p in published}
+    cache = cache_module.Cache.open(config.root, "markup", options.cache)
+    stamp = cache_module.markup_fingerprint()
+
+    def render_one(item: schema.Parsed) -> tuple[markup.Rendered, str]:
+        ctx = markup.Context(source=item.entry.source, body_line=item.body_line,
+                             page_url=links.url(item.entry.path), resolve=pages.get, site_url=links.url,
+                             assets=frozenset(a.name for a in item.entry.assets))
+        return cache_module.render_markup(item.markdown, ctx, cache, stamp)
+
+    results = parallel.map_ordered(render_one, published, parallel.jobs(options.jobs))
+    cache.prune({key for _, key in results})
     problems: list[Diagnostic] = []
     entries = []
-    for item in published:
+    for item, (rendered, _) in zip(published, results):
         entry = item.entry
-        ctx = markup.Context(source=entry.source, body_line=item.body_line, page_url=links.url(entry.path),
-                             assets=frozenset(a.name for a in entry.assets), resolve=pages.get,
-                             site_url=links.url)
-        rendered = markup.render(item.markdown, ctx)
         problems.extend(rendered.diagnostics)
         entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
                                headings=rendered.headings))
     return entries, problems
 
 
-def render_site(site: Site) -> list[OutputFile]:
+def render_site(site: Site, processes: int = 1) -> list[OutputFile]:
     """Every output file; pages first, so that sitemap.xml lists every HTML page."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     pages = render.page_set(site)
-    files = render.render_pages(site, env, pages)
+    files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], pages, processes)
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
     files.extend(render.static_files(dirs))
