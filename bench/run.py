@@ -42,6 +42,8 @@ class Sample:
     maxrss_mb: float
     """ru_maxrss from wait4(): the largest single process of the tree."""
     pages: int
+    cpu: float = 0.0
+    """User + system seconds of the tree: less disturbed than wall time on a shared machine."""
 
 
 def tree(pid: int) -> list[int]:
@@ -69,8 +71,8 @@ def pss_kb(pid: int) -> int:
     return 0
 
 
-def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float]:
-    """(seconds, peak PSS MB of the tree, ru_maxrss MB) of one command; fails loudly on exit != 0."""
+def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, float, float, float]:
+    """(seconds, peak PSS MB of the tree, ru_maxrss MB, CPU seconds) of one command; exit != 0 fails."""
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -91,7 +93,7 @@ def measure(command: list[str], cwd: Path, env: dict[str, str]) -> tuple[float, 
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed:\n{stderr.decode(errors='replace')}")
-    return seconds, peak / 1024, usage.ru_maxrss / 1024
+    return seconds, peak / 1024, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
 
 
 def count_pages(out: Path) -> int:
@@ -113,16 +115,16 @@ class Bench:
 
     def netsite(self, label: str) -> None:
         command = [sys.executable, "-m", "netsite", "build", "--root", str(self.site), "--now", NOW]
-        seconds, pss, maxrss = measure(command, REPO, self.env)
+        seconds, pss, maxrss, cpu = measure(command, REPO, self.env)
         self.samples.setdefault(label, []).append(
-            Sample(seconds, pss, maxrss, count_pages(self.site / "public")))
+            Sample(seconds, pss, maxrss, count_pages(self.site / "public"), cpu))
 
     def hugo_build(self) -> None:
         shutil.rmtree(self.hugo / "public", ignore_errors=True)
         shutil.rmtree(self.hugo / "resources", ignore_errors=True)
-        seconds, pss, maxrss = measure(["hugo", "--quiet"], self.hugo, dict(os.environ))
+        seconds, pss, maxrss, cpu = measure(["hugo", "--quiet"], self.hugo, dict(os.environ))
         self.samples.setdefault("hugo", []).append(
-            Sample(seconds, pss, maxrss, count_pages(self.hugo / "public")))
+            Sample(seconds, pss, maxrss, count_pages(self.hugo / "public"), cpu))
 
     def cold(self) -> None:
         shutil.rmtree(self.site / ".netsite-cache", ignore_errors=True)
@@ -152,15 +154,21 @@ def report(benches: list[Bench], runs: int) -> str:
     lines = [f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
              f"medians of {runs} runs; --now '{NOW}'", "",
-             "| entries | pages | cold s | warm s | one edit s | Hugo s | cold/Hugo | warm/Hugo "
+             "Wall seconds (CPU seconds, user + system, in brackets):", "",
+             "| entries | pages | cold | warm | one edit | Hugo | cold/Hugo | warm/Hugo "
              "| peak PSS MB (cold) | max RSS MB | Hugo PSS MB | pages/s cold |",
              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b in benches:
-        cold, warm, edit = (b.median(k, "seconds") for k in ("cold", "warm", "edit"))
+        labels = ("cold", "warm", "edit") + (("hugo",) if b.hugo else ())
+        wall = {k: b.median(k, "seconds") for k in labels}
+        cpu = {k: b.median(k, "cpu") for k in labels}
+        cold, warm, hugo = wall["cold"], wall["warm"], wall.get("hugo", float("nan"))
+        cells = " | ".join(f"{wall[k]:.2f} ({cpu[k]:.1f})" for k in labels)
+        if not b.hugo:
+            cells += " | –"
         pages = b.samples["cold"][0].pages
-        hugo = b.median("hugo", "seconds") if b.hugo else float("nan")
         hugo_pss = b.median("hugo", "pss_mb") if b.hugo else float("nan")
-        lines.append(f"| {b.n:,} | {pages:,} | {cold:.2f} | {warm:.2f} | {edit:.2f} | {hugo:.2f} | "
+        lines.append(f"| {b.n:,} | {pages:,} | {cells} | "
                      f"{cold / hugo:.2f} | {warm / hugo:.2f} | {b.median('cold', 'pss_mb'):.0f} | "
                      f"{b.median('cold', 'maxrss_mb'):.0f} | {hugo_pss:.0f} | {pages / cold:.0f} |")
     if len(benches) > 1:

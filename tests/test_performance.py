@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from pathlib import Path
 
@@ -10,7 +11,7 @@ import pytest
 
 from conftest import NOW, build_site, check_site, codes, diagnostics_of
 from netsite import cache as cache_module, markup, parallel
-from netsite.cache import FOLDER, Cache
+from netsite.cache import DATABASE, FOLDER, Cache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from generate import generate  # noqa: E402
@@ -47,7 +48,7 @@ def test_cached_parallel_and_plain_builds_are_byte_identical(tmp_path, monkeypat
     plain = tree(site / "public")
     build_site(site, jobs=2)  # cold cache, forked workers
     cold = tree(site / "public")
-    assert (site / FOLDER / "markup").is_dir()
+    assert (site / FOLDER / DATABASE).is_file()
     build_site(site, jobs=2)  # every body from the cache
     warm = tree(site / "public")
     build_site(site, jobs=1)  # cache, one process
@@ -161,9 +162,9 @@ def test_tampered_cache_entry_is_ignored(make_site, renders):
     """A cached fragment skips the sanitizer: an edited or committed entry must never be used."""
     root = site_with_link(make_site)
     build_site(root)
-    for path in (root / FOLDER).rglob("*.json"):
-        mac, _, payload = path.read_bytes().partition(b"\n")
-        path.write_bytes(mac + b"\n" + payload.replace("План работы.".encode(), b"<script>alert(1)</script>"))
+    with sqlite3.connect(root / FOLDER / DATABASE) as db:
+        db.execute("UPDATE entries SET value = CAST(replace(CAST(value AS TEXT), 'План работы.', "
+                   "'<script>alert(1)</script>') AS BLOB)")
     renders.clear()
     build_site(root)
     assert renders == ["content/pages/plan.md"]
@@ -196,7 +197,8 @@ def test_stale_entries_are_pruned(make_site):
     build_site(root)
     (root / "content/news/n.md").write_text(NEWS + "\nДругой текст.\n", encoding="utf-8")
     build_site(root)
-    assert len(list((root / FOLDER / "markup").rglob("*.json"))) == 3
+    with sqlite3.connect(root / FOLDER / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (3,)
 
 
 def test_unchanged_output_keeps_its_mtime(make_site):
@@ -209,6 +211,17 @@ def test_unchanged_output_keeps_its_mtime(make_site):
     build_site(root)
     assert page.stat().st_mtime_ns == 1_000_000_000
     assert other.stat().st_mtime_ns != 1_000_000_000
+
+
+def test_a_broken_cache_file_is_replaced(make_site):
+    root = site_with_link(make_site)
+    (root / FOLDER).mkdir()
+    (root / FOLDER / DATABASE).write_bytes(b"not a database" * 100)
+    build_site(root)
+    build_site(root)
+    assert (root / "public/plan/index.html").is_file()
+    with sqlite3.connect(root / FOLDER / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (3,)
 
 
 def test_key_parts_do_not_run_together():

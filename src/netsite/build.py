@@ -96,20 +96,18 @@ def render_markdown(published: list[schema.Parsed], config: Config,
 
     links = Links(config.base_url)
     pages = {p.entry.source: links.url(p.entry.path) for p in published}
+    jobs = [(item.markdown, markup.Context(
+        source=item.entry.source, body_line=item.body_line, page_url=links.url(item.entry.path),
+        assets=frozenset(a.name for a in item.entry.assets), resolve=pages.get, site_url=links.url))
+        for item in published]
     cache = cache_module.Cache.open(config.root, "markup", options.cache)
-    stamp = cache_module.markup_fingerprint()
-
-    def render_one(item: schema.Parsed) -> tuple[markup.Rendered, str]:
-        ctx = markup.Context(source=item.entry.source, body_line=item.body_line,
-                             page_url=links.url(item.entry.path), resolve=pages.get, site_url=links.url,
-                             assets=frozenset(a.name for a in item.entry.assets))
-        return cache_module.render_markup(item.markdown, ctx, cache, stamp)
-
-    results = parallel.map_ordered(render_one, published, parallel.jobs(options.jobs))
-    cache.prune({key for _, key in results})
+    try:
+        results = cache_module.render_all(jobs, cache, parallel.jobs(options.jobs))
+    finally:
+        cache.close()
     problems: list[Diagnostic] = []
     entries = []
-    for item, (rendered, _) in zip(published, results):
+    for item, rendered in zip(published, results):
         entry = item.entry
         problems.extend(rendered.diagnostics)
         entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,

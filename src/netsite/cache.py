@@ -16,15 +16,17 @@ import hmac
 import json
 import os
 import secrets
-from dataclasses import dataclass, replace
+import sqlite3
+from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from netsite import __version__, markup, urls
+from netsite import __version__, markup, parallel, urls
 from netsite.diagnostics import Diagnostic, Location
 
 FOLDER = ".netsite-cache"
+DATABASE = "cache.sqlite3"
 _SECRET_ENV = "NETSITE_CACHE_SECRET_FILE"
 
 
@@ -65,21 +67,25 @@ def load_secret(path: Path) -> bytes:
     return path.read_bytes()  # another process may have won the race: use what is on disk
 
 
-@dataclass(frozen=True, slots=True)
 class Cache:
-    """One step's entries under `folder`; `folder=None` is a cache that never hits or stores."""
+    """One step's entries in `.netsite-cache/cache.sqlite3`; `Cache(None)` never hits or stores.
 
-    folder: Path | None
-    secret: bytes = b""
+    One SQLite file, read and written in one transaction by the main process: the first version
+    kept a file per entry, and creating 10,000 small files cost more than rendering them.
+    """
+
+    def __init__(self, path: Path | None, step: str = "", secret: bytes = b""):
+        self.path, self.step, self.secret = path, step, secret
+        self._db: sqlite3.Connection | None = None
 
     @staticmethod
     def open(root: Path, step: str, enabled: bool = True) -> "Cache":
         if not enabled:
             return Cache(None)
-        folder = root / FOLDER / step
-        if (root / FOLDER).is_symlink():
-            raise OSError(f"{root / FOLDER} is a symbolic link: netsite does not write through links")
-        return Cache(folder, load_secret(secret_path()))
+        folder = root / FOLDER
+        if folder.is_symlink() or (folder / DATABASE).is_symlink():
+            raise OSError(f"{folder} is or holds a symbolic link: netsite does not write through links")
+        return Cache(folder / DATABASE, step, load_secret(secret_path()))
 
     @staticmethod
     def key(*parts: str) -> str:
@@ -89,47 +95,77 @@ class Cache:
             digest.update(len(data).to_bytes(8, "big") + data)  # lengths: no two tuples collide
         return digest.hexdigest()
 
-    def _path(self, key: str) -> Path:
-        return self.folder / key[:2] / f"{key}.json"
-
     def _mac(self, key: str, payload: bytes) -> str:
         return hmac.new(self.secret, key.encode() + b"\0" + payload, hashlib.sha256).hexdigest()
 
-    def get(self, key: str) -> Any | None:
-        if self.folder is None:
-            return None
-        try:
-            mac, _, payload = self._path(key).read_bytes().partition(b"\n")
-            if hmac.compare_digest(mac.decode("ascii"), self._mac(key, payload)):
-                return json.loads(payload)
-        except (OSError, ValueError):
-            pass
-        return None
+    def _connect(self) -> sqlite3.Connection:
+        if self._db is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._db = _connect(self.path)
+            except sqlite3.DatabaseError:  # not a database, or a broken one: start again
+                self.path.unlink(missing_ok=True)
+                self._db = _connect(self.path)
+        return self._db
 
-    def put(self, key: str, value: Any) -> None:
-        """Store atomically (a temporary file, then a rename); a failure only costs a miss later."""
-        if self.folder is None:
+    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
+        """The valid entries among `keys`; a missing, altered or unreadable entry is simply absent."""
+        if self.path is None:
+            return {}
+        keys, found = list(keys), {}
+        try:
+            db = self._connect()
+            for start in range(0, len(keys), 500):
+                batch = keys[start:start + 500]
+                rows = db.execute(f"SELECT key, mac, value FROM entries WHERE step = ? AND key IN "
+                                  f"({','.join('?' * len(batch))})", [self.step, *batch])
+                for key, mac, payload in rows:
+                    if isinstance(payload, bytes) and hmac.compare_digest(str(mac), self._mac(key, payload)):
+                        found[key] = json.loads(payload)
+        except (sqlite3.Error, ValueError):
+            return found
+        return found
+
+    def put_many(self, values: dict[str, Any]) -> None:
+        """Store in one transaction; a failure only costs misses later."""
+        if self.path is None or not values:
             return
-        payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-        path = self._path(key)
-        tmp = path.with_name(f"{key}.{os.getpid()}.tmp")
+        rows = []
+        for key, value in values.items():
+            payload = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            rows.append((self.step, key, self._mac(key, payload), payload))
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(self._mac(key, payload).encode("ascii") + b"\n" + payload)
-            os.replace(tmp, path)
-        except OSError:
-            tmp.unlink(missing_ok=True)
+            with self._connect() as db:
+                db.executemany("INSERT OR REPLACE INTO entries VALUES (?, ?, ?, ?)", rows)
+        except sqlite3.Error:
+            pass
 
-    def prune(self, used: set[str]) -> int:
-        """Delete the entries this build did not use (a full build knows them all); returns the count."""
-        if self.folder is None or not self.folder.is_dir():
-            return 0
-        removed = 0
-        for path in self.folder.glob("*/*"):
-            if path.name.split(".", 1)[0] not in used:
-                path.unlink(missing_ok=True)
-                removed += 1
-        return removed
+    def prune(self, used: set[str]) -> None:
+        """Delete this step's entries a full build did not use, so the cache does not grow forever."""
+        if self.path is None:
+            return
+        try:
+            with self._connect() as db:
+                db.execute("CREATE TEMP TABLE IF NOT EXISTS used (key TEXT PRIMARY KEY)")
+                db.execute("DELETE FROM used")
+                db.executemany("INSERT OR IGNORE INTO used VALUES (?)", ((k,) for k in used))
+                db.execute("DELETE FROM entries WHERE step = ? AND key NOT IN (SELECT key FROM used)",
+                           (self.step,))
+        except sqlite3.Error:
+            pass
+
+    def close(self) -> None:
+        if self._db is not None:
+            self._db.close()
+            self._db = None
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    db = sqlite3.connect(path, timeout=30)
+    db.execute("PRAGMA synchronous = OFF")  # a cache: losing the last write after a crash is fine
+    db.execute("CREATE TABLE IF NOT EXISTS entries (step TEXT NOT NULL, key TEXT PRIMARY KEY, "
+               "mac TEXT NOT NULL, value BLOB NOT NULL)")
+    return db
 
 
 # ---- the Markdown step ---------------------------------------------------------------------------
@@ -139,27 +175,41 @@ def markup_fingerprint() -> str:
                         "text-unidecode"), (Path(markup.__file__), Path(urls.__file__)))
 
 
-def render_markup(text: str, ctx: markup.Context, cache: Cache, stamp: str) -> tuple[markup.Rendered, str]:
-    """markup.render through the cache; returns the result and its key.
+def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: int) -> list[markup.Rendered]:
+    """markup.render of every (text, ctx), in order: hits from the cache, misses on every core.
 
     The key holds every input of the step but `ctx.resolve` (the other pages' URLs): the answers
-    the render got from it are stored with the value and asked again on a hit, so a renamed or
+    a render got from it are stored with the value and asked again on a hit, so a renamed or
     unpublished link target is a miss.
     """
-    key = Cache.key("markup", stamp, text, ctx.source, str(ctx.body_line), ctx.page_url,
-                    ctx.site_url("/"), *sorted(ctx.assets))
-    hit = cache.get(key)
-    if hit is not None and all(ctx.resolve(target) == url for target, url in hit["resolved"]):
-        return _rendered(hit), key
+    stamp = markup_fingerprint()
+    keys = [Cache.key("markup", stamp, text, ctx.source, str(ctx.body_line), ctx.page_url,
+                      ctx.site_url("/"), *sorted(ctx.assets)) for text, ctx in jobs]
+    hits = cache.get_many(keys)
+    results: list[markup.Rendered | None] = []
+    for key, (_, ctx) in zip(keys, jobs):
+        hit = hits.get(key)
+        fresh = hit is not None and all(ctx.resolve(target) == url for target, url in hit["resolved"])
+        results.append(_rendered(hit) if fresh else None)
+    misses = [index for index, result in enumerate(results) if result is None]
+    rendered = parallel.map_ordered(lambda index: _render_recording(*jobs[index]), misses, processes)
+    for index, (result, plain) in zip(misses, rendered):
+        results[index] = result
+    cache.put_many({keys[index]: plain for index, (_, plain) in zip(misses, rendered)})
+    cache.prune(set(keys))
+    return results
+
+
+def _render_recording(text: str, ctx: markup.Context) -> tuple[markup.Rendered, dict]:
+    """Render, noting every link target asked about and its answer; → (result, cache value)."""
     asked: dict[str, str | None] = {}
 
     def resolve(target: str) -> str | None:
         asked[target] = ctx.resolve(target)
         return asked[target]
 
-    rendered = markup.render(text, replace(ctx, resolve=resolve))
-    cache.put(key, _plain(rendered, asked))
-    return rendered, key
+    result = markup.render(text, replace(ctx, resolve=resolve))
+    return result, _plain(result, asked)
 
 
 def _plain(rendered: markup.Rendered, asked: dict[str, str | None]) -> dict:
