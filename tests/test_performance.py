@@ -291,3 +291,21 @@ def test_a_file_where_a_folder_was_falls_back_to_the_swap(tmp_path):
     output.write(files_of(a__index_html=b"A"), out)
     output.write(files_of(a=b"file now"), out)
     assert tree(out) == {"a": b"file now"}
+
+
+def test_memoised_dates_keep_the_zone():
+    """Equal instants in two zones hash alike; the memo must still give each its local date."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from netsite.render import format_date, format_time
+
+    moscow = datetime(2026, 1, 1, 1, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    utc = moscow.astimezone(timezone.utc)
+    assert (format_date(moscow, "long"), format_time(moscow, "HH:mm")) == ("1 января 2026 г.", "01:00")
+    assert (format_date(utc, "long"), format_time(utc, "HH:mm")) == ("31 декабря 2025 г.", "22:00")
+
+
+def test_yaml_anchors_still_refused_with_the_fast_path(make_site):
+    root = make_site({"content/news/n.md": "---\ntitle: &t Н\nsummary: *t\ndate: 2026-11-01\n---\nТекст.\n"})
+    assert ("frontmatter.alias", "content/news/n.md", 2) in codes(diagnostics_of(root))

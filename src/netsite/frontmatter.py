@@ -113,7 +113,8 @@ def load_mapping(yaml_text: str, what: str = "file") -> FrontMatter:
 
 def compose(yaml_text: str, line_offset: int) -> nodes.Node | None:
     """Compose one YAML document, refusing aliases, anchors and multiple documents."""
-    _refuse_anchors(yaml_text, line_offset)
+    if "&" in yaml_text or "*" in yaml_text:  # no anchor or alias without them: skip the extra pass
+        _refuse_anchors(yaml_text, line_offset)
     try:
         return yaml.compose(yaml_text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
