@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import zoneinfo
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from typing import Iterable
 
 from dateutil.rrule import rrulestr
@@ -135,37 +135,105 @@ def parse_rrule(rule: str) -> dict[str, str]:
     return parts
 
 
+@dataclass(frozen=True, slots=True)
+class Series:
+    """An event's expansion: what happens, and what the exdates removed."""
+
+    occurrences: tuple[Occurrence, ...]
+    excluded: tuple[datetime, ...] = ()
+    """Starts of the rule's instances that exdates removed, in order (for EXDATE in ICS)."""
+    unmatched: tuple[int, ...] = ()
+    """Indexes of the exdates that match no instance of the rule (a typo, most likely)."""
+
+
 def expand(start: datetime, end: datetime, all_day: bool, rule: str | None,
            exdates: Iterable[datetime] = ()) -> tuple[Occurrence, ...]:
     """Every occurrence, in order; the rule is expanded in local wall-clock time."""
-    duration = end - start
+    return expand_series(start, end, all_day, rule, tuple(exdates)).occurrences
+
+
+def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | None,
+                  exdates: tuple[datetime, ...] = ()) -> Series:
+    """Expand `rule` from `start`; an exdate with a time removes that instance, a date-only one
+    (local midnight) removes the instances of that day."""
     if not rule:
-        return (Occurrence(start, end, all_day, 0),)
+        return Series((Occurrence(start, end, all_day, 0),))
+    if not all_day and not isinstance(start.tzinfo, zoneinfo.ZoneInfo):
+        # A fixed offset has no DST and no TZID; written in UTC, BYDAY would fall on other days.
+        raise TimeError("a repeating event needs a named zone, not an offset: write 'timezone: "
+                        "Asia/Yekaterinburg' (or your zone) and the time without the offset", "event.rrule")
+    instances = _instances(start, rule)
+    # Exdates are compared as wall-clock times of the event's own zone, like the rule itself.
+    wanted = [d.astimezone(start.tzinfo).replace(tzinfo=None) for d in exdates]
+    matched: set[int] = set()
+    kept, excluded = [], []
+    for index, naive in enumerate(instances):
+        hits = _matching(wanted, naive)
+        matched.update(hits)
+        local = naive.replace(tzinfo=start.tzinfo)
+        if hits:
+            excluded.append(local)
+        else:
+            kept.append(Occurrence(local, local + (end - start), all_day, index))
+    if not kept:
+        raise TimeError("rrule and exdates leave no occurrence", "event.rrule")
+    return Series(tuple(kept), tuple(excluded), tuple(i for i in range(len(wanted)) if i not in matched))
+
+
+def _matching(exdates: list[datetime], instance: datetime) -> list[int]:
+    """Indexes of the exdates naming `instance`: the same wall time, or its day at midnight."""
+    return [i for i, d in enumerate(exdates)
+            if d == instance or (_is_midnight(d) and d.date() == instance.date())]
+
+
+def _is_midnight(moment: datetime) -> bool:
+    return moment.hour == moment.minute == moment.second == 0
+
+
+def _instances(start: datetime, rule: str) -> list[datetime]:
+    """The rule's naive local instances; the first must be `start` itself (RFC 5545 3.8.5.3)."""
     parts = parse_rrule(rule)
-    text = ";".join(f"{k}={v}" for k, v in parts.items())
+    naive_start = start.replace(tzinfo=None)
+    text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
+    if "UNTIL" in parts:
+        text += f";UNTIL={_until(parts['UNTIL'], start):%Y%m%dT%H%M%S}"
     try:
         # Expanding naive local times keeps 17:00 at 17:00 across a DST change.
-        naive_start = start.replace(tzinfo=None)
-        if "UNTIL" in parts:
-            until = _until(parts["UNTIL"], start)
-            text = ";".join(f"{k}={v}" for k, v in parts.items() if k != "UNTIL")
-            text += f";UNTIL={until:%Y%m%dT%H%M%S}"
         rule_set = rrulestr(f"RRULE:{text}", dtstart=naive_start)
     except (ValueError, TypeError) as exc:
         raise TimeError(f"rrule is not valid: {exc}", "event.rrule") from None
-    excluded = {d.replace(tzinfo=None) for d in exdates}
-    occurrences = []
-    for index, naive in enumerate(rule_set):
-        if index >= MAX_OCCURRENCES:
+    instances = []
+    for naive in rule_set:
+        if len(instances) >= MAX_OCCURRENCES:
             raise TimeError(f"rrule gives more than {MAX_OCCURRENCES} occurrences: lower COUNT or UNTIL",
                             "event.rrule")
-        if naive in excluded or (all_day and naive.date() in {d.date() for d in excluded}):
-            continue
-        local = naive.replace(tzinfo=start.tzinfo)
-        occurrences.append(Occurrence(local, local + duration, all_day, index))
-    if not occurrences:
-        raise TimeError("rrule and exdates leave no occurrence", "event.rrule")
-    return tuple(occurrences)
+        instances.append(naive)
+    _check_first(instances, naive_start)
+    return instances
+
+
+def _check_first(instances: list[datetime], start: datetime) -> None:
+    if not instances:
+        raise TimeError("rrule gives no occurrence: check UNTIL and the BY… parts", "event.rrule")
+    if instances[0] != start:
+        # dateutil silently drops such a start while calendar apps keep it: refuse the ambiguity.
+        raise TimeError(f"'start' {start:%Y-%m-%d %H:%M} is not a date of the rrule (the first "
+                        f"would be {instances[0]:%Y-%m-%d %H:%M}): move 'start' to the first date",
+                        "event.rrule")
+
+
+def ics_rule(rule: str, start: datetime, all_day: bool) -> dict[str, str]:
+    """The rule's parts for an ICS RRULE: UNTIL as a DATE for all-day events, else in UTC,
+    as RFC 5545 requires beside a DTSTART with TZID."""
+    parts = parse_rrule(rule)
+    if "UNTIL" in parts:
+        local = _until(parts["UNTIL"], start)
+        if all_day:
+            parts["UNTIL"] = f"{local:%Y%m%d}"
+        else:
+            moment = local.replace(tzinfo=start.tzinfo).astimezone(timezone.utc)
+            parts["UNTIL"] = f"{moment:%Y%m%dT%H%M%SZ}"
+    return parts
 
 
 def _until(value: str, start: datetime) -> datetime:
@@ -180,10 +248,21 @@ def _until(value: str, start: datetime) -> datetime:
     raise TimeError(f"UNTIL={value} is not a date such as 20270531 or 20270531T235959Z", "event.rrule")
 
 
-def skipped_months(parts: dict[str, str]) -> bool:
-    """True when a monthly rule names a day some months lack (BYMONTHDAY=31 skips April)."""
-    days = [d for d in parts.get("BYMONTHDAY", "").split(",") if d.strip().lstrip("+").isdigit()]
-    return parts.get("FREQ") == "MONTHLY" and any(int(d) > 28 for d in days) and "BYSETPOS" not in parts
+def skipped_months(parts: dict[str, str], start: datetime | None = None) -> bool:
+    """True when a monthly or yearly rule names a day some months lack: BYMONTHDAY=31 skips April,
+    and so does a plain FREQ=MONTHLY from the 31st (its day of month is implied by 'start')."""
+    if "BYSETPOS" in parts or "BYDAY" in parts:
+        return False
+    days = [d.strip().lstrip("+") for d in parts.get("BYMONTHDAY", "").split(",") if d.strip()]
+    if not days and start is not None:
+        days = [str(start.day)]
+    numbers = [int(d) for d in days if d.isdigit()]
+    if parts.get("FREQ") == "MONTHLY":
+        return any(n > 28 for n in numbers)
+    if parts.get("FREQ") == "YEARLY":
+        months = parts.get("BYMONTH", str(start.month if start else 0)).split(",")
+        return "2" in [m.strip() for m in months] and 29 in numbers
+    return False
 
 
 def occurrences(event: Entry) -> tuple[Occurrence, ...]:
@@ -211,3 +290,78 @@ def split_upcoming(events: Iterable[Entry], now: datetime) -> tuple[list[Entry],
     upcoming.sort(key=lambda e: (next_occurrence(e, now).start, e.slug))
     past.sort(key=lambda e: (occurrences(e)[-1].start, e.slug), reverse=True)
     return upcoming, past
+
+
+# ---- month grids -------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class DayItem:
+    """One event on one day of the grid; `first` is False on the later days of a multi-day event."""
+
+    event: Entry
+    occurrence: Occurrence
+    first: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Day:
+    day: date
+    in_month: bool
+    items: tuple[DayItem, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MonthGrid:
+    first: date
+    """The first day of the month."""
+    weeks: tuple[tuple[Day, ...], ...]
+    """Monday-first weeks; days of the neighbouring months have in_month False and no items."""
+
+
+def occurrence_days(occurrence: Occurrence, zone: tzinfo) -> list[date]:
+    """The days an occurrence covers: all-day ones by their own dates, timed ones in `zone`
+    (the site's), up to the day of its last moment since the end is exclusive."""
+    if occurrence.all_day:
+        first, last = occurrence.start.date(), occurrence.end.date() - timedelta(days=1)
+    else:
+        first = occurrence.start.astimezone(zone).date()
+        last = max(first, (occurrence.end.astimezone(zone) - timedelta(microseconds=1)).date())
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+def days_index(events: Iterable[Entry], zone: tzinfo) -> dict[date, tuple[DayItem, ...]]:
+    """day → its items, each day sorted by start then title; built once for every month page."""
+    index: dict[date, list[DayItem]] = {}
+    for event in events:
+        for occurrence in occurrences(event):
+            days = occurrence_days(occurrence, zone)
+            for day in days:
+                index.setdefault(day, []).append(DayItem(event, occurrence, day == days[0]))
+    order = lambda item: (not item.occurrence.all_day, item.occurrence.start, item.event.title)  # noqa: E731
+    return {day: tuple(sorted(items, key=order)) for day, items in sorted(index.items())}
+
+
+def month_span(index: dict[date, tuple[DayItem, ...]]) -> list[date]:
+    """First days of every month from the first to the last day that has an event."""
+    if not index:
+        return []
+    first, last = min(index), max(index)
+    months, current = [], date(first.year, first.month, 1)
+    while current <= last:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months
+
+
+def month_grid(first: date, index: dict[date, tuple[DayItem, ...]]) -> MonthGrid:
+    """The Monday-first weeks of the month that starts on `first`."""
+    start = first - timedelta(days=first.weekday())
+    weeks, day = [], start
+    while not weeks or day.month == first.month:
+        week = []
+        for _ in range(7):
+            inside = day.month == first.month
+            week.append(Day(day, inside, index.get(day, ()) if inside else ()))
+            day += timedelta(days=1)
+        weeks.append(tuple(week))
+    return MonthGrid(first, tuple(weeks))

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import agenda, cache as cache_module, config as config_module, markup, output, parallel, render, schema, sources
+from netsite import (agenda, cache as cache_module, config as config_module, cyclepages, feeds, ical, markup,
+                     output, parallel, render, schema, sources)
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
@@ -119,10 +120,14 @@ def render_site(site: Site, processes: int = 1) -> list[OutputFile]:
     """Every output file; pages first, so that sitemap.xml lists every HTML page."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
-    pages = render.page_set(site)
+    cyclepages.extend_environment(env, site)
+    pages = render.page_set(site) + cyclepages.page_set(site)
     files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], pages, processes)
+    files.extend(ical.calendar_files(site, render.load_strings(dirs, site.config.language)))
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
+    files.extend(cyclepages.data_files(site, env))
+    files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))
     files.extend(asset_files(site))
     return sorted(files, key=lambda f: f.path)

@@ -50,7 +50,8 @@ class FrontMatterError(Exception):
 class FrontMatter:
     """Parsed front matter: plain values, and the 1-based file line of every key and list item.
 
-    `lines` maps a top-level key to its line, and `(key, index)` to a list item's line.
+    `lines` maps a top-level key to its line, `(key, index)` to a list item's line, and
+    `(key, index, sub_key)` to the line of a key inside a list item that is a mapping.
     """
 
     data: dict[str, Any]
@@ -185,6 +186,9 @@ def _mapping(node: nodes.MappingNode, offset: int, lines: dict, depth: int, top:
             if isinstance(value_node, nodes.SequenceNode):
                 for index, item in enumerate(value_node.value):
                     lines[(key, index)] = item.start_mark.line + 1 + offset
+                    if isinstance(item, nodes.MappingNode):  # records such as plan items
+                        for sub_key, _ in item.value:
+                            lines[(key, index, sub_key.value)] = sub_key.start_mark.line + 1 + offset
     return result
 
 

@@ -26,7 +26,8 @@ from pygments.util import ClassNotFound
 from netsite.diagnostics import Diagnostic, error, warning
 from netsite.urls import make_slug
 
-SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "webcal"})
+"""webcal: is how a link asks a calendar app to subscribe to an ICS address (the subscribe page)."""
 MAX_HIGHLIGHT_BYTES = 64 * 1024
 """Longer code blocks are shown without colours: Pygments is slow on huge single lines."""
 

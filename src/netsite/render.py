@@ -18,12 +18,12 @@ import jinja2
 from babel import Locale
 from babel import dates as babel_dates
 
-from netsite import agenda
+from netsite import agenda, eventpages, feeds
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
 from netsite.site import Site
-from netsite.urls import entry_path, make_slug, month_path, output_file, paged
+from netsite.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
 
 PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
 REPOSITORY_THEMES = Path(__file__).resolve().parents[2] / "themes"
@@ -148,6 +148,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
                        entry_path=entry_path, agenda=agenda)
+    env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,
         date=lambda d, fmt="long": _date(d, fmt, language, site),
@@ -162,6 +163,11 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
     )
+    env.filters.update(  # calendar and event pages (eventpages.py)
+        webcal=lambda path: eventpages.webcal(site, path), google_url=lambda e: eventpages.google_url(site, e),
+        yandex_url=lambda e: eventpages.yandex_url(site, e), json_ld=lambda e: eventpages.json_ld(site, e),
+        upcoming_dates=lambda e: eventpages.upcoming_dates(site, e), calendar_ics=calendar_path,
+        event_ics=event_calendar_path)
     return env
 
 
@@ -214,6 +220,7 @@ def page_set(site: Site) -> list[Page]:
     pages.append(Page("/events/", "events/list.html", {"entries": site.upcoming}))
     for p in paginate(site.past, config.paginate, "/events/archive/"):
         pages.append(Page(p.path(p.number), "events/archive.html", {"entries": p.items, "paginator": p}))
+    pages.extend(Page(path, "calendar/month.html", context) for path, context in eventpages.month_contexts(site))
     pages.append(Page("/practices/", "practices/list.html", {"entries": site.practices}))
     pages.append(Page("/institutions/", "institutions/list.html", {"entries": site.institutions}))
     for entry in site.entries:
@@ -223,8 +230,9 @@ def page_set(site: Site) -> list[Page]:
         if terms:
             section = terms[0].path.rsplit("/", 2)[0] + "/"
             pages.append(Page(section, "taxonomy/list.html", {"taxonomy": taxonomy, "terms": terms}))
+        template = "audiences/term.html" if taxonomy == "audience" else "taxonomy/term.html"
         for term in terms:
-            pages.append(Page(term.path, "taxonomy/term.html", {"term": term, "entries": term.entries}))
+            pages.append(Page(term.path, template, {"term": term, "entries": term.entries}))
     return pages
 
 

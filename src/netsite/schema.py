@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any, Callable
 from urllib.parse import urlsplit
 
-from netsite import agenda
+from netsite import agenda, records
 from netsite.config import Config
 from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 from netsite.frontmatter import FrontMatter, FrontMatterError
@@ -133,6 +133,13 @@ def _file(value: Any, cfg: Config, doc: Document) -> str:
     return _files([value], cfg, doc)[0]
 
 
+def _list(value: Any, _cfg: Config, _doc: Document) -> list:
+    """A YAML list of records; `records.typed` checks each one at its own lines."""
+    if not isinstance(value, list) or not value:
+        raise Invalid("must be a list whose items start with '- ' on their own lines")
+    return value
+
+
 def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
     def convert(value: Any, cfg: Config, doc: Document) -> Any:
         terms = cfg.vocabularies[name]
@@ -187,7 +194,14 @@ KINDS: dict[str, dict[str, Callable]] = {
         "date": _moment, "institution": _ref, "institutions": _ref, "image": _file, "event": _ref,
         "audience": _vocab("audience", True),
     },
-    "pages": {"menu": _int},
+    "pages": {"menu": _int, "menu_title": _text},
+    "agreements": {"parties": _ref, "signed": _moment, "valid_until": _moment, "subject": _text,
+                   "attachment": _file},
+    "meetings": {"date": _moment, "participants": _ref, "location": _text, "problems": _texts,
+                 "decisions": _list, "event": _ref},
+    "plans": {"period_start": _moment, "period_end": _moment, "items": _list},
+    "projects": {"participants": _ref, "start": _moment, "end": _moment, "goals": _texts,
+                 "events": _ref, "practices": _ref, "news": _ref},
 }
 REQUIRED = {
     "institutions": ("title",),
@@ -195,6 +209,10 @@ REQUIRED = {
     "events": ("title", "start"),
     "news": ("title", "date"),
     "pages": ("title",),
+    "agreements": ("title", "parties", "signed"),
+    "meetings": ("title", "date", "participants"),
+    "plans": ("title", "items"),
+    "projects": ("title", "participants", "start"),
 }
 
 
@@ -226,6 +244,7 @@ def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic
     if doc.kind in ("practices", "news") and "institution" in values and "institutions" in values:
         problems.append(error(doc.shown, front.line("institutions"),
                               "write either 'institution' or 'institutions', not both", "field.conflict"))
+    problems += records.typed(doc.kind, values, front, doc.shown)
     fields: dict[str, Any] = {}
     if doc.kind == "events" and "start" in values:
         problems.extend(_event_times(values, front, config, doc, fields))
@@ -244,7 +263,7 @@ def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Pars
     values.pop("institutions", None)
     fields.update(values)
     fields["institutions"] = tuple(dict.fromkeys(institutions))
-    date = fields.get("date") or fields.get("start_time") or fields.get("joined")
+    date = fields.get("date") or fields.get("start") or fields.get("joined")
     entry = Entry(
         kind=doc.kind, slug=slug, title=fields.pop("title"), source=doc.shown,
         path=entry_path(doc.kind, slug), summary=fields.pop("summary", ""), date=date,
@@ -283,19 +302,30 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     problems: list[Diagnostic] = []
     rule = values.get("rrule")
     try:
-        occurrences = agenda.expand(start, end, all_day, rule, exdates)
-        if rule and agenda.skipped_months(agenda.parse_rrule(rule)):
-            problems.append(warning(doc.shown, front.line("rrule"), "BYMONTHDAY above 28 skips the months "
-                                    "that lack that day; use BYMONTHDAY=-1 for the last day", "event.rrule"))
+        series = agenda.expand_series(start, end, all_day, rule, tuple(exdates))
+        if rule and agenda.skipped_months(agenda.parse_rrule(rule), start):
+            problems.append(warning(doc.shown, front.line("rrule"), "the rrule skips the months that lack "
+                                    "its day of month; use BYMONTHDAY=-1 for the last day", "event.rrule"))
     except agenda.TimeError as exc:
         return fail("rrule" if rule else "start", exc)
-    fields.update(start=start, end=end, all_day=all_day, zone=zone.key if hasattr(zone, "key") else str(zone),
-                  occurrences=occurrences, status=values.get("status", "scheduled"),
-                  exdates=tuple(exdates))
-    fields["start_time"] = start
+    for index in series.unmatched:
+        problems.append(warning(doc.shown, front.line(("exdates", index), front.line("exdates")),
+                                f"the exdate '{values['exdates'][index]}' is not a date of the event: "
+                                "check the day and the time", "event.exdates"))
+    fields.update(start=start, end=end, all_day=all_day, zone=_zone_name(start, zone),
+                  occurrences=series.occurrences, status=values.get("status", "scheduled"),
+                  exdates=series.excluded)
     for key in ("start", "end", "timezone", "all_day", "exdates"):
         values.pop(key, None)
     return problems
+
+
+def _zone_name(start: datetime, zone) -> str:
+    """The IANA name of the event's zone, or '+05:00' when 'start' was written with an offset."""
+    if start.tzinfo is zone:
+        return zone.key
+    offset = start.isoformat()[-6:]
+    return "UTC" if offset in ("+00:00", "-00:00") else offset
 
 
 def check_page_slug(entry: Entry) -> list[Diagnostic]:

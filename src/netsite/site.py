@@ -9,7 +9,7 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from netsite import agenda
+from netsite import agenda, cycle as cycle_module
 from netsite.config import Config
 from netsite.diagnostics import Diagnostic, did_you_mean, error
 from netsite.models import Entry, Term
@@ -48,6 +48,8 @@ class Site:
 
     by_slug: Mapping[str, Mapping[str, Entry]] = field(default_factory=dict)
     """kind → slug → entry."""
+    cycle: cycle_module.Cycle = field(default_factory=cycle_module.Cycle)
+    """Agreements, meetings, plans and projects, with plan statuses (see cycle.py)."""
 
     def institution(self, slug: str) -> Entry:
         return self.by_slug["institutions"][slug]
@@ -57,7 +59,7 @@ class Site:
 
     @property
     def entries(self) -> tuple[Entry, ...]:
-        return self.institutions + self.practices + self.events + self.news + self.pages
+        return self.institutions + self.practices + self.events + self.news + self.pages + self.cycle.entries
 
 
 def is_published(entry: Entry, now: datetime, drafts: bool, future: bool) -> bool:
@@ -100,7 +102,9 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime) -> tuple[S
     events = sorted(by_kind["events"], key=lambda e: (e.start, e.slug))
     pages = sorted(by_kind["pages"], key=lambda e: (e.get("menu") is None, e.get("menu") or 0, e.slug))
     upcoming, past = agenda.split_upcoming(events, now)
-    everything = institutions + practices + events + news + pages
+    cycle, found = cycle_module.assemble(by_kind, now)
+    problems += found
+    everything = institutions + practices + events + news + pages + list(cycle.entries)
     site = Site(
         config=config, now=now, links=Links(config.base_url),
         institutions=tuple(institutions), practices=tuple(practices), events=tuple(events),
@@ -110,7 +114,8 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime) -> tuple[S
         reports=_reports(news),
         by_slug=MappingProxyType({kind: MappingProxyType({e.slug: e for e in by_kind[kind]})
                                   for kind in ("institutions", "practices", "events", "news", "pages")}),
-        menu=tuple((p.title, p.path) for p in pages if p.get("menu") is not None) + config.menu,
+        menu=tuple((p.get("menu_title") or p.title, p.path) for p in pages if p.get("menu") is not None) + config.menu,
+        cycle=cycle,
     )
     return site, problems
 

@@ -9,7 +9,7 @@ from netsite.diagnostics import Diagnostic, error
 from netsite.models import Asset, Document
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
-KINDS = ("institutions", "practices", "events", "news", "pages")
+KINDS = ("institutions", "practices", "events", "news", "pages", "agreements", "meetings", "plans", "projects")
 
 # Control characters other than tab and newline, and the bidi controls of "Trojan Source"
 # (CVE-2021-42574), which can make a text read differently from what it says.

@@ -21,6 +21,7 @@ RESERVED_PAGE_SLUGS = frozenset({
     "news", "events", "calendar", "practices", "institutions", "tags", "audiences", "age-groups",
     "areas", "pages", "search", "static", "assets", "page", "rss.xml", "atom.xml", "calendar.ics",
     "sitemap.xml", "robots.txt", "404.html", "index.html", "archive", "pagefind", "monitoring",
+    "agreements", "meetings", "plans", "projects", "network",
 })
 # Windows device names are not portable file names.
 _WINDOWS_RESERVED = frozenset({"con", "prn", "aux", "nul"} | {f"com{i}" for i in range(1, 10)}
@@ -32,13 +33,18 @@ def slug_from_filename(stem: str) -> str:
     return make_slug(_DATE_PREFIX.sub("", stem))
 
 
+# text-unidecode writes я/ю as 'ia'/'iu'; Russian readers (and Yandex, passports since 2014) expect
+# 'ya'/'yu' at least: 'экология' → 'ekologiya', not 'ekologiia'.
+_RUSSIAN = [("я", "ya"), ("Я", "Ya"), ("ю", "yu"), ("Ю", "Yu")]
+
+
 @lru_cache(maxsize=65536)
 def make_slug(text: str) -> str:
-    # Cyrillic is transliterated by text-unidecode ('ё' → 'e' as Russian readers expect), named
-    # explicitly: slugify's 'auto' backend tries to import Unidecode first, a failing import on
-    # every call (most of a 10k-page build's slug time), and would change slugs once installed.
+    """Transliterate and slugify: 'Мастер-класс «Весёлые ёжики»' → 'master-klass-veselye-ezhiki'."""
+    # The backend is named: slugify's 'auto' tries to import Unidecode first, a failing import on
+    # every call (most of a 10k build's slug time), and would change slugs once it is installed.
     return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True,
-                   backend="text-unidecode")
+                   replacements=_RUSSIAN, backend="text-unidecode")
 
 
 def slug_problem(slug: str) -> str | None:
@@ -55,6 +61,10 @@ KIND_SECTIONS = {
     "practices": "practices",
     "events": "events",
     "news": "news",
+    "agreements": "agreements",
+    "meetings": "meetings",
+    "plans": "plans",
+    "projects": "projects",
 }
 
 
@@ -77,6 +87,16 @@ def term_path(taxonomy: str, term: str) -> str:
 
 def month_path(year: int, month: int) -> str:
     return f"/calendar/{year:04d}/{month:02d}/"
+
+
+def calendar_path(owner: str = "/") -> str:
+    """The ICS subscription beside a page: '/' → '/calendar.ics', '/audiences/parents/' → '…/calendar.ics'."""
+    return owner + "calendar.ics"
+
+
+def event_calendar_path(event: str) -> str:
+    """The one-event ICS beside an event page: '/events/x/' → '/events/x/event.ics'."""
+    return event + "event.ics"
 
 
 def output_file(path: str) -> str:

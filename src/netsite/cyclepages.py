@@ -1,0 +1,103 @@
+"""Pages of the network's cycle: section lists, members graph, monitoring dashboard, JSON-LD.
+
+Item pages of the new kinds come from `render.page_set` (they are in `site.entries`); this module
+adds the pages that only the cycle has, the dashboard's CSV and JSON, and the template globals
+its templates use. Charts are drawn here, not in templates, so that each is one tested function.
+"""
+
+from __future__ import annotations
+
+import jinja2
+from markupsafe import Markup
+
+from netsite import charts, eventpages, monitoring
+from netsite.cycle import STATUSES
+from netsite.models import Entry, OutputFile
+from netsite.render import Page
+from netsite.site import Site
+
+SECTIONS = ("agreements", "meetings", "plans", "projects")
+# done green, overdue red, upcoming blue, cancelled grey: the colours of the plan's status badges
+STATUS_COLORS = ("#166534", "#b91c1c", "#1e40af", "#78716c")
+
+
+def page_set(site: Site) -> list[Page]:
+    """The section lists, /network/ and /monitoring/."""
+    pages = [Page(f"/{kind}/", f"{kind}/list.html", {"entries": getattr(site.cycle, kind)})
+             for kind in SECTIONS]
+    pages.append(Page("/network/", "network.html", {}))
+    pages.append(Page("/monitoring/", "monitoring.html", {"figures": monitoring.figures(site)}))
+    return pages
+
+
+def extend_environment(env: jinja2.Environment, site: Site) -> None:
+    """Globals of the cycle templates; `t` is the theme strings already registered."""
+    strings = env.globals["t"]
+
+    def figure_chart(figure: monitoring.Figure) -> Markup:
+        colors = STATUS_COLORS if figure.series == STATUSES else charts.COLORS
+        return charts.bar_chart(f"chart-{figure.id}", strings(f"monitoring_{figure.id}"),
+                                [(row.label, row.values) for row in figure.rows],
+                                [strings(f"series_{s}") for s in figure.series], colors)
+
+    def members_graph() -> Markup:
+        parties = set(site.cycle.parties)
+        nodes = [(i.slug, i.get("short_name") or i.title) for i in site.institutions if i.slug in parties]
+        return charts.network_graph("members-graph", strings("network_graph_title"), nodes, site.cycle.partners)
+
+    env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
+                       schema_org=lambda entry: json_ld(entry, site),
+                       audience_sections=lambda term: audience_sections(term, site))
+
+
+def audience_sections(term, site: Site) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+    """(theme string, entries) of an audience page: upcoming events, news, practices, past events."""
+    events = {e.slug for e in term.entries if e.kind == "events"}
+    return (("upcoming_events", tuple(e for e in site.upcoming if e.slug in events)),
+            ("news", tuple(e for e in term.entries if e.kind == "news")),
+            ("practices", tuple(e for e in term.entries if e.kind == "practices")),
+            ("past_events", tuple(e for e in site.past if e.slug in events)))
+
+
+def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:
+    """/monitoring/data.csv and /monitoring/data.json: the dashboard's figures for reports."""
+    strings = env.globals["t"]
+    figures = monitoring.figures(site)
+    titles = {f.id: strings(f"monitoring_{f.id}") for f in figures}
+    return [OutputFile("monitoring/data.csv", monitoring.to_csv(figures)),
+            OutputFile("monitoring/data.json", monitoring.to_json(figures, titles, site.now))]
+
+
+def json_ld(entry: Entry, site: Site) -> Markup:
+    """schema.org Organization (institutions) or Article (news) as a script block, safe to embed."""
+    data = organization(entry, site) if entry.kind == "institutions" else article(entry, site)
+    return Markup(f'<script type="application/ld+json">{eventpages.script_json(data)}</script>')
+
+
+def organization(entry: Entry, site: Site) -> dict:
+    data = {"@context": "https://schema.org", "@type": "Organization", "name": entry.title,
+            "url": site.links.absolute(entry.path)}
+    optional = {"alternateName": entry.get("short_name"), "email": entry.get("email"),
+                "telephone": entry.get("phone"), "sameAs": entry.get("website"),
+                "address": entry.get("address"),
+                "logo": site.links.absolute(entry.path + entry.logo) if entry.get("logo") else None}
+    data.update({k: v for k, v in optional.items() if v})
+    if entry.get("geo"):
+        data["location"] = {"@type": "Place", "geo": {"@type": "GeoCoordinates", "latitude": entry.geo[0],
+                                                      "longitude": entry.geo[1]}}
+    return data
+
+
+def article(entry: Entry, site: Site) -> dict:
+    publisher = {"@type": "Organization", "name": site.config.title, "url": site.links.absolute("/")}
+    authors = [{"@type": "Organization", "name": site.institution(s).title,
+                "url": site.links.absolute(site.institution(s).path)} for s in entry.institutions]
+    data = {"@context": "https://schema.org", "@type": "Article", "headline": entry.title[:110],
+            "datePublished": entry.date.isoformat(), "url": site.links.absolute(entry.path),
+            "mainEntityOfPage": site.links.absolute(entry.path), "inLanguage": site.config.language,
+            "publisher": publisher, "author": authors or [publisher]}
+    if entry.summary:
+        data["description"] = entry.summary
+    if entry.get("image"):
+        data["image"] = site.links.absolute(entry.path + entry.image)
+    return data

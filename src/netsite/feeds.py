@@ -1,0 +1,285 @@
+"""RSS 2.0 and Atom feeds (feedgen) for the site, each section, institution and taxonomy term.
+
+One table of `Feed`s, built once per build by `feed_set`, drives both the feed files and the
+`<link rel="alternate">` autodiscovery in every page's head, so a page never names a feed that
+is not written. A feed's files sit beside its HTML page: `/news/rss.xml`, `/news/atom.xml`.
+
+Dates come from the content, never from the clock: news and practices are dated by `date`,
+events by the start of their first occurrence (they are announcements, dated when they happen,
+so future events stand at the top); a feed's lastBuildDate/updated is its newest item's date
+(1970-01-01 for an empty feed). Items are newest first, equal dates ordered by URL.
+
+feedgen 1.0 faults worked around here, each pinned by a test in tests/test_feeds.py:
+- Atom entry links lose rel, type and length (lkiesow/python-feedgen#135), so an enclosure would
+  read as a second alternate link: `_Entry.atom_entry` writes them back.
+- The RSS channel <link> is the last feed link set: the page's alternate link is set last.
+- `add_entry` prepends by default (python-feedgen#55, #70): entries are appended.
+- lastBuildDate/updated default to the wall clock: both are always set.
+- lxml raises on characters XML 1.0 forbids: every text is passed through `xml_text`.
+- Content is never CDATA: lxml refuses ']]>' in CDATA; escaped text has no such limit.
+- RSS dates are formatted by switching the process locale to C and back (feedgen.util.
+  formatRFC2822): feeds must be serialized in one thread, never beside threaded page rendering.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from types import MappingProxyType
+from typing import Iterable, Mapping
+from urllib.parse import quote
+
+import jinja2
+from feedgen.entry import FeedEntry
+from feedgen.feed import FeedGenerator
+
+from netsite import __version__, agenda
+from netsite.models import Entry, OutputFile
+from netsite.site import Site
+from netsite.urls import KIND_SECTIONS, output_file
+
+FEED_KINDS = ("news", "events", "practices")
+"""The kinds that are published in feeds, in the order of the site's sections."""
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+# Pages without a feed of their own that still have a fitting one: the calendar is the events'.
+ALIASES = {"/calendar/": "/events/"}
+# An explicit table, not `mimetypes`: that one reads the Windows registry and /etc/mime.types.
+MEDIA_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif",
+               "webp": "image/webp", "avif": "image/avif", "svg": "image/svg+xml"}
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+# In sanitized HTML (html5ever's serializer) text never holds a raw '<' and attribute values are
+# always double-quoted, so a start tag is exactly this and no text can be mistaken for one.
+_START_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*\s*/?>')
+_URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed, written as RSS and Atom beside the HTML page it follows."""
+
+    page: str
+    """Site path of that page: '/', '/news/', '/institutions/x/', '/tags/y/'."""
+    title: str
+    description: str
+    entries: tuple[Entry, ...]
+    """Newest first, at most `feed_length`."""
+
+    @property
+    def rss(self) -> str:
+        return self.page + "rss.xml"
+
+    @property
+    def atom(self) -> str:
+        return self.page + "atom.xml"
+
+    @property
+    def updated(self) -> datetime:
+        return self.entries[0].date if self.entries else EPOCH
+
+
+@dataclass(frozen=True, slots=True)
+class FeedSet:
+    """Every feed of the site; called with a page's path, it names the feeds fitting that page."""
+
+    feeds: tuple[Feed, ...]
+    by_page: Mapping[str, Feed]
+
+    def __call__(self, page_path: str) -> tuple[Feed, ...]:
+        """The page's own feed (its nearest enclosing feed page) first, then the site feed."""
+        for prefix, target in ALIASES.items():
+            if page_path.startswith(prefix):
+                page_path = target
+        path = page_path if page_path.endswith("/") else page_path.rsplit("/", 1)[0] + "/"
+        while path != "/" and path not in self.by_page:
+            path = path[:-1].rsplit("/", 1)[0] + "/"  # '/news/page/2/' → '/news/page/' → '/news/'
+        own = (self.by_page[path],) if path != "/" else ()
+        return own + ((self.by_page["/"],) if "/" in self.by_page else ())
+
+
+def newest_first(entries: Iterable[Entry]) -> tuple[Entry, ...]:
+    """Feed order: by date, newest first; equal dates by URL, so the order never depends on input."""
+    by_path = sorted({e.path: e for e in entries if e.kind in FEED_KINDS and e.date}.values(),
+                     key=lambda e: e.path)
+    return tuple(sorted(by_path, key=lambda e: e.date, reverse=True))
+
+
+def feed_set(site: Site, strings) -> FeedSet:
+    """The site feed, one per section, institution and taxonomy term; `strings` are the theme's."""
+    config = site.config
+
+    def feed(page: str, name: str | None, entries: Iterable[Entry]) -> Feed:
+        title = strings("feed_title", name=name, site=config.title) if name else config.title
+        description = (config.description or config.title) if name is None else title
+        return Feed(page, title, description, newest_first(entries)[:config.feed_length])
+
+    feeds = [feed("/", None, site.news + site.events + site.practices)]
+    feeds += [feed(f"/{KIND_SECTIONS[k]}/", strings(k), getattr(site, k)) for k in FEED_KINDS]
+    for institution in site.institutions:
+        own = site.institution_entries.get(institution.slug, {})
+        name = institution.get("short_name") or institution.title
+        feeds.append(feed(institution.path, name, [e for k in FEED_KINDS for e in own.get(k, ())]))
+    for taxonomy, terms in site.terms.items():
+        for term in terms:
+            feeds.append(feed(term.path, f"{strings(taxonomy)}: {term.label}", term.entries))
+    return FeedSet(tuple(feeds), MappingProxyType({f.page: f for f in feeds}))
+
+
+# ---- items ---------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Enclosure:
+    url: str
+    length: int
+    type: str
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """What every feed says about one entry, computed once however many feeds carry it."""
+
+    url: str
+    """The permalink: also the RSS guid and the Atom id."""
+    title: str
+    date: datetime
+    authors: tuple[tuple[str, str], ...]
+    """(name, page URL) of the institutions behind the entry."""
+    categories: tuple[str, ...]
+    summary: str
+    """Plain text."""
+    content: str
+    """HTML with absolute URLs; empty when the site publishes summaries only."""
+    enclosure: Enclosure | None = None
+
+
+def xml_text(text: str) -> str:
+    """Drop what XML 1.0 cannot hold (lxml raises on it); sources refuse it, other values may not."""
+    return _XML_INVALID.sub("", text)
+
+
+def absolute_html(fragment: str, origin: str, permalink: str) -> str:
+    """Make site-absolute ('/net/x/') and fragment ('#fn1') URLs in sanitized HTML absolute."""
+    def fix_url(match: re.Match) -> str:
+        url = match.group(2)
+        if url.startswith("#"):
+            url = permalink + url
+        elif url.startswith("/") and not url.startswith("//"):
+            url = origin + url
+        return f'{match.group(1)}{url}"'
+
+    return _START_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(fix_url, tag.group(0)), fragment)
+
+
+def enclosure(entry: Entry, site: Site) -> Enclosure | None:
+    """The entry's `image:` as an enclosure; its size is the one file-system read of this module."""
+    name = entry.get("image")
+    asset = next((a for a in entry.assets if a.name == name), None) if name else None
+    if asset is None:
+        return None
+    media_type = MEDIA_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+    url = site.links.absolute(entry.path + quote(name))  # a file name may hold spaces or Cyrillic
+    return Enclosure(url, asset.source.stat().st_size, media_type)
+
+
+def event_summary(entry: Entry, env: jinja2.Environment) -> str:
+    """'17 ноября 2026 г., 10:00–12:30 · place. Summary': date, time and place come first."""
+    strings = env.globals["t"]
+    facts = [env.filters["when"](agenda.occurrences(entry)[0])]
+    facts += [entry.get("location") or (strings("online") if entry.get("online") else "")]
+    head = " · ".join(f for f in facts if f)
+    if entry.get("status", "scheduled") != "scheduled":
+        head = f"{strings('status_' + entry.status)}. {head}"
+    return f"{head}. {entry.summary}" if entry.summary else head
+
+
+def make_item(entry: Entry, site: Site, env: jinja2.Environment) -> Item:
+    url = site.links.absolute(entry.path)
+    institutions = [site.by_slug["institutions"][s] for s in entry.institutions
+                    if s in site.by_slug.get("institutions", {})]
+    authors = tuple((i.get("short_name") or i.title, site.links.absolute(i.path)) for i in institutions)
+    summary = event_summary(entry, env) if entry.kind == "events" else entry.summary
+    content = ""
+    if site.config.feed_full_content:
+        body = absolute_html(entry.body, site.config.origin, url)
+        content = env.get_template("feeds/content.html").render(entry=entry, body=body).strip()
+    return Item(url, entry.title, entry.date, authors or ((site.config.title, site.links.absolute("/")),),
+                entry.tags, summary, content, enclosure(entry, site))
+
+
+# ---- feedgen -------------------------------------------------------------------------------------
+
+class _Entry(FeedEntry):
+    def atom_entry(self, extensions: bool = True):
+        # feedgen 1.0 writes entry links with href only (lkiesow/python-feedgen#135); the
+        # elements come in the order of self.link(), so each gets its attributes back.
+        element = super().atom_entry(extensions)
+        for link, data in zip(element.findall("link"), self.link() or []):
+            for key in ("rel", "type", "hreflang", "title", "length"):
+                if data.get(key):
+                    link.set(key, str(data[key]))
+        return element
+
+
+def _generator(feed: Feed, site: Site) -> FeedGenerator:
+    links = site.links
+    generator = FeedGenerator()
+    generator.load_extension("dc", atom=False, rss=True)
+    generator.id(links.absolute(feed.atom))
+    generator.title(xml_text(feed.title))
+    generator.description(xml_text(feed.description))
+    generator.language(site.config.language)
+    generator.author({"name": xml_text(site.config.title), "uri": links.absolute("/")})
+    generator.generator("netsite", version=__version__)
+    generator.lastBuildDate(feed.updated)  # also Atom's updated; else feedgen takes the clock
+    return generator
+
+
+def _link(generator: FeedGenerator, feed: Feed, site: Site, atom: bool) -> None:
+    """The self link of one format, then the page: the RSS channel <link> is the last link set."""
+    own = (feed.atom, "application/atom+xml") if atom else (feed.rss, "application/rss+xml")
+    generator.link(href=site.links.absolute(own[0]), rel="self", type=own[1], replace=True)
+    generator.link(href=site.links.absolute(feed.page), rel="alternate", type="text/html")
+
+
+def feed_entry(item: Item) -> _Entry:
+    """One feedgen entry, shared by every feed that carries the item."""
+    entry = _Entry()
+    entry.load_extension("dc", atom=False, rss=True)  # dc:creator: RSS <author> needs an e-mail
+    entry.id(item.url)
+    entry.guid(item.url, permalink=True)
+    entry.title(xml_text(item.title))
+    entry.link(href=item.url, rel="alternate", type="text/html")
+    entry.published(item.date)
+    entry.updated(item.date)
+    for name, uri in item.authors:
+        entry.author({"name": xml_text(name), "uri": uri})
+        entry.dc.dc_creator(xml_text(name))
+    for category in item.categories:
+        entry.category(term=xml_text(category))
+    # RSS descriptions are HTML to every reader, so the plain summary is escaped as HTML.
+    entry.summary(html.escape(xml_text(item.summary or item.title), quote=False), type="html")
+    if item.content:
+        entry.content(xml_text(item.content), type="html")
+    if item.enclosure:
+        entry.enclosure(item.enclosure.url, str(item.enclosure.length), item.enclosure.type)
+    return entry
+
+
+def render_feeds(site: Site, env: jinja2.Environment) -> list[OutputFile]:
+    """RSS and Atom files of every feed in `env.globals['feeds']` (set by render.make_environment)."""
+    feeds: FeedSet = env.globals["feeds"]
+    entries: dict[str, _Entry] = {}
+    files = []
+    for feed in feeds.feeds:
+        generator = _generator(feed, site)
+        for entry in feed.entries:
+            if entry.path not in entries:
+                entries[entry.path] = feed_entry(make_item(entry, site, env))
+            # add_entry prepends by default; its ImportError for the already loaded dc is caught there.
+            generator.add_entry(entries[entry.path], order="append")
+        for atom in (False, True):
+            _link(generator, feed, site, atom)
+            data = generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)
+            files.append(OutputFile(output_file(feed.atom if atom else feed.rss), data))
+    return files

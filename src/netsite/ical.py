@@ -1,0 +1,190 @@
+"""ICS calendars with the icalendar library: the site's, each institution's, each audience's, each event's.
+
+One VEVENT per event: a recurring event keeps its RRULE and EXDATE instead of being expanded, so a
+subscriber's app shows one series under one stable UID (`<slug>@<host>`) and follows later changes.
+Times in an IANA zone are written with TZID and a VTIMEZONE (our own, see `vtimezone`) that covers
+only the years of the events (small and the same on every build); fixed offsets are written in UTC;
+all-day events are DATE values with an exclusive DTEND. DTSTAMP is the build's clock, never the wall
+clock, so two builds of the same sources and `--now` give the same bytes. icalendar (7.x) folds lines
+at 75 octets between characters, never inside a UTF-8 sequence; tests check every line.
+"""
+
+from __future__ import annotations
+
+import zoneinfo
+from datetime import date, datetime, timedelta, timezone
+from typing import Callable, Iterable
+from urllib.parse import urlsplit
+
+import icalendar
+
+from netsite import agenda
+from netsite.markup import to_plain
+from netsite.models import Entry, OutputFile
+from netsite.site import Site
+from netsite.urls import calendar_path, event_calendar_path, output_file, term_path
+
+PRODID = "-//netsite//netsite calendar//RU"
+REFRESH = timedelta(hours=6)
+"""How often subscribers should fetch again: events change rarely, cancellations matter the same day."""
+STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
+
+
+def calendar_files(site: Site, strings: Callable[..., str]) -> list[OutputFile]:
+    """Every .ics file of the site, in a stable order."""
+    title = site.config.title
+    # Each VTIMEZONE and VEVENT is made once and shared by every calendar that holds it.
+    zones = timezones(site.events)
+    items = {event.slug: vevent(site, event, strings) for event in site.events}
+    make = lambda path, events, name: OutputFile(  # noqa: E731
+        output_file(path), calendar(site, tuple(events), name, strings, zones, items))
+    files = [make(calendar_path("/"), site.events, title)]
+    for institution in site.institutions:
+        events = site.institution_entries[institution.slug]["events"]
+        name = f"{institution.get('short_name') or institution.title} — {title}"
+        files.append(make(calendar_path(institution.path), events, name))
+    # Every audience of the vocabulary gets a calendar, so a subscription never points at a 404.
+    for audience, label in site.config.vocabularies["audience"].items():
+        events = [e for e in site.events if audience in e.get("audience", ())]
+        files.append(make(calendar_path(term_path("audience", audience)), events, f"{label} — {title}"))
+    for event in site.events:
+        files.append(make(event_calendar_path(event.path), [event], event.title))
+    return files
+
+
+def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable[..., str],
+             zones: dict[str, icalendar.Timezone] | None = None,
+             items: dict[str, icalendar.Event] | None = None) -> bytes:
+    """One VCALENDAR with its events (in the order given) and the VTIMEZONEs they use."""
+    cal = icalendar.Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("name", name)
+    cal.add("x-wr-calname", name)
+    if site.config.description:
+        cal.add("x-wr-caldesc", site.config.description)
+    cal.add("x-wr-timezone", site.config.timezone)
+    cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
+    cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
+    zones = timezones(events) if zones is None else zones
+    for key in sorted({_zone_key(event) for event in events} - {None}):
+        cal.add_component(zones[key])
+    for event in events:
+        cal.add_component(items[event.slug] if items else vevent(site, event, strings))
+    return cal.to_ical()
+
+
+def _zone_key(event: Entry) -> str | None:
+    """The TZID an event is written with, or None (all-day, or a fixed offset written in UTC)."""
+    zone = event.start.tzinfo
+    return zone.key if not event.all_day and isinstance(zone, zoneinfo.ZoneInfo) else None
+
+
+def timezones(events: Iterable[Entry]) -> dict[str, icalendar.Timezone]:
+    """A VTIMEZONE per IANA zone of the timed events, covering the years of their occurrences."""
+    years: dict[str, set[int]] = {}
+    for event in events:
+        key = _zone_key(event)
+        for occurrence in agenda.occurrences(event) if key else ():
+            years.setdefault(key, set()).update({occurrence.start.year, occurrence.end.year})
+    return {key: vtimezone(key, min(span), max(span)) for key, span in sorted(years.items())}
+
+
+def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
+    """VTIMEZONE of `key` for the given years: the observance at their start, then one
+    sub-component per offset change, its DTSTART in the local time before the change (RFC 5545
+    3.6.5). Written here because icalendar 7.3's Timezone.from_tzinfo puts the spring change at
+    03:00 instead of 02:00 in Europe/Berlin (the local time after it), which Outlook would use."""
+    zone = zoneinfo.ZoneInfo(key)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    tz = icalendar.Timezone()
+    tz.add("tzid", key)
+    tz.add_component(_observance(start, start, zone))
+    for instant in _transitions(zone, start, datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)):
+        tz.add_component(_observance(instant - timedelta(seconds=1), instant, zone))
+    return tz
+
+
+def _transitions(zone: zoneinfo.ZoneInfo, start: datetime, stop: datetime) -> list[datetime]:
+    """UTC instants at which the zone's offset or name changes: daily steps, refined to the minute
+    (zones change at most a few times a year, never twice in a day)."""
+    def state(moment: datetime) -> tuple:
+        local = moment.astimezone(zone)
+        return local.utcoffset(), local.tzname()
+
+    found, day, moment = [], timedelta(days=1), start
+    while moment < stop:
+        if state(moment) != state(moment + day):
+            low = moment
+            for step in (timedelta(hours=1), timedelta(minutes=1)):
+                while state(low + step) == state(low):
+                    low += step
+            found.append(low + timedelta(minutes=1))
+        moment += day
+    return found
+
+
+def _observance(before: datetime, after: datetime, zone: zoneinfo.ZoneInfo) -> icalendar.Component:
+    old, new = before.astimezone(zone), after.astimezone(zone)
+    part = icalendar.TimezoneDaylight() if new.dst() else icalendar.TimezoneStandard()
+    part.add("dtstart", (after + old.utcoffset()).replace(tzinfo=None))
+    part.add("tzname", new.tzname())
+    part.add("tzoffsetfrom", old.utcoffset())
+    part.add("tzoffsetto", new.utcoffset())
+    return part
+
+
+def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.Event:
+    """The VEVENT of one event (a whole series for a recurring one)."""
+    item = icalendar.Event()
+    host = urlsplit(site.config.base_url).hostname
+    item.add("uid", f"{event.slug}@{host}")
+    item.add("dtstamp", site.now.astimezone(timezone.utc))
+    item.add("dtstart", _value(event.start, event.all_day))
+    item.add("dtend", _value(event.end, event.all_day))
+    if event.get("rrule"):
+        parts = agenda.ics_rule(event.rrule, event.start, event.all_day)
+        item.add("rrule", icalendar.vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items())))
+        if event.exdates:
+            item.add("exdate", [_value(moment, event.all_day) for moment in event.exdates])
+    item.add("status", STATUS[event.status])
+    item.add("summary", summary(event, strings))
+    item.add("description", description(site, event, strings))
+    location = event.get("location") or event.get("online")
+    if location:
+        item.add("location", location)
+    item.add("url", site.links.absolute(event.path))
+    return item
+
+
+def summary(event: Entry, strings: Callable[..., str]) -> str:
+    """The title, with «Отменено: » or «Перенесено: » in front: not every app shows STATUS."""
+    if event.status == "scheduled":
+        return event.title
+    return f"{strings('status_short_' + event.status)}: {event.title}"
+
+
+def _value(moment: datetime, all_day: bool) -> date | datetime:
+    if all_day:
+        return moment.date()
+    if isinstance(moment.tzinfo, zoneinfo.ZoneInfo):
+        return moment
+    return moment.astimezone(timezone.utc)  # a fixed offset has no TZID: UTC says the same instant
+
+
+def description(site: Site, event: Entry, strings: Callable[..., str]) -> str:
+    """Plain text: the summary, the online link, the registration link, the body, the page."""
+    parts = []
+    if event.summary:
+        parts.append(event.summary)
+    if event.get("online"):
+        parts.append(f"{strings('online')}: {event.online}")
+    if event.get("registration") and event.status == "scheduled":
+        parts.append(f"{strings('register')}: {event.registration}")
+    body = to_plain(event.body)
+    if body:
+        parts.append(body)
+    parts.append(site.links.absolute(event.path))
+    return "\n\n".join(parts)
