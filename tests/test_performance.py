@@ -309,3 +309,23 @@ def test_memoised_dates_keep_the_zone():
 def test_yaml_anchors_still_refused_with_the_fast_path(make_site):
     root = make_site({"content/news/n.md": "---\ntitle: &t Н\nsummary: *t\ndate: 2026-11-01\n---\nТекст.\n"})
     assert ("frontmatter.alias", "content/news/n.md", 2) in codes(diagnostics_of(root))
+
+
+def test_check_writes_no_cache_but_reads_it(make_site, renders):
+    from conftest import cli
+
+    root = site_with_link(make_site)
+    assert cli("check", "--root", root, "--now", NOW).exit_code == 0
+    assert not (root / FOLDER).exists()
+    build_site(root)
+    renders.clear()
+    assert cli("check", "--root", root, "--now", NOW, "--jobs", "1").exit_code == 0
+    assert renders == []
+
+
+def test_cli_options_reach_the_build(make_site):
+    from conftest import cli
+
+    root = site_with_link(make_site)
+    assert cli("build", "--root", root, "--now", NOW, "--no-cache", "--jobs", "2").exit_code == 0
+    assert (root / "public/plan/index.html").is_file() and not (root / FOLDER).exists()

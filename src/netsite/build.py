@@ -25,7 +25,9 @@ class Options:
     jobs: int | None = None
     """Processes for rendering; None: NETSITE_JOBS, else every core (see parallel.py)."""
     cache: bool = True
-    """Use and fill .netsite-cache/ (output is byte-identical either way)."""
+    """Use .netsite-cache/ (output is byte-identical either way)."""
+    fill_cache: bool = True
+    """Store new results in it; `check` only reads, since it writes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,7 +103,7 @@ def render_markdown(published: list[schema.Parsed], config: Config,
         source=item.entry.source, body_line=item.body_line, page_url=links.url(item.entry.path),
         assets=frozenset(a.name for a in item.entry.assets), resolve=pages.get, site_url=links.url))
         for item in published]
-    cache = cache_module.Cache.open(config.root, "markup", options.cache)
+    cache = cache_module.Cache.open(config.root, "markup", options.cache, options.fill_cache)
     try:
         results = cache_module.render_all(jobs, cache, parallel.jobs(options.jobs))
     finally:

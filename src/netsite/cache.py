@@ -74,18 +74,19 @@ class Cache:
     kept a file per entry, and creating 10,000 small files cost more than rendering them.
     """
 
-    def __init__(self, path: Path | None, step: str = "", secret: bytes = b""):
-        self.path, self.step, self.secret = path, step, secret
+    def __init__(self, path: Path | None, step: str = "", secret: bytes = b"", writable: bool = True):
+        self.path, self.step, self.secret, self.writable = path, step, secret, writable
         self._db: sqlite3.Connection | None = None
 
     @staticmethod
-    def open(root: Path, step: str, enabled: bool = True) -> "Cache":
-        if not enabled:
+    def open(root: Path, step: str, enabled: bool = True, writable: bool = True) -> "Cache":
+        """The step's cache; `writable=False` (for `check`, which writes nothing) only reads."""
+        if not enabled or not (writable or (root / FOLDER / DATABASE).is_file()):
             return Cache(None)
         folder = root / FOLDER
         if folder.is_symlink() or (folder / DATABASE).is_symlink():
             raise OSError(f"{folder} is or holds a symbolic link: netsite does not write through links")
-        return Cache(folder / DATABASE, step, load_secret(secret_path()))
+        return Cache(folder / DATABASE, step, load_secret(secret_path()), writable)
 
     @staticmethod
     def key(*parts: str) -> str:
@@ -99,6 +100,8 @@ class Cache:
         return hmac.new(self.secret, key.encode() + b"\0" + payload, hashlib.sha256).hexdigest()
 
     def _connect(self) -> sqlite3.Connection:
+        if self._db is None and not self.writable:
+            self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         if self._db is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -128,7 +131,7 @@ class Cache:
 
     def put_many(self, values: dict[str, Any]) -> None:
         """Store in one transaction; a failure only costs misses later."""
-        if self.path is None or not values:
+        if self.path is None or not self.writable or not values:
             return
         rows = []
         for key, value in values.items():
@@ -142,7 +145,7 @@ class Cache:
 
     def prune(self, used: set[str]) -> None:
         """Delete this step's entries a full build did not use, so the cache does not grow forever."""
-        if self.path is None:
+        if self.path is None or not self.writable:
             return
         try:
             with self._connect() as db:

@@ -55,15 +55,20 @@ def _build_options(func):
     func = click.option("--drafts", is_flag=True, help="Publish drafts too.")(func)
     func = click.option("--future", is_flag=True, help="Publish news and practices dated later than now.")(func)
     func = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(func)
+    func = click.option("--jobs", type=click.IntRange(1, 256), default=None,
+                        help="Processes for rendering (default: NETSITE_JOBS, else every core).")(func)
+    func = click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Neither read nor fill .netsite-cache/ (the output is the same).")(func)
     return _root_option(func)
 
 
 @main.command()
 @_build_options
-def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool) -> None:
+def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
+          no_cache: bool) -> None:
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
-    options = Options(now=now, drafts=drafts, future=future, strict=strict)
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache)
     result = _guard(lambda: run_build(root, options))
     _report(result.diagnostics)
     pages = sum(1 for f in result.files if f.path.endswith(".html"))
@@ -74,9 +79,11 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool)
 
 @main.command()
 @_build_options
-def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool) -> None:
+def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
+          no_cache: bool) -> None:
     """Everything build does, writing nothing."""
-    options = Options(now=now, drafts=drafts, future=future, strict=strict)
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
+                      fill_cache=False)
     result = _guard(lambda: run_check(root, options))
     _report(result.diagnostics)
     click.echo(f"netsite: no errors, {len(result.diagnostics)} warning(s)", err=True)
