@@ -6,6 +6,8 @@ import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
 from netsite import (agenda, cache as cache_module, config as config_module, cyclepages, feeds, ical, markup,
                      output, parallel, render, schema, sources)
@@ -13,6 +15,7 @@ from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
 from netsite.site import Site, assemble, find_collisions, is_published
+from netsite.urls import output_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +61,13 @@ def clock(options: Options, config: Config) -> datetime:
 
 def run(root: Path, options: Options) -> Result:
     """Everything but writing: returns the files, or raises NetsiteError with every problem."""
+    config, site, problems = prepare(root, options)
+    files = render_site(site, parallel.jobs(options.jobs))
+    return Result(config, site, tuple(files), tuple(problems))
+
+
+def prepare(root: Path, options: Options) -> tuple[Config, Site, list[Diagnostic]]:
+    """Everything before rendering: the Site and its warnings, or NetsiteError with every problem."""
     config = config_module.load(root)
     now = clock(options, config)
     documents, problems = sources.read_all(root)
@@ -79,8 +89,7 @@ def run(root: Path, options: Options) -> Result:
     site, found = assemble(entries, config, now)
     problems += found
     _stop_on_errors(problems, options.strict)
-    files = render_site(site, parallel.jobs(options.jobs))
-    return Result(config, site, tuple(files), tuple(sorted(problems, key=sort_key)))
+    return config, site, sorted(problems, key=sort_key)
 
 
 def build(root: Path, options: Options) -> Result:
@@ -118,13 +127,19 @@ def render_markdown(published: list[schema.Parsed], config: Config,
     return entries, problems
 
 
-def render_site(site: Site, processes: int = 1) -> list[OutputFile]:
-    """Every output file; pages first, so that sitemap.xml lists every HTML page."""
+def render_site(site: Site, processes: int = 1, reuse: Mapping[str, bytes] = MappingProxyType({})) -> list[OutputFile]:
+    """Every output file; pages first, so that sitemap.xml lists every HTML page.
+
+    `reuse` maps output paths of pages known to be unchanged to their bytes (see incremental.py).
+    """
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
     pages = render.page_set(site) + cyclepages.page_set(site)
-    files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], pages, processes)
+    todo = [page for page in pages if output_file(page.path) not in reuse]
+    files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], todo, processes)
+    files += [OutputFile(output_file(page.path), reuse[output_file(page.path)]) for page in pages
+              if output_file(page.path) in reuse]
     files.extend(ical.calendar_files(site, render.load_strings(dirs, site.config.language)))
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
