@@ -329,3 +329,34 @@ def test_cli_options_reach_the_build(make_site):
     root = site_with_link(make_site)
     assert cli("build", "--root", root, "--now", NOW, "--no-cache", "--jobs", "2").exit_code == 0
     assert (root / "public/plan/index.html").is_file() and not (root / FOLDER).exists()
+
+
+# ---- ICS folding: the fast fold gives icalendar's bytes --------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \\^;,:") + ["я", "ё", "€", "😀", "\u0301"]), max_size=400),
+       st.integers(min_value=2, max_value=90))
+def test_fast_fold_equals_icalendar(text, limit):
+    from icalendar.parser.string import _foldline
+
+    from netsite.icsfold import fold
+
+    assert fold(text, limit) == _foldline(text, limit)
+
+
+def test_fast_fold_is_installed():
+    import icalendar
+    from icalendar.parser import content_line
+
+    from netsite import ical  # noqa: F401 - importing it installs the fold
+    from netsite.icsfold import fold
+
+    assert content_line._foldline is fold
+    event = icalendar.Event()
+    event.add("description", "Дети рисуют осень. " * 20)
+    lines = event.to_ical().split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75 and len(lines) > 5
+    assert icalendar.Event.from_ical(event.to_ical())["description"] == "Дети рисуют осень. " * 20
