@@ -92,3 +92,22 @@ def example_site(tmp_path_factory) -> Path:
     shutil.copytree(REPO / "content", root / "content")
     build_site(root)
     return root
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="Rewrite tests/golden/ from the current output (then review the diff).")
+
+
+@pytest.fixture
+def golden(request):
+    """golden(name, text): compare `text` with tests/golden/<name>, or rewrite it with --update-golden."""
+    def check(name: str, text: str) -> None:
+        path = REPO / "tests" / "golden" / name
+        if request.config.getoption("--update-golden"):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8", newline="\n")
+            return
+        assert path.is_file(), f"no golden file {path.name}: run pytest --update-golden and review it"
+        assert text == path.read_text(encoding="utf-8"), f"differs from tests/golden/{name}"
+    return check

@@ -106,3 +106,19 @@ def test_adding_an_entry_renders_everything(make_site):
     root = make_site(FILES)
     rendered, pages = edit_and_compare(root, "content/news/dddd.md", news("dddd"))
     assert rendered == pages
+
+
+def test_stepper_builds_then_rebuilds_and_survives_a_failed_edit(make_site):
+    from netsite.diagnostics import NetsiteError
+
+    root = make_site(FILES)
+    step = incremental.Stepper()
+    first = step(root, OPTIONS)
+    (root / "content/news/bb.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(NetsiteError):
+        step(root, OPTIONS)
+    assert step.state.result is first
+    (root / "content/news/bb.md").write_text(news("bb") + "Исправлено.\n", encoding="utf-8")
+    again = step(root, OPTIONS)
+    assert {f.path: f.data for f in again.files} == {f.path: f.data for f in build.run(root, OPTIONS).files}
+    assert "news/a/index.html" not in step.state.rendered

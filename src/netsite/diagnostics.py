@@ -69,3 +69,29 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 def sort_key(d: Diagnostic) -> tuple:
     return (d.location.path, d.location.line or 0, d.location.col or 0, d.code, d.message)
+
+
+def _github_data(text: str) -> str:
+    # GitHub's own escaping (actions/toolkit, command.ts): a message cannot end the command early.
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _github_property(text: str) -> str:
+    return _github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(d: Diagnostic, file: str | None) -> str:
+    """A GitHub Actions workflow command that puts `d` on the pull request's line.
+
+    `file` is the path from the repository root, or None for a problem that is not in a file.
+    Every value is escaped, so a message or a file name cannot forge another annotation.
+    """
+    properties = []
+    if file:
+        properties.append(f"file={_github_property(file)}")
+        if d.location.line is not None:
+            properties.append(f"line={d.location.line}")
+            if d.location.col is not None:
+                properties.append(f"col={d.location.col}")
+    properties.append(f"title={_github_property(d.code)}")
+    return f"::{d.severity} {','.join(properties)}::{_github_data(d.message)}"

@@ -102,6 +102,23 @@ def _others(site: Site) -> tuple:
             tuple(e for e in site.entries if e.kind not in REUSABLE + ("institutions", "pages")))
 
 
+class Stepper:
+    """The build step of `serve`: a full build first (or after the options change), then rebuilds.
+
+    A failed rebuild raises and keeps the last good state, so the next one compares with it.
+    """
+
+    def __init__(self) -> None:
+        self.state: State | None = None
+
+    def __call__(self, root: Path, options: build.Options) -> build.Result:
+        if self.state is None or (self.state.root, self.state.options) != (root, options):
+            self.state = start(root, options)
+        else:
+            self.state = rebuild(self.state)
+        return self.state.result
+
+
 def changed_pages(old: State, new: State) -> Mapping[str, bool]:
     """Output path → whether its bytes differ between two states (for tests and `serve` reload)."""
     before = {f.path: f.data for f in old.result.files}

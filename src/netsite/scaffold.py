@@ -1,0 +1,141 @@
+"""`netsite new`: a new content file for each kind, from the templates in `scaffolds/`.
+
+The templates are `string.Template` text, not Jinja: they fill in the title, the date, its month
+and the institutions line, and nothing else.
+A file is created with mode "x", so an existing file is never overwritten, even in a race.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from string import Template
+
+from netsite import schema, sources
+from netsite.config import Config
+from netsite.diagnostics import NetsiteError, did_you_mean, error
+from netsite.frontmatter import FrontMatterError, load_mapping
+from netsite.urls import RESERVED_PAGE_SLUGS, make_slug, slug_from_filename, slug_problem
+
+SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
+KINDS = tuple(sorted(p.stem for p in SCAFFOLDS.glob("*.md")))
+"""The kinds `netsite new` can write: one template each."""
+DATED = ("news", "practices", "meetings")
+"""Kinds whose file name starts with the date: content/news/2026-12-03-<slug>.md."""
+MEMBERS = {"practices": ("institution", 1), "news": ("institution", 0), "events": ("organizers", 0),
+           "agreements": ("parties", 2), "meetings": ("participants", 1), "projects": ("participants", 1)}
+"""Kind → the key naming its institutions, and how many it needs at least."""
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """A file to create: its site-relative path, its text and the slug it will have."""
+
+    path: str
+    text: str
+    slug: str
+
+
+def file_name(kind: str, slug: str, day: date) -> str:
+    return f"{day.isoformat()}-{slug}.md" if kind in DATED else f"{slug}.md"
+
+
+def yaml_text(text: str) -> str:
+    """`text` as a YAML scalar: plain when it reads back the same, else double-quoted."""
+    try:
+        if load_mapping(f"value: {text}\n", "title").data == {"value": text}:
+            return text
+    except FrontMatterError:
+        pass  # such as 'Семинар: итоги' — a colon would start a mapping: quote it
+    return json.dumps(text, ensure_ascii=False)  # a JSON string is a valid YAML double-quoted scalar
+
+
+def institution_line(kind: str, slugs: tuple[str, ...], example: str) -> str:
+    """The template's institution line: set when given, else a commented example."""
+    key = MEMBERS.get(kind, ("", 0))[0]
+    if key == "institution" and len(slugs) > 1:
+        return f"institutions: [{', '.join(slugs)}]"
+    if slugs:
+        return f"{key}: {slugs[0]}" if key == "institution" else f"{key}: [{', '.join(slugs)}]"
+    shown = example if key == "institution" else f"[{example}]"
+    return f"# {key}: {shown}   # учреждение (имя его файла без .md)"
+
+
+def compose(kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
+            example: str = "solnyshko") -> Draft:
+    """The path and text of a new entry (pure: nothing is read or written)."""
+    slug = make_slug(title)
+    template = Template((SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8"))
+    text = template.substitute(title=yaml_text(title), date=day.isoformat(), month=day.isoformat()[:7],
+                               institution_line=institution_line(kind, institutions, example))
+    return Draft(f"content/{kind}/{file_name(kind, slug, day)}", text, slug)
+
+
+def institution_slugs(root: Path, config: Config) -> list[str]:
+    """Slugs of the institutions the site has now (their `slug:` overrides included)."""
+    documents, _problems = sources.read_all(root, kinds=("institutions",))  # the other folders are skipped
+    slugs = []
+    for document in documents:
+        if document.kind == "institutions":
+            parsed, _found = schema.parse(document, config)
+            slugs.append(parsed.entry.slug if parsed else slug_from_filename(document.stem))
+    return sorted(slugs)
+
+
+def choose_institutions(kind: str, given: tuple[str, ...], known: list[str]) -> tuple[str, ...]:
+    """The institutions to write: those given (each must exist), or the only one when one is needed."""
+    for slug in given:
+        if slug not in known:
+            raise _fail(f"no institution '{slug}' in content/institutions/{did_you_mean(slug, known)}",
+                        "new.institution")
+    needed = MEMBERS.get(kind, ("", 0))[1]
+    if len(set(given)) >= needed:
+        return tuple(dict.fromkeys(given))
+    if needed == 1 and len(known) == 1:
+        return (known[0],)
+    if not known:
+        raise _fail(f"{kind} name institutions, and there is none yet: first run "
+                    "netsite new institutions \"Полное название\"", "new.institution")
+    repeat = " ".join(f"--institution {slug}" for slug in known[:needed])
+    raise _fail(f"{kind} need {'at least two institutions' if needed > 1 else 'an institution'}: "
+                f"{repeat} (of: {', '.join(known)})", "new.institution")
+
+
+def check_free(root: Path, kind: str, draft: Draft) -> None:
+    """Refuse a slug that another entry of the kind already has, or that the site reserves."""
+    slug = draft.slug
+    problem = slug_problem(slug) if slug else "is empty: write the title with letters or digits"
+    if problem:
+        raise _fail(f"the title gives the slug '{slug}', which {problem}", "new.slug")
+    if kind == "pages" and slug in RESERVED_PAGE_SLUGS:
+        raise _fail(f"the slug '{slug}' is used by the site itself: choose another title", "new.slug")
+    folder = root / "content" / kind
+    for item in sorted(folder.iterdir()) if folder.is_dir() else ():
+        if not sources.is_junk(item.name) and slug_from_filename(item.stem if item.is_file() else item.name) == slug:
+            raise _fail(f"{sources.shown_path(root, item)} already exists with the slug '{slug}': open it, "
+                        "or choose another title", "new.exists", path=draft.path)
+
+
+def create(root: Path, config: Config, kind: str, title: str, day: date, institutions: tuple[str, ...] = ()) -> Path:
+    """Write the new entry and return its path; never overwrites anything."""
+    title = " ".join(title.split())
+    if not title:
+        raise _fail("the title is empty", "new.title")
+    known = institution_slugs(root, config) if kind in MEMBERS else []
+    chosen = choose_institutions(kind, institutions, known)
+    draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko")
+    check_free(root, kind, draft)
+    path = root.joinpath(*draft.path.split("/"))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with path.open("x", encoding="utf-8", newline="\n") as file:
+            file.write(draft.text)
+    except FileExistsError:
+        raise _fail("the file already exists: netsite new never overwrites", "new.exists", path=draft.path) from None
+    return path
+
+
+def _fail(message: str, code: str, path: str = "netsite new") -> NetsiteError:
+    return NetsiteError([error(path, None, message, code)], 1)

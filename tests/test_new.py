@@ -1,0 +1,162 @@
+"""`netsite new`: a valid file for every kind, with the right name, never overwriting."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from conftest import build_site, cli
+from netsite import scaffold
+
+ROSINKA = {"content/institutions/rosinka.md": "---\ntitle: Детский сад «Росинка»\n---\n"}
+
+
+def find(site, kind: str, slug: str):
+    return next(e for e in site.entries if (e.kind, e.slug) == (kind, slug))
+
+
+def expected_path(kind: str) -> str:
+    dated = "2026-11-20-" if kind in ("news", "practices", "meetings") else ""
+    return f"content/{kind}/{dated}seminar-dlya-pedagogov.md"
+
+
+# an agreement always needs two institutions named (test_refusals_are_one_clear_line)
+@pytest.mark.parametrize("kind, given", [(kind, given) for kind in scaffold.KINDS for given in (False, True)
+                                         if given or kind != "agreements"])
+def test_every_kind_builds_cleanly(make_site, kind, given):
+    root = make_site(ROSINKA if given else {})
+    members = kind in scaffold.MEMBERS
+    extra = ["--institution", "solnyshko", "--institution", "rosinka"] if given and members else []
+    result = cli("new", kind, "Семинар для педагогов", "--date", "2026-11-20", "--root", root, *extra)
+    assert (result.exit_code, result.stdout, result.stderr) == (0, str(root / expected_path(kind)) + "\n", "")
+    built = build_site(root)
+    assert [d.format() for d in built.diagnostics] == []
+    entry = find(built.site, kind, "seminar-dlya-pedagogov")
+    assert (entry.title, entry.source) == ("Семинар для педагогов", expected_path(kind))
+    if kind in ("practices", "news", "events"):
+        expected = ("solnyshko", "rosinka") if given else ("solnyshko",) if kind == "practices" else ()
+        assert entry.institutions == expected
+    page = (root / "public" / entry.path.strip("/") / "index.html").read_text(encoding="utf-8")
+    assert "Семинар для педагогов" in page
+
+
+@pytest.mark.parametrize("title", [
+    "Семинар: итоги года", "#1 в городе", 'Конкурс "Зимние узоры"', "Кто-то's day", "2026", "true", "null",
+    "- список", "[в скобках]", "{фигурные}", "Ёлка & гирлянды", "Тире — и многоточие…", "50% скидка", "a: b: c",
+    "  пробелы   внутри  ",
+])
+def test_titles_that_need_quoting_read_back_the_same(make_site, title):
+    root = make_site({})
+    result = cli("new", "--root", root, "--", "pages", title)  # '--': a title may start with '-'
+    assert result.exit_code == 0, result.stderr
+    (entry,) = build_site(root).site.pages
+    assert entry.title == " ".join(title.split())
+
+
+def test_a_cyrillic_title_gives_a_transliterated_dated_name(make_site):
+    root = make_site({})
+    result = cli("new", "news", "Мастер-класс «Весёлые ёжики»", "--date", "2026-12-03", "--root", root)
+    assert result.stdout.strip().endswith("content/news/2026-12-03-master-klass-veselye-ezhiki.md")
+
+
+def test_never_overwrites(make_site):
+    root = make_site({"content/pages/o-nas.md": "---\ntitle: О нас\n---\nСвоё.\n"})
+    before = (root / "content/pages/o-nas.md").read_bytes()
+    result = cli("new", "pages", "О нас", "--root", root)
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr == ("content/pages/o-nas.md: error: content/pages/o-nas.md already exists with the "
+                             "slug 'o-nas': open it, or choose another title [new.exists]\n")
+    assert (root / "content/pages/o-nas.md").read_bytes() == before
+
+
+def test_the_same_slug_on_another_date_is_refused(make_site):
+    root = make_site({})
+    assert cli("new", "news", "Итоги недели", "--date", "2026-11-20", "--root", root).exit_code == 0
+    result = cli("new", "news", "Итоги недели", "--date", "2026-11-27", "--root", root)
+    assert result.exit_code == 1 and "[new.exists]" in result.stderr
+    assert "content/news/2026-11-20-itogi-nedeli.md already exists" in result.stderr
+    assert not (root / "content/news/2026-11-27-itogi-nedeli.md").exists()
+
+
+def test_the_date_defaults_to_today_in_the_site_zone(make_site, monkeypatch):
+    # 2026-11-25 22:30 UTC is already 26 November in Moscow.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795645800")
+    root = make_site({})
+    result = cli("new", "news", "Ночная новость", "--root", root)
+    assert result.stdout.strip().endswith("content/news/2026-11-26-nochnaya-novost.md")
+
+
+@pytest.mark.parametrize("args, code, message", [
+    (["practices", "Практика"], "new.institution",
+     "netsite new: error: practices need an institution: --institution rosinka (of: rosinka, solnyshko)"),
+    (["agreements", "Соглашение", "--institution", "rosinka"], "new.institution",
+     "netsite new: error: agreements need at least two institutions: --institution rosinka --institution "
+     "solnyshko (of: rosinka, solnyshko)"),
+    (["news", "Новость", "--institution", "solnyshka"], "new.institution",
+     "netsite new: error: no institution 'solnyshka' in content/institutions/ (did you mean 'solnyshko'?)"),
+    (["pages", "News"], "new.slug",
+     "netsite new: error: the slug 'news' is used by the site itself: choose another title"),
+    (["pages", "!!!"], "new.slug",
+     "netsite new: error: the title gives the slug '', which is empty: write the title with letters or digits"),
+    (["pages", "   "], "new.title", "netsite new: error: the title is empty"),
+])
+def test_refusals_are_one_clear_line(make_site, args, code, message):
+    root = make_site({"content/institutions/rosinka.md": "---\ntitle: Детский сад «Росинка»\n---\n"})
+    result = cli("new", *args, "--root", root)
+    assert (result.exit_code, result.stderr) == (1, f"{message} [{code}]\n")
+    assert sorted(p.name for p in (root / "content").rglob("*.md")) == ["rosinka.md", "solnyshko.md"]
+
+
+def test_a_practice_takes_the_only_institution(make_site):
+    root = make_site({})
+    assert cli("new", "practices", "Эко-тропа", "--root", root, "--date", "2026-11-01").exit_code == 0
+    (entry,) = build_site(root).site.practices
+    assert entry.institutions == ("solnyshko",)
+
+
+def test_usage_errors_exit_2(make_site):
+    root = make_site({})
+    assert cli("new", "pages", "О нас", "--institution", "solnyshko", "--root", root).exit_code == 2
+    assert cli("new", "posts", "О нас", "--root", root).exit_code == 2
+    assert cli("new", "news", "О нас", "--date", "03.12.2026", "--root", root).exit_code == 2
+    assert cli("new", "news", "О нас", "--root", root / "nowhere").exit_code == 2
+
+
+def test_compose_is_pure_and_fills_every_placeholder():
+    draft = scaffold.compose("events", "Семинар", date(2026, 12, 3), (), example="rosinka")
+    assert draft.path == "content/events/seminar.md"
+    assert "start: 2026-12-03 10:00" in draft.text and "# organizers: [rosinka]" in draft.text
+    assert "$" not in draft.text
+
+
+@pytest.mark.parametrize("kind", scaffold.KINDS)
+def test_each_template_shows_every_key_of_its_kind(kind):
+    from netsite.schema import KINDS as KEYS
+
+    text = (scaffold.SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8")
+    written = set(re.findall(r"^#? ?([a-z_]+):", text, flags=re.M)) | {"institution", "organizers", "parties",
+                                                                     "participants"}
+    assert set(KEYS[kind]) - written == set(), f"add these keys to scaffolds/{kind}.md"
+
+
+NEEDS_MORE = {"logo", "image", "attachments", "attachment", "institutions", "all_day", "exdates", "event",
+              "organizers", "problems", "decisions", "goals", "events", "practices", "news"}
+"""Commented keys whose example needs a file, another entry, more lines, or replaces a line already there."""
+
+
+@pytest.mark.parametrize("kind", scaffold.KINDS)
+def test_the_commented_examples_are_valid_when_uncommented(make_site, kind):
+    members = ("solnyshko", "rosinka") if kind in scaffold.MEMBERS else ()
+    draft = scaffold.compose(kind, "Пример", date(2026, 11, 20), members)
+    lines = []
+    for line in draft.text.splitlines():
+        match = re.match(r"^# ([a-z_]+): (.*?)(?:\s+# .*)?$", line)
+        lines.append(f"{match[1]}: {match[2]}" if match and match[1] not in NEEDS_MORE else line)
+    uncommented = "\n".join(lines) + "\n"
+    assert uncommented.count("\n# ") < draft.text.count("\n# ")
+    root = make_site({**ROSINKA, draft.path: uncommented})
+    result = build_site(root)
+    assert [d.format() for d in result.diagnostics] == []
+    assert find(result.site, kind, "primer").title == "Пример"
