@@ -201,7 +201,7 @@ def main() -> None:
 def serve_note() -> str:
     if not (REPO / "src" / "netsite" / "serve.py").exists():
         return "not measured (netsite serve is not on this branch yet)"
-    return "see bench/serve_latency.py"
+    return "run python bench/serve_latency.py N (in-process dev server, polls the edited page)"
 
 
 if __name__ == "__main__":
