@@ -141,7 +141,7 @@ def test_each_template_shows_every_key_of_its_kind(kind):
     assert set(KEYS[kind]) - written == set(), f"add these keys to scaffolds/{kind}.md"
 
 
-NEEDS_MORE = {"logo", "image", "attachments", "attachment", "institutions", "all_day", "exdates", "event",
+NEEDS_MORE = {"logo", "image", "gallery", "attachments", "attachment", "institutions", "all_day", "exdates", "event",
               "organizers", "problems", "decisions", "goals", "events", "practices", "news"}
 """Commented keys whose example needs a file, another entry, more lines, or replaces a line already there."""
 

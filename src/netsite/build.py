@@ -9,13 +9,13 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Mapping
 
-from netsite import (agenda, cache as cache_module, config as config_module, cyclepages, feeds, ical, markup,
-                     output, parallel, render, schema, sources)
+from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, feeds, ical,
+                     markup, output, parallel, pictures, render, schema, search, sources)
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
 from netsite.site import Site, assemble, find_collisions, is_published
-from netsite.urls import output_file
+from netsite.urls import Links, output_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,13 +61,13 @@ def clock(options: Options, config: Config) -> datetime:
 
 def run(root: Path, options: Options) -> Result:
     """Everything but writing: returns the files, or raises NetsiteError with every problem."""
-    config, site, problems = prepare(root, options)
-    files = render_site(site, parallel.jobs(options.jobs))
+    config, site, picture_files, problems = prepare(root, options)
+    files = sorted(render_site(site, parallel.jobs(options.jobs)) + picture_files, key=lambda f: f.path)
     return Result(config, site, tuple(files), tuple(problems))
 
 
-def prepare(root: Path, options: Options) -> tuple[Config, Site, list[Diagnostic]]:
-    """Everything before rendering: the Site and its warnings, or NetsiteError with every problem."""
+def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile], list[Diagnostic]]:
+    """Everything before rendering: the Site, the pictures' files and the warnings, or NetsiteError."""
     config = config_module.load(root)
     now = clock(options, config)
     documents, problems = sources.read_all(root)
@@ -86,15 +86,17 @@ def prepare(root: Path, options: Options) -> tuple[Config, Site, list[Diagnostic
     entries, found = render_markdown(published, config, options)
     del parsed, published  # ... and not even those once they are HTML
     problems += found
+    entries, picture_files, found = pictures.apply(entries, config.root, Links(config.base_url).url)
+    problems += found
     site, found = assemble(entries, config, now)
     problems += found
     _stop_on_errors(problems, options.strict)
-    return config, site, sorted(problems, key=sort_key)
+    return config, site, picture_files, sorted(problems, key=sort_key)
 
 
 def build(root: Path, options: Options) -> Result:
     result = run(root, options)
-    output.write(result.files, result.config.output_path)
+    output.write(result.files, result.config.output_path, search.index if result.config.search else None)
     return result
 
 
@@ -135,7 +137,7 @@ def render_site(site: Site, processes: int = 1, reuse: Mapping[str, bytes] = Map
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
-    pages = render.page_set(site) + cyclepages.page_set(site)
+    pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     todo = [page for page in pages if output_file(page.path) not in reuse]
     files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], todo, processes)
     files += [OutputFile(output_file(page.path), reuse[output_file(page.path)]) for page in pages
@@ -143,6 +145,7 @@ def render_site(site: Site, processes: int = 1, reuse: Mapping[str, bytes] = Map
     files.extend(ical.calendar_files(site, render.load_strings(dirs, site.config.language)))
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
+    files.append(catalogue.index_file(site))
     files.extend(cyclepages.data_files(site, env))
     files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))

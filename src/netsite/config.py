@@ -37,6 +37,11 @@ class Config:
     vocabularies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     menu: tuple[tuple[str, str], ...] = ()
     """Extra menu items (label, url) after the pages with `menu:`."""
+    search: bool = True
+    """Index the built site with Pagefind (a /search/ page and a search box)."""
+    map_tiles: str = ""
+    """Tile URL template (https://…/{z}/{x}/{y}.png) for the institutions map; empty: no map."""
+    map_attribution: str = ""
 
     @property
     def base_path(self) -> str:
@@ -146,6 +151,18 @@ def _vocabularies(value: Any) -> dict:
     return result
 
 
+def _map_tiles(value: Any) -> str:
+    """A tile server is a third-party host: only an explicit https template with {z}, {x}, {y}."""
+    text = _text(value)
+    if not text.startswith("https://") or not all(p in text for p in ("{z}", "{x}", "{y}")):
+        raise ValueError("must be an https tile address with {z}, {x} and {y}, "
+                         "such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+    unknown = set(re.findall(r"{([^}]*)}", text)) - {"z", "x", "y", "s"}
+    if unknown or text.count("{") != text.count("}"):
+        raise ValueError("may use only {z}, {x}, {y} and {s} in braces")
+    return text
+
+
 # key → (validator, Config field); the one table of what netsite.yaml may hold.
 KEYS: dict[str, Callable[[Any], Any]] = {
     "title": _text,
@@ -160,6 +177,9 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "feed_full_content": _bool,
     "vocabularies": _vocabularies,
     "menu": _menu,
+    "search": _bool,
+    "map_tiles": _map_tiles,
+    "map_attribution": _text,
 }
 REQUIRED = ("title", "base_url", "timezone")
 

@@ -35,7 +35,7 @@ import jinja2
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from netsite import __version__, agenda
+from netsite import __version__, agenda, pictures
 from netsite.models import Entry, OutputFile
 from netsite.site import Site
 from netsite.urls import KIND_SECTIONS, output_file
@@ -53,6 +53,7 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]
 # always double-quoted, so a start tag is exactly this and no text can be mistaken for one.
 _START_TAG = re.compile(r'<[a-zA-Z][a-zA-Z0-9]*(?:\s+[^\s"\'>/=]+(?:="[^"]*")?)*\s*/?>')
 _URL_ATTRIBUTE = re.compile(r'(\s(?:href|src)=")([^"]*)"')
+_SRCSET_ATTRIBUTE = re.compile(r'(\ssrcset=")([^"]*)"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +169,15 @@ def absolute_html(fragment: str, origin: str, permalink: str) -> str:
             url = origin + url
         return f'{match.group(1)}{url}"'
 
-    return _START_TAG.sub(lambda tag: _URL_ATTRIBUTE.sub(fix_url, tag.group(0)), fragment)
+    def fix_srcset(match: re.Match) -> str:  # <picture> sources from netsite.pictures: "url 480w, url 960w"
+        items = (origin + item if item.startswith("/") and not item.startswith("//") else item
+                 for item in match.group(2).split(", "))
+        return f'{match.group(1)}{", ".join(items)}"'
+
+    def fix_tag(tag: re.Match) -> str:
+        return _SRCSET_ATTRIBUTE.sub(fix_srcset, _URL_ATTRIBUTE.sub(fix_url, tag.group(0)))
+
+    return _START_TAG.sub(fix_tag, fragment)
 
 
 def enclosure(entry: Entry, site: Site) -> Enclosure | None:
@@ -201,7 +210,7 @@ def make_item(entry: Entry, site: Site, env: jinja2.Environment) -> Item:
     summary = event_summary(entry, env) if entry.kind == "events" else entry.summary
     content = ""
     if site.config.feed_full_content:
-        body = absolute_html(entry.body, site.config.origin, url)
+        body = absolute_html(pictures.body_html(entry, site.links.url), site.config.origin, url)
         content = env.get_template("feeds/content.html").render(entry=entry, body=body).strip()
     return Item(url, entry.title, entry.date, authors or ((site.config.title, site.links.absolute("/")),),
                 entry.tags, summary, content, enclosure(entry, site))

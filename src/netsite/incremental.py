@@ -60,12 +60,13 @@ def start(root: Path, options: build.Options) -> State:
 def rebuild(state: State) -> State:
     """Build again from the sources; item pages whose inputs are unchanged keep their bytes."""
     options = state.options
-    config, site, problems = build.prepare(state.root, options)
+    config, site, picture_files, problems = build.prepare(state.root, options)
     theme = theme_digest(state.root, config.theme)
     keep = reusable(state.result.site, site) if theme == state.theme and config == state.result.config else {}
     previous = {f.path: f.data for f in state.result.files}
     reuse = {path: previous[path] for path in keep if path in previous}
-    files = build.render_site(site, parallel.jobs(options.jobs), reuse)
+    files = sorted(build.render_site(site, parallel.jobs(options.jobs), reuse) + picture_files,
+                   key=lambda f: f.path)
     rendered = tuple(f.path for f in files if f.path.endswith(".html") and f.path not in reuse)
     result = build.Result(config, site, tuple(files), tuple(problems))
     return replace(state, result=result, theme=theme, rendered=rendered)

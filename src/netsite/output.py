@@ -16,7 +16,7 @@ import os
 import shutil
 import stat
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 from netsite.models import OutputFile
 
@@ -24,14 +24,18 @@ TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
 
 
-def write(files: Iterable[OutputFile], out: Path) -> int:
-    """Write every file under a fresh folder and swap it in for `out`; returns the count."""
+def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
+    """Write every file under a fresh folder and swap it in for `out`; returns the count.
+
+    `finish(folder)` runs on the complete new folder before the swap (the search indexer);
+    if it raises, the previous output stays as it was.
+    """
     if out.is_symlink():
         raise OSError(f"{out} is a symbolic link: netsite does not write through links")
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     files = list(files)
-    if out.is_dir():
+    if out.is_dir() and finish is None:  # `finish` needs the whole new site in a folder of its own
         try:
             return _update_in_place(files, out)
         except _Conflict:
@@ -43,6 +47,8 @@ def write(files: Iterable[OutputFile], out: Path) -> int:
         for file in files:
             _write_one(file, tmp, out)
             count += 1
+        if finish is not None:
+            finish(tmp)
         _swap(tmp, out)
     finally:
         if tmp.exists():

@@ -18,7 +18,9 @@ import jinja2
 from babel import Locale
 from babel import dates as babel_dates
 
-from netsite import agenda, eventpages, feeds
+import markupsafe
+
+from netsite import agenda, catalogue, directory, eventpages, feeds, pictures, prose
 from netsite.diagnostics import NetsiteError, error
 from netsite.frontmatter import FrontMatterError, load_mapping
 from netsite.models import Entry, OutputFile
@@ -168,6 +170,12 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         yandex_url=lambda e: eventpages.yandex_url(site, e), json_ld=lambda e: eventpages.json_ld(site, e),
         upcoming_dates=lambda e: eventpages.upcoming_dates(site, e), calendar_ics=calendar_path,
         event_ics=event_calendar_path)
+    env.globals.update(catalogue_facets=lambda: catalogue.facets(site), catalogue_index=catalogue.INDEX_PATH,
+                       members_map=lambda: directory.layout(site.config.map_tiles, site.institutions),
+                       sveden_url=directory.sveden_url,
+                       picture=lambda pic, alt, sizes="(max-width: 48rem) 100vw, 48rem": markupsafe.Markup(
+                           pictures.markup(pic, alt, sizes, base=links.url("/"))),
+                       body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
 
 

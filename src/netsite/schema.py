@@ -133,6 +133,17 @@ def _file(value: Any, cfg: Config, doc: Document) -> str:
     return _files([value], cfg, doc)[0]
 
 
+def _gallery(value: Any, cfg: Config, doc: Document) -> tuple[dict, ...]:
+    """Photos beside index.md, each with the description a reader who cannot see it hears."""
+    items = value if isinstance(value, list) else [value]
+    result = []
+    for item in items:
+        if not isinstance(item, dict) or set(item) != {"file", "alt"}:
+            raise Invalid("must list photos as {file: foto.jpg, alt: Дети рисуют осень}", "field.gallery")
+        result.append({"file": _file(item["file"], cfg, doc), "alt": _text(item["alt"], cfg, doc)})
+    return tuple(result)
+
+
 def _list(value: Any, _cfg: Config, _doc: Document) -> list:
     """A YAML list of records; `records.typed` checks each one at its own lines."""
     if not isinstance(value, list) or not value:
@@ -182,17 +193,18 @@ KINDS: dict[str, dict[str, Callable]] = {
         "date": _moment, "institution": _ref, "institutions": _ref, "authors": _texts,
         "age_groups": _vocab("age_groups", True), "areas": _vocab("areas", True),
         "format": _vocab("format", False), "attachments": _files, "audience": _vocab("audience", True),
+        "gallery": _gallery,
     },
     "events": {
         "start": _text, "end": _text, "timezone": _text, "all_day": _bool, "location": _text,
         "online": _url, "organizers": _ref, "audience": _vocab("audience", True),
         "age_groups": _vocab("age_groups", True), "format": _vocab("format", False),
         "registration": _url, "status": _choice(STATUSES), "rrule": _text, "exdates": _texts,
-        "image": _file, "attachments": _files,
+        "image": _file, "attachments": _files, "gallery": _gallery,
     },
     "news": {
         "date": _moment, "institution": _ref, "institutions": _ref, "image": _file, "event": _ref,
-        "audience": _vocab("audience", True),
+        "audience": _vocab("audience", True), "gallery": _gallery,
     },
     "pages": {"menu": _int, "menu_title": _text},
     "agreements": {"parties": _ref, "signed": _moment, "valid_until": _moment, "subject": _text,

@@ -1,8 +1,9 @@
 """The development server: the last good build served from memory, rebuilt on change, live reload.
 
 Design notes:
-- A rebuild is one call, `Builder.step(root, options)` (`build.run` by default), which returns a
-  `Result`; an incremental rebuild can replace it without touching the server or the watcher.
+- A rebuild is one call, `Builder.step(root, options)` (by default `search.run_indexed`: `build.run`
+  plus the search index), which returns a `Result`; an incremental rebuild can replace it
+  without touching the server or the watcher.
 - Each outcome becomes a whole new `Snapshot` (preview.py answers requests from it), swapped in
   at once under a condition variable that also wakes the live-reload streams.
 - Watchdog events are debounced: one save is often several events (truncate, write, close).
@@ -23,7 +24,7 @@ import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from netsite import build
+from netsite import search
 from netsite.build import Options, Result
 from netsite.config import CONFIG_NAME
 from netsite.config import load as load_config
@@ -62,7 +63,7 @@ def failure(exc: BaseException) -> tuple[Diagnostic, ...]:
 class Builder:
     """Runs the build step and publishes each outcome as a new Snapshot to waiting requests."""
 
-    def __init__(self, root: Path, options: Options, step: Step = build.run,
+    def __init__(self, root: Path, options: Options, step: Step = search.run_indexed,
                  report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None):
         self.root, self.options, self.step, self.report = root, options, step, report
         self.snapshot = Snapshot()
@@ -217,7 +218,7 @@ class DevServer:
         self.httpd.server_close()
 
 
-def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 8000, step: Step = build.run,
+def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 8000, step: Step = search.run_indexed,
           report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None) -> DevServer:
     """Build once, then listen and watch; a failed first build is served as its overlay."""
     if not (root / CONFIG_NAME).is_file():
