@@ -10,7 +10,7 @@ from PIL import Image
 
 from conftest import REPO, build_site
 
-FILE_NAMES = re.compile(r"\.(xml|ics|ini|db|html|md|yaml|txt|js|css)$")
+FILE_NAMES = re.compile(r"\.(xml|ics|ini|db|sqlite3|html|md|yaml|txt|js|css)$")
 
 
 def codes_in_source() -> set[str]:

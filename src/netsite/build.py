@@ -6,14 +6,16 @@ import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
+from types import MappingProxyType
+from typing import Mapping
 
-from netsite import (agenda, catalogue, config as config_module, cyclepages, feeds, ical, images, markup,
-                     output, pictures, render, schema, search, sources)
+from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, feeds, ical,
+                     images, markup, output, parallel, pictures, render, schema, search, sources)
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.models import Entry, OutputFile
 from netsite.site import Site, assemble, find_collisions, is_published
-from netsite.urls import Links
+from netsite.urls import Links, output_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,6 +25,12 @@ class Options:
     drafts: bool = False
     future: bool = False
     strict: bool = False
+    jobs: int | None = None
+    """Processes for rendering; None: NETSITE_JOBS, else every core (see parallel.py)."""
+    cache: bool = True
+    """Use .netsite-cache/ (output is byte-identical either way)."""
+    fill_cache: bool = True
+    """Store new results in it; `check` only reads, since it writes nothing."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,14 @@ def clock(options: Options, config: Config) -> datetime:
 
 def run(root: Path, options: Options) -> Result:
     """Everything but writing: returns the files, or raises NetsiteError with every problem."""
+    config, site, extra_files, problems = prepare(root, options)
+    files = sorted(render_site(site, parallel.jobs(options.jobs)) + extra_files, key=lambda f: f.path)
+    _stop_on_errors(images.scan(files) + output.duplicates(files), options.strict)
+    return Result(config, site, tuple(files), tuple(problems))
+
+
+def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile], list[Diagnostic]]:
+    """Everything before rendering: the Site, the photos' files and the warnings, or NetsiteError."""
     config = config_module.load(root)
     now = clock(options, config)
     documents, problems = sources.read_all(root)
@@ -63,12 +79,14 @@ def run(root: Path, options: Options) -> Result:
         problems.extend(found)
         if item:
             parsed.append(item)
+    del documents  # the sources' text is the largest thing a big build holds: keep only the bodies
     published = [p for p in parsed if is_published(p.entry, now, options.drafts, options.future)]
     entries = [p.entry for p in published]
     problems += find_collisions(entries)
     for entry in entries:
         problems += schema.check_page_slug(entry)
-    entries, found = render_markdown(published, config)
+    entries, found = render_markdown(published, config, options)
+    del parsed, published  # ... and not even those once they are HTML
     problems += found
     entries, picture_files, found = pictures.apply(entries, config.root, Links(config.base_url).url)
     problems += found
@@ -77,9 +95,7 @@ def run(root: Path, options: Options) -> Result:
     assets, found = images.publish(site.entries)  # photos re-encoded from pixels, never copied
     problems += found
     _stop_on_errors(problems, options.strict)
-    files = sorted(render_site(site) + picture_files + assets, key=lambda f: f.path)
-    _stop_on_errors(images.scan(files) + output.duplicates(files), options.strict)
-    return Result(config, site, tuple(files), tuple(sorted(problems, key=sort_key)))
+    return config, site, picture_files + assets, sorted(problems, key=sort_key)
 
 
 def build(root: Path, options: Options) -> Result:
@@ -88,33 +104,48 @@ def build(root: Path, options: Options) -> Result:
     return result
 
 
-def render_markdown(published: list[schema.Parsed], config: Config) -> tuple[list[Entry], list[Diagnostic]]:
-    """Render every body once, with links to other content files resolved to their pages."""
+def render_markdown(published: list[schema.Parsed], config: Config,
+                    options: Options = Options()) -> tuple[list[Entry], list[Diagnostic]]:
+    """Render every body once, with links to other content files resolved to their pages.
+
+    Bodies come from the cache when their inputs are unchanged, else are rendered on every core.
+    """
     from netsite.urls import Links
 
     links = Links(config.base_url)
     pages = {p.entry.source: links.url(p.entry.path) for p in published}
+    jobs = [(item.markdown, markup.Context(
+        source=item.entry.source, body_line=item.body_line, page_url=links.url(item.entry.path),
+        assets=frozenset(a.name for a in item.entry.assets), resolve=pages.get, site_url=links.url))
+        for item in published]
+    cache = cache_module.Cache.open(config.root, "markup", options.cache, options.fill_cache)
+    try:
+        results = cache_module.render_all(jobs, cache, parallel.jobs(options.jobs))
+    finally:
+        cache.close()
     problems: list[Diagnostic] = []
     entries = []
-    for item in published:
+    for item, rendered in zip(published, results):
         entry = item.entry
-        ctx = markup.Context(source=entry.source, body_line=item.body_line, page_url=links.url(entry.path),
-                             assets=frozenset(a.name for a in entry.assets), resolve=pages.get,
-                             site_url=links.url)
-        rendered = markup.render(item.markdown, ctx)
         problems.extend(rendered.diagnostics)
         entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
                                headings=rendered.headings, used_assets=rendered.assets))
     return entries, problems
 
 
-def render_site(site: Site) -> list[OutputFile]:
-    """Every output file; pages first, so that sitemap.xml lists every HTML page."""
+def render_site(site: Site, processes: int = 1, reuse: Mapping[str, bytes] = MappingProxyType({})) -> list[OutputFile]:
+    """Every output file; pages first, so that sitemap.xml lists every HTML page.
+
+    `reuse` maps output paths of pages known to be unchanged to their bytes (see incremental.py).
+    """
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
-    files = render.render_pages(site, env, pages)
+    todo = [page for page in pages if output_file(page.path) not in reuse]
+    files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], todo, processes)
+    files += [OutputFile(output_file(page.path), reuse[output_file(page.path)]) for page in pages
+              if output_file(page.path) in reuse]
     files.extend(ical.calendar_files(site, render.load_strings(dirs, site.config.language)))
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))

@@ -57,15 +57,20 @@ def _build_options(func):
     func = click.option("--drafts", is_flag=True, help="Publish drafts too.")(func)
     func = click.option("--future", is_flag=True, help="Publish news and practices dated later than now.")(func)
     func = click.option("--strict", is_flag=True, help="Treat warnings as errors.")(func)
+    func = click.option("--jobs", type=click.IntRange(1, 256), default=None,
+                        help="Processes for rendering (default: NETSITE_JOBS, else every core).")(func)
+    func = click.option("--no-cache", "no_cache", is_flag=True,
+                        help="Neither read nor fill .netsite-cache/ (the output is the same).")(func)
     return _root_option(func)
 
 
 @main.command()
 @_build_options
-def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool) -> None:
+def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
+          no_cache: bool) -> None:
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
-    options = Options(now=now, drafts=drafts, future=future, strict=strict)
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache)
     result = _guard(lambda: run_build(root, options))
     _report(result.diagnostics)
     pages = sum(1 for f in result.files if f.path.endswith(".html"))
@@ -78,14 +83,16 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool)
 @_build_options
 @click.option("--format", "fmt", type=click.Choice(["text", "github"]), default="text", show_default=True,
               help="text: one line per problem; github: GitHub Actions annotations on the pull request.")
-def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, fmt: str) -> None:
+def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
+          no_cache: bool, fmt: str) -> None:
     """Everything build does, writing nothing; also links, anchors, images and files."""
     from netsite import audit
     from netsite.diagnostics import has_errors, sort_key
 
     try:
         # warnings are judged after the audit, so --strict still reports every problem of both
-        result = run_check(root, Options(now=now, drafts=drafts, future=future))
+        result = run_check(root, Options(now=now, drafts=drafts, future=future, jobs=jobs, cache=not no_cache,
+                                         fill_cache=False))
         problems = sorted(result.diagnostics + tuple(audit.audit(result)), key=sort_key)
         code = 1 if has_errors(problems) or (strict and problems) else 0
     except NetsiteError as exc:
@@ -147,15 +154,19 @@ def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -
               help="The port to listen on (0 picks a free one).")
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on; another than 127.0.0.1 makes the site reachable from the network.")
-def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, port: int, host: str) -> None:
+def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
+          no_cache: bool, port: int, host: str) -> None:
     """Serve the site from memory, rebuild on every save and reload the browser."""
-    from netsite import serve as dev
+    from netsite import incremental, serve as dev
 
     if host not in dev.LOCAL_HOSTS:
         click.echo(f"netsite: warning: serving on {host}: anyone who can reach this address can read the "
                    "site, drafts included", err=True)
-    options = Options(now=now, drafts=drafts, future=future, strict=strict)
-    server = _guard(lambda: dev.start(root, options, host, port, report=_report_rebuild))
+    # One process unless asked: forking beside the server's and watcher's threads is not safe.
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs or 1,
+                      cache=not no_cache)
+    server = _guard(lambda: dev.start(root, options, host, port, step=incremental.Stepper(),
+                                      report=_report_rebuild))
     click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
     try:
         server.serve_forever()

@@ -18,12 +18,13 @@ from urllib.parse import urlsplit
 
 import icalendar
 
-from netsite import agenda
+from netsite import agenda, icsfold
 from netsite.markup import to_plain
 from netsite.models import Entry, OutputFile
 from netsite.site import Site
 from netsite.urls import calendar_path, event_calendar_path, output_file, term_path
 
+icsfold.install()  # icalendar's own folding is a per-character loop: most of a big build's time
 PRODID = "-//netsite//netsite calendar//RU"
 REFRESH = timedelta(hours=6)
 """How often subscribers should fetch again: events change rarely, cancellations matter the same day."""

@@ -2,12 +2,19 @@
 
 A failed build never touches the previous output. Files whose bytes did not change keep their
 old modification time, so rsync and CDNs see only what really changed.
+
+When an output folder exists, the site is updated in place in two phases instead: every changed
+file is first written beside its target under a temporary name (a failure removes them all, and
+any folder made for them, so the old site is as it was), then renamed over it, then files the
+site no longer has are removed. Unchanged files are never touched. A full swap rewrote and then
+deleted ~10,000 folders per build, and folder removal alone took ~40 s of a 10k build on ext4.
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import stat
 import unicodedata
 from pathlib import Path
 from typing import Callable, Iterable
@@ -31,6 +38,12 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
         raise OSError(f"{out} is a file, not a folder: netsite does not replace it")
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
+    files = list(files)
+    if out.is_dir() and finish is None:  # `finish` needs the whole new site in a folder of its own
+        try:
+            return _update_in_place(files, out)
+        except _Conflict:
+            pass  # a file where a folder must go, or the reverse: the swap handles any shape
     tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
     count = 0
     try:
@@ -110,3 +123,77 @@ def _swap(tmp: Path, out: Path) -> None:
         old.rename(out)  # put the previous site back before failing
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+class _Conflict(Exception):
+    """The new site's shape clashes with the old one's (a file where a folder must go)."""
+
+
+def _update_in_place(files: list[OutputFile], out: Path) -> int:
+    staged: list[tuple[Path, Path]] = []
+    made: list[Path] = []
+    try:
+        checked: set[Path] = {out}
+        for file in files:
+            target = out.joinpath(*file.path.split("/"))
+            data = file.data if file.source is None else file.source.read_bytes()
+            if _same(target, data):
+                continue
+            _ensure_folder(target.parent, checked, made)
+            tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
+            tmp.write_bytes(data)
+            staged.append((tmp, target))
+    except BaseException:
+        for tmp, _ in staged:
+            tmp.unlink(missing_ok=True)
+        for folder in reversed(made):
+            folder.rmdir()
+        raise
+    for tmp, target in staged:
+        os.replace(tmp, target)
+    _remove_others(out, {file.path for file in files})
+    return len(files)
+
+
+def _same(target: Path, data: bytes) -> bool:
+    """True when target is a regular file (not a link) holding exactly `data`; a folder is a conflict."""
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        return False
+    if stat.S_ISDIR(info.st_mode):
+        raise _Conflict(target)
+    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and target.read_bytes() == data
+
+
+def _ensure_folder(folder: Path, checked: set[Path], made: list[Path]) -> None:
+    """Make `folder` inside the output, refusing links and files on the way (never write through them)."""
+    if folder in checked:
+        return
+    _ensure_folder(folder.parent, checked, made)
+    try:
+        info = folder.lstat()
+    except FileNotFoundError:
+        folder.mkdir()
+        made.append(folder)
+    else:
+        if not stat.S_ISDIR(info.st_mode):
+            raise _Conflict(folder)
+    checked.add(folder)
+
+
+def _remove_others(out: Path, keep: set[str]) -> None:
+    """Delete what the new site does not have (old pages, leftovers), then folders left empty."""
+    for folder, dirs, names in os.walk(out, topdown=False):
+        base = Path(folder)
+        relative = base.relative_to(out).as_posix()
+        prefix = "" if relative == "." else relative + "/"
+        for name in names:
+            if prefix + name not in keep:
+                (base / name).unlink()
+        for name in dirs:
+            path = base / name
+            if path.is_symlink():
+                path.unlink()
+            elif not any(path.iterdir()):
+                path.rmdir()

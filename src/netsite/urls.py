@@ -10,6 +10,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from urllib.parse import urlsplit
+from functools import lru_cache
 
 from slugify import slugify
 
@@ -69,10 +70,13 @@ def slug_from_filename(stem: str) -> str:
 _RUSSIAN = [("я", "ya"), ("Я", "Ya"), ("ю", "yu"), ("Ю", "Yu")]
 
 
+@lru_cache(maxsize=65536)
 def make_slug(text: str) -> str:
     """Transliterate and slugify: 'Мастер-класс «Весёлые ёжики»' → 'master-klass-veselye-ezhiki'."""
+    # The backend is named: slugify's 'auto' tries to import Unidecode first, a failing import on
+    # every call (most of a 10k build's slug time), and would change slugs once it is installed.
     return slugify(unicodedata.normalize("NFC", text), lowercase=True, max_length=80, word_boundary=True,
-                   replacements=_RUSSIAN)
+                   replacements=_RUSSIAN, backend="text-unidecode")
 
 
 def slug_problem(slug: str) -> str | None:

@@ -1,0 +1,124 @@
+"""Incremental rebuilds: the output equals a full build's, and fewer pages are rendered."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import NOW
+from netsite import build, incremental
+
+
+@pytest.fixture(autouse=True)
+def cache_secret(tmp_path, monkeypatch):
+    monkeypatch.setenv("NETSITE_CACHE_SECRET_FILE", str(tmp_path / "secret"))
+
+
+def news(slug: str, extra: str = "") -> str:
+    return f"---\ntitle: Новость {slug}\ndate: 2026-11-0{len(slug)}\ninstitution: solnyshko\n{extra}---\nТекст {slug}.\n"
+
+
+def event(slug: str) -> str:
+    return f'---\ntitle: Событие {slug}\nstart: "2026-12-0{len(slug)} 10:00"\norganizers: [solnyshko]\n---\nО событии.\n'
+
+
+FILES = {
+    "content/news/a.md": news("a", "event: ev\n"),
+    "content/news/bb.md": news("bb"),
+    "content/news/ccc.md": news("ccc", "tags: [театр]\n"),
+    "content/events/ev.md": event("ev"),
+    "content/events/other.md": event("other"),
+    "content/practices/2026-10-01-p.md": "---\ntitle: Практика\ndate: 2026-10-01\ninstitution: solnyshko\n---\nОпыт.\n",
+    "content/pages/about.md": "---\ntitle: О сети\nmenu: 1\n---\nО нас.\n",
+}
+OPTIONS = build.Options(now=NOW, jobs=1)
+
+
+def edit_and_compare(root, path: str, text: str):
+    """Start, edit one file, rebuild; the result must equal a full build's. Returns the rendered pages."""
+    state = incremental.start(root, OPTIONS)
+    (root / path).write_text(text, encoding="utf-8")
+    after = incremental.rebuild(state)
+    full = build.run(root, OPTIONS)
+    assert {f.path: (f.data, f.source) for f in after.result.files} == \
+        {f.path: (f.data, f.source) for f in full.files}
+    return set(after.rendered), {f.path for f in full.files if f.path.endswith(".html")}
+
+
+def test_editing_a_news_item_renders_its_page_and_the_lists_not_the_other_items(make_site):
+    root = make_site(FILES)
+    rendered, pages = edit_and_compare(root, "content/news/bb.md", news("bb", "tags: [театр]\n") + "Ещё.\n")
+    assert "news/bb/index.html" in rendered and "news/index.html" in rendered
+    assert "tags/teatr/index.html" in rendered and "index.html" in rendered
+    assert not rendered & {"news/a/index.html", "news/ccc/index.html", "events/ev/index.html",
+                           "events/other/index.html", "practices/p/index.html"}
+    assert len(rendered) < len(pages)
+
+
+def test_a_news_item_reporting_on_an_event_renders_the_event_page(make_site):
+    root = make_site(FILES)
+    rendered, _ = edit_and_compare(root, "content/news/a.md", news("a", "event: ev\n").replace("Новость a", "Итоги"))
+    assert {"news/a/index.html", "events/ev/index.html"} <= rendered
+    assert "events/other/index.html" not in rendered
+
+
+def test_moving_a_report_to_another_event_renders_both_events(make_site):
+    root = make_site(FILES)
+    rendered, _ = edit_and_compare(root, "content/news/a.md", news("a", "event: other\n"))
+    assert {"events/ev/index.html", "events/other/index.html"} <= rendered
+
+
+def test_editing_an_event_renders_it_and_the_news_reporting_on_it(make_site):
+    root = make_site(FILES)
+    rendered, _ = edit_and_compare(root, "content/events/ev.md", event("ev").replace("Событие ev", "Семинар"))
+    assert {"events/ev/index.html", "news/a/index.html", "calendar.ics"} - {"calendar.ics"} <= rendered
+    assert not rendered & {"news/bb/index.html", "events/other/index.html"}
+
+
+@pytest.mark.parametrize("path, change", [
+    ("netsite.yaml", lambda text: text.replace("Тестовая сеть", "Сеть детских садов")),
+    ("content/institutions/solnyshko.md", lambda text: text.replace("«Солнышко»»", "«Солнышко-2»»")),
+    ("content/pages/about.md", lambda text: text.replace("О сети", "О нашей сети")),
+    ("themes/default/templates/news/item.html", None),
+])
+def test_global_inputs_render_everything(make_site, path, change):
+    root = make_site(FILES)
+    if change is None:  # a site's own theme overriding one template
+        from netsite.render import default_theme_dir
+
+        text = (default_theme_dir() / "templates/news/item.html").read_text(encoding="utf-8")
+        new = text.replace("<article", "<article data-own-theme", 1)
+    else:
+        new = change((root / path).read_text(encoding="utf-8"))
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
+    rendered, pages = edit_and_compare(root, path, new)
+    assert rendered == pages
+
+
+def test_nothing_changed_renders_only_the_shared_pages(make_site):
+    root = make_site(FILES)
+    state = incremental.start(root, OPTIONS)
+    again = incremental.rebuild(state)
+    assert again.result.files == state.result.files
+    assert not any(path.startswith(("news/a/", "news/bb/", "events/ev/", "practices/p/")) for path in again.rendered)
+
+
+def test_adding_an_entry_renders_everything(make_site):
+    root = make_site(FILES)
+    rendered, pages = edit_and_compare(root, "content/news/dddd.md", news("dddd"))
+    assert rendered == pages
+
+
+def test_stepper_builds_then_rebuilds_and_survives_a_failed_edit(make_site):
+    from netsite.diagnostics import NetsiteError
+
+    root = make_site(FILES)
+    step = incremental.Stepper()
+    first = step(root, OPTIONS)
+    (root / "content/news/bb.md").write_text("---\ntitle: [\n---\n", encoding="utf-8")
+    with pytest.raises(NetsiteError):
+        step(root, OPTIONS)
+    assert step.state.result is first
+    (root / "content/news/bb.md").write_text(news("bb") + "Исправлено.\n", encoding="utf-8")
+    again = step(root, OPTIONS)
+    assert {f.path: f.data for f in again.files} == {f.path: f.data for f in build.run(root, OPTIONS).files}
+    assert "news/a/index.html" not in step.state.rendered

@@ -1,0 +1,373 @@
+"""The fast paths change nothing: cache, parallel and plain builds are byte-identical; the cache invalidates."""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import NOW, build_site, check_site, codes, diagnostics_of
+from netsite import cache as cache_module, markup, parallel
+from netsite.cache import DATABASE, FOLDER, Cache
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
+from generate import generate  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def cache_secret(tmp_path, monkeypatch):
+    """The HMAC key outside the site folder: here, a test's own file."""
+    monkeypatch.setenv("NETSITE_CACHE_SECRET_FILE", str(tmp_path / "secret"))
+
+
+@pytest.fixture
+def renders(monkeypatch):
+    """Counts markup.render calls by source (the cache's misses)."""
+    seen: list[str] = []
+    real = markup.render
+
+    def counting(text, ctx):
+        seen.append(ctx.source)
+        return real(text, ctx)
+
+    monkeypatch.setattr(markup, "render", counting)
+    return seen
+
+
+def tree(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_cached_parallel_and_plain_builds_are_byte_identical(tmp_path, monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # a small corpus still takes the forked path
+    site = generate(60, tmp_path / "bench")
+    build_site(site, cache=False, jobs=1)
+    plain = tree(site / "public")
+    build_site(site, jobs=2)  # cold cache, forked workers
+    cold = tree(site / "public")
+    assert (site / FOLDER / DATABASE).is_file()
+    build_site(site, jobs=2)  # every body from the cache
+    warm = tree(site / "public")
+    build_site(site, jobs=1)  # cache, one process
+    assert plain == cold == warm == tree(site / "public")
+    assert len(plain) > 100
+
+
+def test_map_ordered_uses_forked_workers_and_keeps_order(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    results = parallel.map_ordered(lambda n: (n * n, os.getpid()), list(range(50)), 2)
+    assert [square for square, _ in results] == [n * n for n in range(50)]
+    assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_map_ordered_is_a_loop_for_one_process():
+    assert parallel.map_ordered(lambda n: (n, os.getpid()), [1, 2], 2) == [(1, os.getpid()), (2, os.getpid())]
+
+
+def test_jobs_from_environment(monkeypatch):
+    monkeypatch.setenv("NETSITE_JOBS", "1")
+    assert parallel.jobs() == 1
+    assert parallel.jobs(3) == 3
+
+
+NEWS = """\
+---
+title: Новость
+date: 2026-11-01
+---
+Текст [плана](../pages/plan.md).
+"""
+PLAN = """\
+---
+title: План
+---
+План работы.
+"""
+
+
+def site_with_link(make_site):
+    return make_site({"content/news/n.md": NEWS, "content/pages/plan.md": PLAN})
+
+
+def test_warm_build_renders_nothing(make_site, renders):
+    root = site_with_link(make_site)
+    build_site(root)
+    assert sorted(renders) == ["content/institutions/solnyshko.md", "content/news/n.md", "content/pages/plan.md"]
+    renders.clear()
+    build_site(root)
+    assert renders == []
+
+
+def test_editing_a_source_renders_only_it(make_site, renders):
+    root = site_with_link(make_site)
+    build_site(root)
+    renders.clear()
+    (root / "content/news/n.md").write_text(NEWS + "\nЕщё абзац.\n", encoding="utf-8")
+    build_site(root)
+    assert renders == ["content/news/n.md"]
+    assert "Ещё абзац." in (root / "public/news/n/index.html").read_text(encoding="utf-8")
+
+
+def test_unpublished_link_target_is_a_miss(make_site, renders):
+    """The page URLs a body linked to are part of its cache entry."""
+    root = site_with_link(make_site)
+    build_site(root)
+    (root / "content/pages/plan.md").write_text(PLAN.replace("title: План", "title: План\ndraft: true"),
+                                                encoding="utf-8")
+    assert ("markdown.missing-link", "content/news/n.md", 5) in codes(diagnostics_of(root))
+
+
+def test_renamed_link_target_gives_the_new_url(make_site):
+    root = site_with_link(make_site)
+    build_site(root)
+    (root / "content/pages/plan.md").write_text(PLAN.replace("title: План", "title: План\nslug: plan-2027"),
+                                                encoding="utf-8")
+    build_site(root)
+    assert 'href="/plan-2027/"' in (root / "public/news/n/index.html").read_text(encoding="utf-8")
+
+
+def test_options_that_change_output_are_a_miss(make_site, renders):
+    root = site_with_link(make_site)
+    build_site(root)
+    renders.clear()
+    config = (root / "netsite.yaml").read_text(encoding="utf-8")
+    (root / "netsite.yaml").write_text(config.replace("https://net.example.org/", "https://net.example.org/sub/"),
+                                       encoding="utf-8")
+    build_site(root)
+    assert len(renders) == 3
+    assert 'href="/sub/plan/"' in (root / "public/news/n/index.html").read_text(encoding="utf-8")
+
+
+def test_another_version_is_a_miss(make_site, renders, monkeypatch):
+    root = site_with_link(make_site)
+    build_site(root)
+    renders.clear()
+    monkeypatch.setattr(cache_module, "__version__", "999.0")
+    build_site(root)
+    assert len(renders) == 3
+
+
+def test_changed_code_is_a_miss(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("A = 1\n", encoding="utf-8")
+    before = cache_module.fingerprint(["jinja2"], [module])
+    module.write_text("A = 2\n", encoding="utf-8")
+    assert cache_module.fingerprint(["jinja2"], [module]) != before
+
+
+def test_tampered_cache_entry_is_ignored(make_site, renders):
+    """A cached fragment skips the sanitizer: an edited or committed entry must never be used."""
+    root = site_with_link(make_site)
+    build_site(root)
+    with sqlite3.connect(root / FOLDER / DATABASE) as db:
+        db.execute("UPDATE entries SET value = CAST(replace(CAST(value AS TEXT), 'План работы.', "
+                   "'<script>alert(1)</script>') AS BLOB)")
+    renders.clear()
+    build_site(root)
+    assert renders == ["content/pages/plan.md"]
+    assert "<script>" not in (root / "public/plan/index.html").read_text(encoding="utf-8")
+
+
+def test_entry_made_with_another_secret_is_ignored(make_site, renders, tmp_path, monkeypatch):
+    root = site_with_link(make_site)
+    build_site(root)
+    monkeypatch.setenv("NETSITE_CACHE_SECRET_FILE", str(tmp_path / "other-secret"))
+    renders.clear()
+    build_site(root)
+    assert len(renders) == 3
+
+
+def test_uncached_build_writes_no_cache(make_site):
+    root = site_with_link(make_site)
+    build_site(root, cache=False)
+    assert not (root / FOLDER).exists()
+
+
+def test_cache_keeps_warnings(make_site):
+    root = make_site({"content/news/n.md": "---\ntitle: Н\ndate: 2026-11-01\n---\n![](../x.png)\n"})
+    first = diagnostics_of(root)
+    assert codes(first) == codes(diagnostics_of(root))
+
+
+def test_stale_entries_are_pruned(make_site):
+    root = site_with_link(make_site)
+    build_site(root)
+    (root / "content/news/n.md").write_text(NEWS + "\nДругой текст.\n", encoding="utf-8")
+    build_site(root)
+    with sqlite3.connect(root / FOLDER / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (3,)
+
+
+def test_unchanged_output_keeps_its_mtime(make_site):
+    root = site_with_link(make_site)
+    build_site(root)
+    page, other = root / "public/plan/index.html", root / "public/news/n/index.html"
+    os.utime(page, ns=(1_000_000_000, 1_000_000_000))
+    os.utime(other, ns=(1_000_000_000, 1_000_000_000))
+    (root / "content/news/n.md").write_text(NEWS + "\nНовое.\n", encoding="utf-8")
+    build_site(root)
+    assert page.stat().st_mtime_ns == 1_000_000_000
+    assert other.stat().st_mtime_ns != 1_000_000_000
+
+
+def test_a_broken_cache_file_is_replaced(make_site):
+    root = site_with_link(make_site)
+    (root / FOLDER).mkdir()
+    (root / FOLDER / DATABASE).write_bytes(b"not a database" * 100)
+    build_site(root)
+    build_site(root)
+    assert (root / "public/plan/index.html").is_file()
+    with sqlite3.connect(root / FOLDER / DATABASE) as db:
+        assert db.execute("SELECT count(*) FROM entries").fetchone() == (3,)
+
+
+def test_key_parts_do_not_run_together():
+    assert Cache.key("ab", "c") != Cache.key("a", "bc")
+
+
+def test_check_uses_the_same_pipeline(make_site):
+    root = site_with_link(make_site)
+    assert check_site(root).files == check_site(root, cache=False, jobs=1).files
+    assert NOW
+
+
+# ---- output written in place: unchanged files untouched, failures leave the old site -------------
+
+def files_of(**pages: bytes) -> list:
+    from netsite.models import OutputFile
+
+    return [OutputFile(name.replace("__", "/"), data) for name, data in pages.items()]
+
+
+def test_update_in_place_replaces_changes_and_removes_stale(tmp_path):
+    from netsite import output
+
+    out = tmp_path / "public"
+    output.write(files_of(a__index_html=b"A", b__index_html=b"B", c_txt=b"C"), out)
+    os.utime(out / "a/index_html", ns=(1_000_000_000, 1_000_000_000))
+    output.write(files_of(a__index_html=b"A", b__index_html=b"B2", d__e__f=b"F"), out)
+    assert tree(out) == {"a/index_html": b"A", "b/index_html": b"B2", "d/e/f": b"F"}
+    assert (out / "a/index_html").stat().st_mtime_ns == 1_000_000_000
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+
+
+def test_failed_write_leaves_the_old_site_as_it_was(tmp_path):
+    from netsite import output
+    from netsite.models import OutputFile
+
+    out = tmp_path / "public"
+    output.write(files_of(a__index_html=b"A", b__index_html=b"B"), out)
+    before = tree(out)
+    broken = files_of(a__index_html=b"A2", n__new__index_html=b"N") + [
+        OutputFile("z/x.jpg", b"", source=tmp_path / "missing.jpg")]
+    with pytest.raises(OSError):
+        output.write(broken, out)
+    assert tree(out) == before
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) == ["a", "a/index_html", "b",
+                                                                             "b/index_html"]
+
+
+def test_links_in_the_output_are_replaced_not_written_through(tmp_path):
+    from netsite import output
+
+    out, outside = tmp_path / "public", tmp_path / "outside"
+    outside.mkdir()
+    output.write(files_of(a__index_html=b"A"), out)
+    (out / "b").symlink_to(outside, target_is_directory=True)
+    (out / "c").symlink_to(outside / "victim")
+    output.write(files_of(a__index_html=b"A", b__index_html=b"B", c=b"C"), out)
+    assert list(outside.iterdir()) == []
+    assert not (out / "b").is_symlink() and not (out / "c").is_symlink()
+    assert tree(out) == {"a/index_html": b"A", "b/index_html": b"B", "c": b"C"}
+
+
+def test_a_file_where_a_folder_was_falls_back_to_the_swap(tmp_path):
+    from netsite import output
+
+    out = tmp_path / "public"
+    output.write(files_of(a__index_html=b"A"), out)
+    output.write(files_of(a=b"file now"), out)
+    assert tree(out) == {"a": b"file now"}
+
+
+def test_memoised_dates_keep_the_zone():
+    """Equal instants in two zones hash alike; the memo must still give each its local date."""
+    from datetime import datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    from netsite.render import format_date, format_time
+
+    moscow = datetime(2026, 1, 1, 1, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    utc = moscow.astimezone(timezone.utc)
+    assert (format_date(moscow, "d MMMM y"), format_time(moscow, "HH:mm")) == ("1 января 2026", "01:00")
+    assert (format_date(utc, "d MMMM y"), format_time(utc, "HH:mm")) == ("31 декабря 2025", "22:00")
+
+
+def test_yaml_anchors_still_refused_with_the_fast_path(make_site):
+    root = make_site({"content/news/n.md": "---\ntitle: &t Н\nsummary: *t\ndate: 2026-11-01\n---\nТекст.\n"})
+    assert ("frontmatter.alias", "content/news/n.md", 2) in codes(diagnostics_of(root))
+
+
+def test_check_writes_no_cache_but_reads_it(make_site, renders):
+    from conftest import cli
+
+    root = site_with_link(make_site)
+    assert cli("check", "--root", root, "--now", NOW).exit_code == 0
+    assert not (root / FOLDER).exists()
+    build_site(root)
+    renders.clear()
+    assert cli("check", "--root", root, "--now", NOW, "--jobs", "1").exit_code == 0
+    assert renders == []
+
+
+def test_cli_options_reach_the_build(make_site):
+    from conftest import cli
+
+    root = site_with_link(make_site)
+    assert cli("build", "--root", root, "--now", NOW, "--no-cache", "--jobs", "2").exit_code == 0
+    assert (root / "public/plan/index.html").is_file() and not (root / FOLDER).exists()
+
+
+# ---- ICS folding: the fast fold gives icalendar's bytes --------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab \\^;,:") + ["я", "ё", "€", "😀", "\u0301"]), max_size=400),
+       st.integers(min_value=8, max_value=90))
+def test_fast_fold_equals_icalendar(text, limit):
+    from icalendar.parser.string import _foldline
+
+    from netsite.icsfold import fold
+
+    assert fold(text, limit) == _foldline(text, limit)
+
+
+def test_fast_fold_is_installed():
+    import icalendar
+    from icalendar.parser import content_line
+
+    from netsite import ical  # noqa: F401 - importing it installs the fold
+    from netsite.icsfold import fold
+
+    assert content_line._foldline is fold
+    event = icalendar.Event()
+    event.add("description", "Дети рисуют осень. " * 20)
+    lines = event.to_ical().split(b"\r\n")
+    assert max(len(line) for line in lines) <= 75 and len(lines) > 5
+    assert icalendar.Event.from_ical(event.to_ical())["description"] == "Дети рисуют осень. " * 20
+
+
+def test_finish_sees_the_whole_new_site_in_its_own_folder(tmp_path):
+    """With a finishing step (the search indexer) the site is swapped in whole, not updated in place."""
+    from netsite import output
+
+    out, seen = tmp_path / "public", []
+    output.write(files_of(a__index_html=b"A", b__index_html=b"B"), out)
+    output.write(files_of(a__index_html=b"A2"), out, finish=lambda folder: seen.append((folder, tree(folder))))
+    assert seen[0][0] != out and seen[0][1] == {"a/index_html": b"A2"}
+    assert tree(out) == {"a/index_html": b"A2"}
