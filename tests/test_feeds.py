@@ -346,11 +346,23 @@ def test_titles_with_markup_characters_are_escaped_exactly_once(make_site):
     assert "&amp;amp;" not in raw and "&amp; папа &lt;3" in raw and "]]&gt;" in raw and "🎉" in raw
 
 
+def _feedparser_keeps(title: str) -> bool:
+    """feedparser "repairs" text that looks like mojibake ('Â¡' comes back as '¡') even in a
+    correct feed; such titles test feedparser's heuristics, not our escaping, so they are left out."""
+    from xml.sax.saxutils import escape
+
+    rss = ('<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel><title>t</title>'
+           f'<link>https://x.org/</link><description>d</description><item><title>{escape(title)}</title>'
+           '<link>https://x.org/a</link></item></channel></rss>')
+    return feedparser.parse(rss.encode("utf-8")).entries[0].title == title
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=60))
 def test_any_title_comes_back_from_feed_readers_unchanged(tmp_path, title):
     title = " ".join(title.split())
     assume(title and not title.startswith(("%", "@", "`", "|", ">")))
+    assume(_feedparser_keeps(title))
     root = tmp_path / f"site-{abs(hash(title))}"
     # JSON strings are YAML double-quoted strings: any character can be written this way.
     write_site(root, {"content/news/2026-11-01-x.md": f"---\ntitle: {json.dumps(title, ensure_ascii=False)}\ndate: 2026-11-01\n---\nТекст.\n"})
