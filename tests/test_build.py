@@ -203,3 +203,17 @@ def test_python_dash_m_runs_the_cli(make_site):
     done = subprocess.run([sys.executable, "-m", "netsite", "check", "--root", str(root), "--now", "2026-11-25"],
                           capture_output=True, text=True, encoding="utf-8", env=env)
     assert done.returncode == 0 and "no errors" in done.stderr
+
+
+def test_progress_names_each_stage_and_never_changes_output(make_site, tmp_path):
+    root = news_site(make_site)
+    build_site(root)
+    first = tree(root / "public")
+    (root / "public").rename(tmp_path / "first")
+    stages = []
+    build_site(root, progress=stages.append)
+    assert tree(root / "public") == first
+    # build_site's oracle builds a second time with the same options: look at the first build
+    writing = next(i for i, s in enumerate(stages) if s.startswith("writing "))
+    assert stages[:writing] == ["reading content", "rendering Markdown of 17 entries", "processing photos",
+                                "rendering 17 entries"]

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
+from typing import Callable, Mapping
 
 from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, feeds, ical,
                      images, markup, output, parallel, pictures, render, schema, search, sources)
@@ -31,6 +31,13 @@ class Options:
     """Use .netsite-cache/ (output is byte-identical either way)."""
     fill_cache: bool = True
     """Store new results in it; `check` only reads, since it writes nothing."""
+    progress: Callable[[str], None] | None = field(default=None, compare=False)
+    """Told the name of each stage as it starts (the CLI shows it on a terminal); never affects output."""
+
+
+def _stage(options: Options, name: str) -> None:
+    if options.progress is not None:
+        options.progress(name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +69,7 @@ def clock(options: Options, config: Config) -> datetime:
 def run(root: Path, options: Options) -> Result:
     """Everything but writing: returns the files, or raises NetsiteError with every problem."""
     config, site, extra_files, problems = prepare(root, options)
+    _stage(options, f"rendering {len(site.entries)} entries")
     files = sorted(render_site(site, parallel.jobs(options.jobs)) + extra_files, key=lambda f: f.path)
     _stop_on_errors(images.scan(files) + output.duplicates(files), options.strict)
     return Result(config, site, tuple(files), tuple(problems))
@@ -71,6 +79,7 @@ def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile
     """Everything before rendering: the Site, the photos' files and the warnings, or NetsiteError."""
     config = config_module.load(root)
     now = clock(options, config)
+    _stage(options, "reading content")
     documents, problems = sources.read_all(root)
     problems += sources.theme_problems(root)
     parsed = []
@@ -85,9 +94,11 @@ def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile
     problems += find_collisions(entries)
     for entry in entries:
         problems += schema.check_page_slug(entry)
+    _stage(options, f"rendering Markdown of {len(published)} entries")
     entries, found = render_markdown(published, config, options)
     del parsed, published  # ... and not even those once they are HTML
     problems += found
+    _stage(options, "processing photos")
     entries, picture_files, found = pictures.apply(entries, config.root, Links(config.base_url).url)
     problems += found
     site, found = assemble(entries, config, now)
@@ -100,6 +111,7 @@ def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile
 
 def build(root: Path, options: Options) -> Result:
     result = run(root, options)
+    _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
     output.write(result.files, result.config.output_path, search.index if result.config.search else None)
     return result
 

@@ -64,14 +64,27 @@ def _build_options(func):
     return _root_option(func)
 
 
+def _progress_line(started: float):
+    """On a terminal, one line that says what a long build is doing: '[2.1 s] rendering …'."""
+    def show(stage: str) -> None:
+        click.echo(f"\r\033[Knetsite: [{time.perf_counter() - started:.1f} s] {stage}…", nl=False, err=True)
+    return show
+
+
 @main.command()
 @_build_options
 def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
           no_cache: bool) -> None:
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
-    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache)
-    result = _guard(lambda: run_build(root, options))
+    progress = _progress_line(started) if sys.stderr.isatty() else None
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
+                      progress=progress)
+    try:
+        result = _guard(lambda: run_build(root, options))
+    finally:
+        if progress:
+            click.echo("\r\033[K", nl=False, err=True)  # clear the progress line
     _report(result.diagnostics)
     pages = sum(1 for f in result.files if f.path.endswith(".html"))
     elapsed = time.perf_counter() - started
