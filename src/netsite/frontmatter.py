@@ -129,6 +129,9 @@ def compose(yaml_text: str, line_offset: int) -> nodes.Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
+        if "nesting depth" in problem:  # libyaml ≥ 0.2.5 as bundled with PyYAML 6.0.4 has its own cap
+            raise FrontMatterError(f"front matter is nested more than {MAX_DEPTH} levels deep", line,
+                                   "frontmatter.depth") from None
         if "expected a single document" in str(exc):
             problem = "only one YAML document is allowed in front matter"
         raise FrontMatterError(f"invalid YAML: {problem}{_yaml_hint(problem)}", line,
@@ -180,7 +183,7 @@ def _refuse_anchors(yaml_text: str, line_offset: int) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
-        return  # compose() reports the syntax error with its line
+        return  # compose() reports the syntax error (or libyaml's own depth cap) with its line
 
 
 def _value(node: nodes.Node, offset: int, lines: dict, depth: int) -> Any:
