@@ -240,3 +240,10 @@ def test_occurrence_days_of_timed_all_day_and_midnight_ending_events():
     # Printed in another zone, a 01:00 Moscow start (23:00 in Berlin) falls on the previous day.
     early = Occurrence(datetime(2026, 12, 3, 1, tzinfo=MOSCOW), datetime(2026, 12, 3, 2, tzinfo=MOSCOW), False)
     assert agenda.occurrence_days(early, BERLIN) == [date(2026, 12, 2)]
+
+
+@pytest.mark.parametrize("rule", ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",
+                                  "FREQ=MONTHLY;BYMONTH=4,6;BYMONTHDAY=31;COUNT=2"])
+def test_a_rule_that_names_no_real_day_is_an_error_at_once(make_site, rule):
+    root = make_site({"content/events/x.md": f"---\ntitle: X\nstart: \"2027-02-28 10:00\"\nrrule: \"{rule}\"\n---\n"})
+    assert ("event.rrule", "content/events/x.md", 4) in codes(diagnostics_of(root))

@@ -132,7 +132,21 @@ def parse_rrule(rule: str) -> dict[str, str]:
         raise TimeError("rrule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY", "event.rrule")
     if "COUNT" not in parts and "UNTIL" not in parts:
         raise TimeError("rrule needs COUNT=… or UNTIL=… so that the series ends", "event.rrule")
+    if _never(parts):
+        raise TimeError("rrule names a day that no chosen month has (such as February 30): it never "
+                        "happens", "event.rrule")
     return parts
+
+
+def _never(parts: dict[str, str]) -> bool:
+    """True when BYMONTH × BYMONTHDAY has no real day; dateutil would search up to year 9999 for one."""
+    try:
+        months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else list(range(1, 13))
+        days = [int(d) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+    except ValueError:
+        return False  # dateutil reports the malformed number
+    longest = {2: 29, 4: 30, 6: 30, 9: 30, 11: 30}
+    return bool(days) and not any(abs(d) <= longest.get(m, 31) for m in months for d in days if d)
 
 
 @dataclass(frozen=True, slots=True)
