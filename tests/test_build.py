@@ -73,7 +73,7 @@ def test_sub_path_base_url_reaches_every_link_asset_and_sitemap_entry(make_site)
         html = page.read_text(encoding="utf-8")
         for url in re.findall(r'(?:href|src)="([^"]+)"', html):
             assert url.startswith(("/net/", "https://", "webcal://x.org/net/", "#", "mailto:", "tel:")), (page, url)
-            if url.startswith("/net/") and not url.endswith(".xml"):
+            if url.startswith("/net/"):
                 target = public / url[len("/net/"):].split("#")[0]
                 assert target.is_file() or (target / "index.html").is_file(), (page, url)
     sitemap = (public / "sitemap.xml").read_text(encoding="utf-8")
