@@ -160,12 +160,6 @@ class Series:
     """Indexes of the exdates that match no instance of the rule (a typo, most likely)."""
 
 
-def expand(start: datetime, end: datetime, all_day: bool, rule: str | None,
-           exdates: Iterable[datetime] = ()) -> tuple[Occurrence, ...]:
-    """Every occurrence, in order; the rule is expanded in local wall-clock time."""
-    return expand_series(start, end, all_day, rule, tuple(exdates)).occurrences
-
-
 def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | None,
                   exdates: tuple[datetime, ...] = ()) -> Series:
     """Expand `rule` from `start`; an exdate with a time removes that instance, a date-only one

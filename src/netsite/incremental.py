@@ -20,7 +20,6 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Mapping
 
 from netsite import build, parallel, render
 from netsite.models import Entry
@@ -119,8 +118,3 @@ class Stepper:
             self.state = rebuild(self.state)
         return self.state.result
 
-
-def changed_pages(old: State, new: State) -> Mapping[str, bool]:
-    """Output path → whether its bytes differ between two states (for tests and `serve` reload)."""
-    before = {f.path: f.data for f in old.result.files}
-    return {f.path: before.get(f.path) != f.data for f in new.result.files}

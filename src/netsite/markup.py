@@ -10,7 +10,7 @@ import html
 import posixpath
 import re
 from dataclasses import dataclass, field
-from typing import Callable, Mapping
+from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import nh3

@@ -194,10 +194,10 @@ def _local(moment: datetime, site: Site) -> datetime:
 
 
 def _date(moment: date | datetime, fmt: str, language: str, site: Site) -> str:
+    """A date in the site's zone, in a named format or a CLDR pattern."""
     formats = {"long": "long", "short": "d MMM", "day": "d MMMM", "weekday": "EEEE",
                "full": "EEEE, d MMMM y"}
-    value = moment.astimezone(site.config.zone) if isinstance(moment, datetime) and fmt != "event" else moment
-    return format_date(value, formats.get(fmt, fmt), locale=language)
+    return format_date(_local(moment, site), formats.get(fmt, fmt), locale=language)
 
 
 def event_when(occurrence, site: Site, language: str, strings: Strings) -> str:
