@@ -24,6 +24,37 @@ from netsite.models import OutputFile
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
+SPOOL_MARK = ".spool-"
+
+
+class Spool:
+    """A folder beside the output where rendered files wait for `write`, so that memory holds none.
+
+    `add(file)` writes the file's bytes there and returns it as a copy of that spooled file; the
+    folder is removed on leaving the `with` block, whatever happened.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.folder = out.with_name(f".{out.name}{SPOOL_MARK}{os.getpid()}")
+        self._count = 0
+
+    def __enter__(self) -> "Spool":
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(self.out)
+        self.folder.mkdir()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add(self, file: OutputFile) -> OutputFile:
+        if file.source is not None:
+            return file
+        self._count += 1
+        spooled = self.folder / f"{self._count}"  # flat and short: no folder per page, no long names
+        spooled.write_bytes(file.data)
+        return OutputFile(file.path, b"", source=spooled)
 
 
 def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
@@ -68,8 +99,10 @@ def clean_stale(out: Path) -> None:
     (shutil.rmtree itself never follows the links inside the tree it removes).
     """
     for stale in out.parent.glob(f".{out.name}.*-*"):
-        if TMP_MARK not in stale.name and OLD_MARK not in stale.name:
+        if TMP_MARK not in stale.name and OLD_MARK not in stale.name and SPOOL_MARK not in stale.name:
             continue
+        if stale.name.endswith(f"{SPOOL_MARK}{os.getpid()}"):
+            continue  # this build's own spool
         if stale.is_symlink() or stale.is_file():
             stale.unlink()
         elif stale.is_dir():
