@@ -8,6 +8,7 @@ Russian keeps the place, the code and each placeholder; the command line speaks 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from conftest import BASE_CONFIG, INSTITUTION, check_site, cli, diagnostics_of
@@ -16,7 +17,7 @@ from test_docs import codes_in_source
 
 from bad_inputs import EVENT, NEWS, event, news, page
 from netsite import messages
-from netsite.diagnostics import Diagnostic, Location, did_you_mean, error, format_github
+from netsite.diagnostics import Diagnostic, error
 from netsite.messages_ru import CATALOGUE
 
 # Codes made at run time, which a grep for quoted codes cannot see.
@@ -139,7 +140,9 @@ def _diagnostics(make_site, files, config, now="2026-11-25 12:00", setup=None) -
 # ---- the checks every Russian line must pass --------------------------------------------------------
 
 _QUOTE = r"(?<!\w)'[^']*'(?!\w)"
-_PLACEHOLDER = re.compile(_QUOTE + r"|\"[^\"]*\"|\S*[/\\.]\S*|\S+=\S*|U\+[0-9A-F]+|\{[^}]*\}")
+# Placeholders, and a Python exception's own text (the detail of [internal] and [theme.render]).
+_PLACEHOLDER = re.compile(_QUOTE + r"|\"[^\"]*\"|\S*[/\\.]\S*|\S+=\S*|--\S+(?: [a-z0-9-]+)?|U\+[0-9A-F]+|\{[^}]*\}"
+                          r"|\b\w+(?:Error|Exception)\b.*")
 _ENGLISH = re.compile(r"\b[a-z]{2,}\b(?:\s+\b[a-z]{2,}\b)+", re.I)
 # Words that stay Latin in Russian: formats, YAML and rrule terms, the program's own commands.
 _KEPT = {"FREQ", "COUNT", "UNTIL", "DAILY", "WEEKLY", "MONTHLY", "YEARLY", "JPEG", "PNG", "WebP", "GIF", "HTML",
@@ -194,3 +197,161 @@ def test_every_code_has_russian_rules():
     missing = (codes_in_source() | DYNAMIC_CODES) - set(CATALOGUE)
     assert not missing, f"add Russian rules for {sorted(missing)} to src/netsite/messages_ru.py"
 
+
+
+
+def test_codes_without_a_bad_input_still_translate_their_real_messages():
+    """Messages no site build reaches: made by the real functions, so a changed English text fails here."""
+    import errno
+
+    import jinja2
+
+    from netsite import images, serve
+    from netsite.config import load
+    from netsite.diagnostics import NetsiteError
+
+    made: list[Diagnostic] = []
+    try:
+        load(Path("/nonexistent-netsite-site"))
+    except NetsiteError as exc:
+        made.extend(exc.diagnostics)
+    made += serve.failure(OSError(errno.EACCES, "Permission denied", "content/news/x.md"))
+    made += serve.failure(ZeroDivisionError("division by zero"))
+    made += serve.failure(jinja2.TemplateSyntaxError("unexpected '}'", 7, "base.html", "base.html"))
+    made += serve.failure(jinja2.UndefinedError("'entry' is undefined"))
+    for name in ("a.heif", "a.tif", "a.bmp"):
+        made.append(error("content/news/b/" + name, None, f"'{name}' cannot be published: "
+                          f"{images.kind_problem(name)}", "asset.type"))
+    assert len(made) == 8
+    for diagnostic in made:
+        assert_russian(diagnostic, diagnostic.code)
+
+
+@pytest.fixture
+def new_site(make_site):
+    return make_site({"content/institutions/rosinka.md": "---\ntitle: Детский сад «Росинка»\n---\n"})
+
+
+@pytest.mark.parametrize("args, code", [
+    (["practices", "Практика"], "new.institution"),
+    (["agreements", "Соглашение", "--institution", "rosinka"], "new.institution"),
+    (["news", "Новость", "--institution", "solnyshka"], "new.institution"),
+    (["pages", "News"], "new.slug"),
+    (["pages", "!!!"], "new.slug"),
+    (["pages", "   "], "new.title"),
+])
+def test_netsite_new_refuses_in_russian(new_site, args, code):
+    english = cli("new", *args, "--root", new_site).stderr
+    russian = cli("new", *args, "--root", new_site, messages="").stderr
+    assert english.endswith(f" [{code}]\n") and russian.endswith(f" [{code}]\n")
+    place, _, message = english.removesuffix(f" [{code}]\n").partition(": error: ")
+    assert_russian(error(place, None, message, code), code)
+    assert russian == messages.localized(error(place, None, message, code), "ru").format() + "\n"
+
+
+def test_new_refuses_an_existing_file_in_russian(new_site):
+    assert cli("new", "pages", "Итоги", "--root", new_site).exit_code == 0
+    result = cli("new", "pages", "Итоги", "--root", new_site, messages="")
+    assert "уже есть с адресом 'itogi'" in result.stderr and "[new.exists]" in result.stderr
+
+
+# ---- the command line: the site's language, or NETSITE_MESSAGES -----------------------------------
+
+BROKEN = {EVENT: event("end: 2026-12-03 09:00"), NEWS: news("institution: solnyshk")}
+RU_LINES = ["content/events/e.md:4: error: 'end' раньше, чем 'start' [event.dates]",
+            "content/news/x.md:4: error: в content/institutions/ нет учреждения 'solnyshk' (может быть, вы имели "
+            "в виду 'solnyshko'?) [ref.institution]",
+            "netsite: остановлено, 2 ошибки и 0 предупреждений; ничего не записано"]
+EN_LINES = ["content/events/e.md:4: error: 'end' is before 'start' [event.dates]",
+            "content/news/x.md:4: error: no institution 'solnyshk' in content/institutions/ (did you mean "
+            "'solnyshko'?) [ref.institution]",
+            "netsite: stopped with 2 error(s) and 0 warning(s); nothing was written"]
+
+
+def test_a_russian_site_reports_in_russian(make_site):
+    root = make_site(BROKEN)
+    result = cli("build", "--root", root, "--now", "2026-11-25 12:00", messages="")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == RU_LINES
+
+
+def test_an_english_site_reports_in_english(make_site):
+    root = make_site(BROKEN, config=BASE_CONFIG + "language: en\n")
+    result = cli("build", "--root", root, "--now", "2026-11-25 12:00", messages="")
+    assert result.stderr.splitlines() == EN_LINES
+
+
+def test_the_environment_overrides_the_site_language(make_site):
+    root = make_site(BROKEN, config=BASE_CONFIG + "language: en\n")
+    assert cli("build", "--root", root, "--now", "2026-11-25 12:00", messages="ru").stderr.splitlines() == RU_LINES
+    root_ru = make_site(BROKEN)
+    assert cli("build", "--root", root_ru, "--now", "2026-11-25 12:00", messages="en").stderr.splitlines() == EN_LINES
+
+
+def test_an_unreadable_configuration_is_reported_in_russian(make_site, tmp_path):
+    root = make_site({}, config=BASE_CONFIG + "language: en\ndescription: a: b\n")
+    result = cli("build", "--root", root, "--now", "2026-11-25 12:00", messages="")
+    assert result.exit_code == 2
+    assert "netsite.yaml:5: error: строка не читается: двоеточие с пробелом здесь не на месте" in result.stderr
+    missing = cli("build", "--root", tmp_path / "nowhere", messages="")
+    assert "error: здесь нет netsite.yaml: netsite ищет его в папке сайта" in missing.stderr
+    assert "[config.missing]" in missing.stderr
+
+
+def test_an_unknown_override_falls_back_to_the_site(make_site):
+    assert messages.choose("en", "de") == "en" and messages.choose(None, "") == "ru"
+    assert messages.choose("ru", " EN ") == "en" and messages.choose("xx", None) == "ru"
+
+
+def test_warnings_are_russian_after_a_build(make_site):
+    root = make_site({"content/news/b/index.md": news(body="![](foto.jpg)"),
+                      "content/news/b/foto.jpg": __import__("bad_inputs").photo()})
+    result = cli("build", "--root", root, "--now", "2026-11-25 12:00", messages="")
+    assert result.exit_code == 0
+    assert ("content/news/b/index.md:5: warning: у картинки нет описания: напишите его в квадратных скобках, "
+            "![Дети рисуют осень](foto.jpg) [markdown.alt]") in result.stderr
+
+
+def test_russian_plural_forms_follow_babel():
+    assert [messages.counted(n, ("ошибка", "ошибки", "ошибок")) for n in (1, 2, 5, 11, 21, 22, 25)] == [
+        "1 ошибка", "2 ошибки", "5 ошибок", "11 ошибок", "21 ошибка", "22 ошибки", "25 ошибок"]
+    assert messages.translate("front matter is nested more than 21 levels deep", "frontmatter.depth") == (
+        "в блоке сведений больше 21 уровня вложенности: упростите его")
+    assert messages.translate("rrule gives more than 400 occurrences: lower COUNT or UNTIL", "event.rrule") == (
+        "rrule даёт больше 400 повторений: уменьшите COUNT или UNTIL")
+
+
+def test_a_message_without_a_rule_stays_english():
+    d = error("content/news/x.md", 3, "something new that has no rule yet", "field.type")
+    assert messages.translate(d.message, d.code) is None
+    assert messages.localized(d, "ru") == d
+    assert messages.translate("'end' is before 'start'", "no.such-code") is None
+
+
+@pytest.mark.parametrize("fmt", ["text", "github"])
+@pytest.mark.parametrize("name", ["broken", "mistakes"])
+def test_check_output_in_russian_is_golden(make_site, monkeypatch, golden, name, fmt):
+    from test_check import BROKEN as CHECK_BROKEN, MISTAKES
+
+    root = make_site(CHECK_BROKEN if name == "broken" else MISTAKES)
+    monkeypatch.chdir(root)
+    result = cli("check", "--now", "2026-11-25 12:00", "--root", ".", "--format", fmt, messages="")
+    assert result.exit_code == 1
+    golden(f"check-{name}.ru.{fmt}", result.stdout + result.stderr)
+    english = cli("check", "--now", "2026-11-25 12:00", "--root", ".", "--format", fmt)
+    # the same problems at the same places with the same codes: only the messages differ
+    strip = re.compile(r"(: (?:error|warning): ).*( \[[a-z._-]+\])$|(::).*$", re.M)
+    assert strip.sub(r"\1\2\3", result.stdout) == strip.sub(r"\1\2\3", english.stdout)
+
+
+def test_the_overlay_shows_russian_lines(make_site):
+    from netsite import preview
+
+    root = make_site({EVENT: event("end: 2026-12-03 09:00")})
+    err = diagnostics_of(root)
+    snapshot = preview.Snapshot(problems=err.diagnostics, failed=True, version=2, language="ru")
+    page = preview.overlay(snapshot)
+    assert "content/events/e.md:4: error: &#x27;end&#x27; раньше, чем &#x27;start&#x27; [event.dates]" in page
+    assert "Сайт не собрался" in page
+    english = preview.overlay(preview.Snapshot(problems=err.diagnostics, failed=True, version=2, language="en"))
+    assert "is before" in english and "did not build" in english

@@ -143,7 +143,7 @@ VALUE = _rules(  # the problem of one value, after "значение 'key'" (sch
     (r"must be an https tile address with \{z\}, \{x\} and \{y\}, such as (?P<example>\S+)",
      "должно быть адресом плиток карты на https с {{z}}, {{x}} и {{y}}, например {example}"),
     (r"may use only \{z\}, \{x\}, \{y\} and \{s\} in braces",
-     "в фигурных скобках можно писать только {{z}}, {{x}}, {{y}} и {{s}}"),
+     "может содержать в фигурных скобках только {{z}}, {{x}}, {{y}} и {{s}}"),
 ) + TIME
 
 WHERE = _rules(  # schema._files: where the file belongs
@@ -181,7 +181,7 @@ YAML = _rules(  # PyYAML's own words, the commonest; others are shown as PyYAML 
     (r"found character '\\t' that cannot start any token", "здесь табуляция, а она в YAML недопустима"),
     (r"found character '(?P<char>.*)' that cannot start any token", "значение не может начинаться со знака '{char}'"),
     (r"only one YAML document is allowed in front matter", "в блоке сведений может быть только один документ YAML"),
-    (r"found unexpected end of stream", "запись оборвалась: не закрыта кавычка"),
+    (r"found unexpected end of stream", "не закрыта кавычка или скобка"),
     (r"expected ',' or '\]', but got '(?P<got>.*)'", "ожидалась ',' или ']', а стоит '{got}': не закрыта скобка?"),
     (r"expected ',' or '\}', but got '(?P<got>.*)'", "ожидалась ',' или '}}', а стоит '{got}': не закрыта скобка?"),
     (r"found character that cannot start any token", "здесь знак, с которого не может начинаться значение "
@@ -269,7 +269,7 @@ _FRONTMATTER = _rules(
     (r"front matter is nested too deeply", "блок сведений вложен слишком глубоко: упростите его"),
     (r"invalid YAML: (?P<detail_yaml>.*?)(?P<yaml_hint>(?:; put a value that contains ': ' in quotes"
      r"|; use spaces, not tabs, for indentation)?)",
-     "запись не читается: {detail_yaml}{yaml_hint}"),
+     "строка не читается: {detail_yaml}{yaml_hint}"),
     (r"YAML anchors and aliases \(& and \*\) are not allowed; write the value out",
      "якоря и ссылки YAML (& и *) не разрешены: напишите значение полностью"),
     (r"keys must be plain words", "ключи должны быть простыми словами, например title"),
