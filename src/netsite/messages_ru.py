@@ -356,7 +356,7 @@ CATALOGUE: dict[str, tuple] = {
                                        "frontmatter.character", "frontmatter.number", "frontmatter.tag",
                                        "yaml.syntax", "theme.strings", "config.syntax", "config.depth",
                                        "config.alias", "config.duplicate", "config.character",
-                                       "config.number", "config.tag", "config.size")},
+                                       "config.number", "config.tag")},
     "field.unknown": _rules((r"unknown key '(?P<key>.*)' for (?P<kind>\w+)" + H,
                              "неизвестный ключ '{key}' в записи вида {kind}{hint}")),
     "field.empty": _rules((r"'(?P<key>.*)' has no value",
