@@ -355,3 +355,42 @@ def test_the_overlay_shows_russian_lines(make_site):
     assert "Сайт не собрался" in page
     english = preview.overlay(preview.Snapshot(problems=err.diagnostics, failed=True, version=2, language="en"))
     assert "is before" in english and "did not build" in english
+
+
+# ---- docs/oshibki.md shows real lines ----------------------------------------------------------------
+
+N1 = "content/news/2026-11-01-novost.md"
+DOC_SITES = [
+    {N1: "---\ntitle: Новость\ndate: 01.11.2026\n---\nТекст\n"},
+    {N1: news("institution: solnyshka")},
+    {N1: news("", "tittle: x")},
+    {"content/events/seminar.md": event("end: 2026-12-03 09:00")},
+    {"content/events/2026-12-03-seminar.md": event("end: 2026-12-03 09:00")},  # README.md
+    {N1: "---\ntitle: Новость\ninstitution: solnyshka\ndate: 2026-11-01\n---\nТекст\n"},  # README.md
+    {N1: news("summary: Итоги: год")},
+    {"content/events/2026-12-03-seminar.md": "---\ntitle: Семинар\nstart: 2026-12-03 10:00\n\n\n"
+                                             "rrule: FREQ=WEEKLY\n---\nТекст\n"},
+    {"content/news/2026-11-20-itogi/index.md": news(), "content/news/2026-11-20-itogi/foto.HEIC": b"\0\0\0\x18ftypheic"},
+]
+
+
+def test_the_lines_in_the_documentation_are_real(make_site, tmp_path):
+    from conftest import REPO, build_site, write_site
+
+    text = "\n".join((REPO / name).read_text(encoding="utf-8") for name in ("docs/oshibki.md", "README.md"))
+    documented = re.findall(r"^\S+: (?:error|warning): .*\[[a-z._-]+\]$", text, re.M)
+    assert len(documented) >= 9
+    real = set()
+    for index, files in enumerate(DOC_SITES):
+        root = write_site(tmp_path / f"s{index}", {INST_MBDOU: INSTITUTION, **files}, BASE_CONFIG)
+        real |= {messages.localized(d, "ru").format() for d in diagnostics_of(root).diagnostics}
+    root = write_site(tmp_path / "warn", {INST_MBDOU: INSTITUTION, "content/news/2026-11-20-itogi/index.md":
+                                          news("", "", body="![](foto.jpg)"),
+                                          "content/news/2026-11-20-itogi/foto.jpg": __import__("bad_inputs").photo()},
+                      BASE_CONFIG)
+    real |= {messages.localized(d, "ru").format() for d in build_site(root).diagnostics}
+    missing = [line for line in documented if line not in real]
+    assert not missing, f"docs/oshibki.md shows lines netsite does not print: {missing}\nit prints: {sorted(real)}"
+
+
+INST_MBDOU = "content/institutions/mbdou-solnyshko.md"
