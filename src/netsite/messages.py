@@ -18,6 +18,7 @@ for a noun after the number `n` in the Russian plural form Babel's CLDR rules ch
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 from typing import Iterable, Mapping
 
@@ -94,7 +95,6 @@ def _table_of(group: str):
 
 
 _TOKEN = re.compile(r"\{(\w+)(?:\|([^{}]*))?\}")
-_PLURAL = {}
 
 
 def render(template: str, values: Mapping[str, str]) -> str:
@@ -112,11 +112,14 @@ def render(template: str, values: Mapping[str, str]) -> str:
 
 def plural(number: str, forms: list[str]) -> str:
     """The noun form for `number` (as written, such as '3' or '1.5') by the CLDR rules for Russian."""
-    if "ru" not in _PLURAL:
-        _PLURAL["ru"] = Locale.parse("ru").plural_form
-    category = _PLURAL["ru"](float(number) if "." in number else int(number))
+    category = _russian_plural()(float(number) if "." in number else int(number))
     one, few, many = forms
     return {"one": one, "few": few, "many": many}.get(category, few)  # 'other' is fractions: 1,5 мегапикселя
+
+
+@functools.cache
+def _russian_plural():
+    return Locale.parse("ru").plural_form
 
 
 def counted(number: int, forms: tuple[str, str, str]) -> str:
