@@ -417,3 +417,51 @@ def test_forged_output_records_are_ignored(make_site, tmp_path, monkeypatch):
     build_site(root)
     monkeypatch.setenv("NETSITE_CACHE_SECRET_FILE", str(tmp_path / "another-secret"))
     assert "news/n/index.html" in build_site(root).rendered
+
+
+# ---- nothing changed: nothing to do ------------------------------------------------------------------
+
+def test_a_build_with_the_same_inputs_does_nothing_and_tells_the_same_warnings(make_site):
+    from conftest import cli
+
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n",
+                      "content/news/w/index.md": "---\ntitle: С файлом\ndate: 2026-11-02\n---\nТекст.\n",
+                      "content/news/w/unused.pdf": "%PDF-1.4\n"})
+    first = build_site(root)
+    assert not first.skipped and any(d.code == "asset.unused" for d in first.diagnostics)
+    before = tree(root / "public")
+    again = build_site(root)
+    assert again.skipped and again.diagnostics == first.diagnostics
+    assert tree(root / "public") == before
+    done = cli("build", "--root", str(root), "--now", NOW)
+    assert "nothing changed since the last build" in done.stderr and "asset.unused" in done.stderr
+
+
+@pytest.mark.parametrize("change", [
+    lambda root: (root / "content/news/n.md").write_text("---\ntitle: Другая\ndate: 2026-11-01\n---\nТекст.\n",
+                                                         encoding="utf-8"),
+    lambda root: (root / "content/news/extra.md").write_text("---\ntitle: Ещё\ndate: 2026-11-03\n---\n",
+                                                             encoding="utf-8"),
+    lambda root: (root / "themes/default/templates").mkdir(parents=True) or
+    (root / "themes/default/templates/404.html").write_text("{% extends 'base.html' %}", encoding="utf-8"),
+    lambda root: (root / "public/news/n/index.html").write_text("changed", encoding="utf-8"),
+    lambda root: (root / "public/stray.html").write_text("left here", encoding="utf-8"),
+    lambda root: (root / "public/robots.txt").unlink(),
+])
+def test_any_change_of_input_or_output_builds_again(make_site, change):
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"})
+    build_site(root)
+    change(root)
+    again = build_site(root)
+    assert not again.skipped
+    fresh = tree(root / "public")
+    build_site(root, cache=False)
+    assert tree(root / "public") == fresh
+
+
+def test_another_clock_or_option_builds_again(make_site):
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"})
+    build_site(root)
+    assert not build_site(root, now="2026-11-26 12:00").skipped
+    assert not build_site(root, now="2026-11-26 12:00", drafts=True).skipped
+    assert build_site(root, now="2026-11-26 12:00", drafts=True).skipped

@@ -43,7 +43,8 @@ def _stage(options: Options, name: str) -> None:
 @dataclass(frozen=True, slots=True)
 class Result:
     config: Config
-    site: Site
+    made: Site | Callable[[], Site] = field(repr=False)
+    """The Site, or (for a build that had nothing to do) how to make it when asked: see `site`."""
     files: tuple[OutputFile, ...]
     diagnostics: tuple[Diagnostic, ...]
     """Warnings (errors stop the pipeline with NetsiteError)."""
@@ -51,6 +52,15 @@ class Result:
     """How each page, feed and calendar was made (depends.Record by output path)."""
     rendered: frozenset[str] = field(default=frozenset(), compare=False)
     """Output paths of the pages, feeds and calendars rendered (the others were taken over)."""
+    skipped: bool = False
+    """Nothing had changed since the last build, so nothing was done."""
+
+    @property
+    def site(self) -> Site:
+        """The Site; after a build that had nothing to do it is assembled from the sources on first use."""
+        if not isinstance(self.made, Site):
+            object.__setattr__(self, "made", self.made())
+        return self.made
 
 
 def clock(options: Options, config: Config) -> datetime:
@@ -195,8 +205,21 @@ def _parse(document, config: Config, memo: Memo | None) -> tuple:
 
 def build(root: Path, options: Options) -> Result:
     """run() and write the output; pages, feeds and calendars still in the output as written, and
-    made from the same inputs, are neither rendered nor written again (cache.OutputRecords)."""
-    out = config_module.load(root).output_path
+    made from the same inputs, are neither rendered nor written again (cache.OutputRecords).
+
+    When every input is the same as at the last build and the output folder is as that build
+    left it, there is nothing to do: its warnings are told again and nothing is touched.
+    """
+    config = config_module.load(root)
+    out = config.output_path
+    last = cache_module.LastBuild(root, out, options.cache)
+    inputs = _inputs(root, config, options) if options.cache else ""
+    warnings = last.unchanged(inputs) if options.cache else None
+    if warnings is not None:
+        _stage(options, "nothing changed since the last build")
+        files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in sorted(last.row["files"]))
+        return Result(config, lambda: prepare(root, options)[1], files,
+                      tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
     kept = cache_module.OutputRecords.open(root, out, options.cache)
     with output.Spool(out) as spool:
         result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add)
@@ -204,7 +227,15 @@ def build(root: Path, options: Options) -> Result:
         output.write(result.files, out, search.index if result.config.search else None)
     if options.fill_cache:
         kept.save(result.records)
+        if options.cache:
+            last.save(inputs, [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
+
+
+def _inputs(root: Path, config: Config, options: Options) -> str:
+    """The digest of every input of a build (cache.inputs_digest) with the options and the clock."""
+    settings = repr((clock(options, config).isoformat(), options.drafts, options.future, options.strict))
+    return cache_module.inputs_digest(root, render.theme_dirs(root, config.theme), settings)
 
 
 def render_markdown(published: list[schema.Parsed], config: Config, options: Options = Options(),

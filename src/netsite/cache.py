@@ -234,14 +234,21 @@ def _render_recording(text: str, ctx: markup.Context) -> tuple[markup.Rendered, 
 def _plain(rendered: markup.Rendered, asked: dict[str, str | None]) -> dict:
     return {"html": rendered.html, "summary": rendered.summary, "headings": rendered.headings,
             "images": rendered.images, "assets": rendered.assets, "resolved": sorted(asked.items()),
-            "diagnostics": [(d.severity, d.message, d.location.path, d.location.line, d.location.col, d.code)
-                            for d in rendered.diagnostics]}
+            "diagnostics": [plain_diagnostic(d) for d in rendered.diagnostics]}
+
+
+def plain_diagnostic(d: Diagnostic) -> list:
+    return [d.severity, d.message, d.location.path, d.location.line, d.location.col, d.code]
+
+
+def diagnostic(value: list) -> Diagnostic:
+    severity, message, path, line, col, code = value
+    return Diagnostic(severity, message, Location(path, line, col), code)
 
 
 def _rendered(value: dict) -> markup.Rendered:
     return markup.Rendered(value["html"], value["summary"], tuple(tuple(h) for h in value["headings"]),
-                    tuple(Diagnostic(s, m, Location(p, line, col), c)
-                          for s, m, p, line, col, c in value["diagnostics"]),
+                    tuple(diagnostic(d) for d in value["diagnostics"]),
                     tuple(value["images"]), tuple(value["assets"]))
 
 
@@ -307,4 +314,74 @@ class OutputRecords:
         self.cache.put_many(changed)
         if set(self.rows) - set(records):
             self.cache.prune({Cache.key(self.cache.step, path) for path in records})
+        self.cache.close()
+
+
+# ---- a build with nothing to do ---------------------------------------------------------------------
+
+LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "pygments", "feedgen", "icalendar",
+             "python-dateutil", "babel", "python-slugify", "text-unidecode", "nh3", "Pillow", "tzdata", "lxml",
+             "pagefind", "pagefind-bin")
+"""Every library whose version can change the output."""
+
+
+def inputs_digest(root: Path, folders: Iterable[Path], settings: str) -> str:
+    """One digest of everything a build reads: every file (path and bytes) under content/, the
+    theme folders and netsite.yaml, netsite's own code, the libraries' versions, and `settings`
+    (the options and the clock). Equal digests mean the same output."""
+    from netsite.depends import code_digest
+
+    digest = hashlib.blake2b(digest_size=32)
+    digest.update(fingerprint(LIBRARIES, ()).encode() + code_digest().encode() + settings.encode())
+    for folder in [root / "content", root / "netsite.yaml", *folders]:
+        paths = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
+        for path in paths:
+            if path.is_file():
+                name = path.as_posix().encode("utf-8", "surrogatepass")
+                data = path.read_bytes()
+                digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    return digest.hexdigest()
+
+
+def output_listing(out: Path) -> dict[str, list[int]]:
+    """Every file of the output folder → [size, mtime_ns] (links and other oddities as [-1, -1])."""
+    listing: dict[str, list[int]] = {}
+
+    def walk(folder: str, prefix: str) -> None:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    walk(entry.path, prefix + entry.name + "/")
+                else:
+                    info = entry.stat(follow_symlinks=False)
+                    regular = entry.is_file(follow_symlinks=False)
+                    listing[prefix + entry.name] = [info.st_size, info.st_mtime_ns] if regular else [-1, -1]
+    if out.is_dir() and not out.is_symlink():
+        walk(str(out), "")
+    return listing
+
+
+class LastBuild:
+    """What the last successful build read (its inputs' digest), wrote and warned about."""
+
+    KEY = "last-build"
+
+    def __init__(self, root: Path, out: Path, enabled: bool):
+        step = "built:" + hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        self.cache, self.out = Cache.open(root, step, enabled), out
+        self.row = self.cache.get_many([self.KEY]).get(self.KEY) if self.cache.path is not None and \
+            self.cache.path.is_file() else None
+
+    def unchanged(self, inputs: str) -> list | None:
+        """The last build's warnings when its inputs were `inputs` and its output is as it left it."""
+        row = self.row
+        if not isinstance(row, dict) or row.get("inputs") != inputs:
+            return None
+        if output_listing(self.out) != row.get("files"):
+            return None
+        return row.get("diagnostics")
+
+    def save(self, inputs: str, diagnostics: list) -> None:
+        self.cache.put_many({self.KEY: {"inputs": inputs, "files": output_listing(self.out),
+                                        "diagnostics": diagnostics}})
         self.cache.close()

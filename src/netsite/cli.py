@@ -131,7 +131,8 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     _report(result.diagnostics, language)
     pages = sum(1 for f in result.files if f.path.endswith(".html"))
     elapsed = time.perf_counter() - started
-    click.echo(f"netsite: built {pages} pages, {len(result.files)} files in {elapsed:.2f} s "
+    done = "nothing changed since the last build:" if result.skipped else "built"
+    click.echo(f"netsite: {done} {pages} pages, {len(result.files)} files in {elapsed:.2f} s "
                f"→ {os.path.relpath(result.config.output_path)}", err=True)
 
 
