@@ -46,3 +46,18 @@ def test_main_menu_labels_in_english(make_site):
 def test_example_site_main_menu_reaches_monitoring(example_site):
     menu = main_menu((example_site / "public/index.html").read_text(encoding="utf-8"))
     assert ("/monitoring/", "Мониторинг") in menu
+
+
+def test_a_rebuild_after_the_last_cycle_entry_is_drafted_drops_the_links_everywhere(make_site, monkeypatch, tmp_path):
+    from test_incremental import OPTIONS, edit_and_compare
+
+    from netsite import build
+
+    monkeypatch.setenv("NETSITE_CACHE_SECRET_FILE", str(tmp_path / "secret"))
+    root = make_site({"content/institutions/romashka.md": SECOND, "content/agreements/soglashenie.md": AGREEMENT,
+                      "content/news/novost.md": NEWS})
+    drafted = AGREEMENT.replace("signed:", "draft: true\nsigned:")
+    rendered, _ = edit_and_compare(root, "content/agreements/soglashenie.md", drafted)  # equal to a full build
+    assert {"index.html", "news/novost/index.html"} <= rendered
+    page = next(f for f in build.run(root, OPTIONS).files if f.path == "news/novost/index.html")
+    assert all(path != "/network/" for path, _ in main_menu(page.data.decode("utf-8")))

@@ -114,3 +114,12 @@ def test_audience_sections_still_takes_a_whole_term(make_site):
     term = next(t for t in site.terms["audience"] if t.id == "parents")
     sections = dict(cyclepages.audience_sections(term, site))
     assert [len(sections[k]) for k in ("upcoming_events", "news", "practices", "past_events")] == [1, 6, 3, 1]
+
+
+def test_a_rebuild_after_an_edit_adds_the_second_page_like_a_full_build(make_site):
+    from test_incremental import edit_and_compare
+
+    root = term_site(make_site, news=5, practices=2)
+    path = "content/practices/2026-09-01-praktika-1.md"
+    rendered, pages = edit_and_compare(root, path, PRACTICE.format(n=1).replace("areas:", "tags: [экология]\nareas:"))
+    assert {"tags/ekologiya/index.html", "tags/ekologiya/page/2/index.html"} <= rendered <= pages
