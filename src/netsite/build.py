@@ -47,6 +47,10 @@ class Result:
     files: tuple[OutputFile, ...]
     diagnostics: tuple[Diagnostic, ...]
     """Warnings (errors stop the pipeline with NetsiteError)."""
+    records: Mapping = field(default_factory=dict, compare=False)
+    """How each page, feed and calendar was made (depends.Record by output path)."""
+    rendered: frozenset[str] = field(default=frozenset(), compare=False)
+    """Output paths of the pages, feeds and calendars rendered (the others were taken over)."""
 
 
 def clock(options: Options, config: Config) -> datetime:
@@ -66,13 +70,19 @@ def clock(options: Options, config: Config) -> datetime:
     return datetime.now(config.zone).replace(microsecond=0)
 
 
-def run(root: Path, options: Options) -> Result:
-    """Everything but writing: returns the files, or raises NetsiteError with every problem."""
+def run(root: Path, options: Options, reuse: "Reuse | None" = None,
+        sink: Callable[[OutputFile], OutputFile] | None = None) -> Result:
+    """Everything but writing: returns the files, or raises NetsiteError with every problem.
+
+    With `reuse`, files whose inputs are unchanged are taken over instead of rendered; `sink`
+    receives each rendered file at once and returns what to keep of it (see output.Spool).
+    """
     config, site, extra_files, problems = prepare(root, options)
     _stage(options, f"rendering {len(site.entries)} entries")
-    files = sorted(render_site(site, parallel.jobs(options.jobs)).files + extra_files, key=lambda f: f.path)
+    rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
+    files = sorted(rendered.files + extra_files, key=lambda f: f.path)
     check_files(files, options.strict)
-    return Result(config, site, tuple(files), tuple(problems))
+    return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
 
 
 def check_files(files: list[OutputFile], strict: bool) -> None:
@@ -152,9 +162,16 @@ def _parse(document, config: Config, memo: Memo | None) -> tuple:
 
 
 def build(root: Path, options: Options) -> Result:
-    result = run(root, options)
-    _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-    output.write(result.files, result.config.output_path, search.index if result.config.search else None)
+    """run() and write the output; pages, feeds and calendars still in the output as written, and
+    made from the same inputs, are neither rendered nor written again (cache.OutputRecords)."""
+    out = config_module.load(root).output_path
+    kept = cache_module.OutputRecords.open(root, out, options.cache)
+    with output.Spool(out) as spool:
+        result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add)
+        _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
+        output.write(result.files, out, search.index if result.config.search else None)
+    if options.fill_cache:
+        kept.save(result.records)
     return result
 
 
@@ -217,7 +234,8 @@ class Rendered:
     """Output paths rendered by this build (the others were taken over)."""
 
 
-def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None) -> Rendered:
+def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
+                sink: Callable[[OutputFile], OutputFile] | None = None) -> Rendered:
     """Every output file; a page, feed or calendar whose inputs are unchanged is taken over from `reuse`."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
@@ -229,14 +247,15 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None) -> R
     resolve = depends.Resolver(site, prints, feed_set)
     base = depends.digest(_CODE, render.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     template = render.TemplateDigests(env, dirs)
-    plan = _Plan(reuse, resolve)
+    plan = _Plan(reuse, resolve, sink or (lambda file: file))
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     todo = []
     for page in pages:
         fixed = depends.digest(base, page.path, template(page.template), prints.of(page.context))
         if not plan.take(output_file(page.path), fixed):
             todo.append((page, fixed))
-    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes)
+    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes,
+                                lambda made: (plan.sink(made[0]), made[1]))
     for (page, fixed), (file, keys) in zip(todo, done):
         plan.made(file, depends.record(fixed, keys, resolve))
     shared = depends.digest(prints.of(site.institutions), render.theme_digest(dirs, ("templates",)))  # authors, content
@@ -265,8 +284,8 @@ _CODE = depends.code_digest()
 class _Plan:
     """Files taken over or rendered, with the record of each for the next build."""
 
-    def __init__(self, reuse: Reuse, resolve: depends.Resolver):
-        self.reuse, self.resolve = reuse, resolve
+    def __init__(self, reuse: Reuse, resolve: depends.Resolver, sink: Callable[[OutputFile], OutputFile]):
+        self.reuse, self.resolve, self.sink = reuse, resolve, sink
         self.files: list[OutputFile] = []
         self.records: dict[str, depends.Record] = {}
         self.wanted: dict[str, bytes] = {}
@@ -288,7 +307,7 @@ class _Plan:
         return False
 
     def made(self, file: OutputFile, record: depends.Record) -> None:
-        self.files.append(file)
+        self.files.append(self.sink(file) if file.source is None and file.data else file)
         self.records[file.path] = record
         self.rendered.append(file.path)
 
