@@ -154,6 +154,9 @@ def test_animated_gif_in_the_body_is_a_warning_at_its_line(make_site):
     with Image.open(io.BytesIO(_published(root, "tanec.gif"))) as image:
         assert not getattr(image, "is_animated", False)  # what the warning says: one frame is published
     assert ("image.animated", BUNDLE, 9) in codes(diagnostics_of(root, strict=True))
+    from test_messages import assert_russian
+
+    assert_russian(next(d for d in result.diagnostics if d.code == "image.animated"), "animated GIF")
 
 
 def test_animated_gif_named_in_front_matter_is_a_warning_at_the_key(make_site):
