@@ -108,10 +108,13 @@ class Memo:
     """source → (Parsed, Entry with its body rendered, problems)."""
     links: dict | None = None
     """The URL of every published source when `bodies` were rendered (their links point there)."""
+    steps: dict = field(default_factory=dict)
+    """step → source → (entry, its files' status, result) of the per-entry steps (photos, assets)."""
 
     def fit(self, config: Config) -> None:
         if config != self.config:
-            self.config, self.documents, self.parsed, self.bodies, self.links = config, {}, {}, {}, None
+            self.config, self.documents, self.parsed, self.bodies, self.links, self.steps = \
+                config, {}, {}, {}, None, {}
 
 
 def prepare(root: Path, options: Options, memo: Memo | None = None
@@ -141,14 +144,43 @@ def prepare(root: Path, options: Options, memo: Memo | None = None
     del parsed, published  # ... and not even those once they are HTML
     problems += found
     _stage(options, "processing photos")
-    entries, picture_files, found = pictures.apply(entries, config.root, Links(config.base_url).url)
+    url = Links(config.base_url).url
+    entries, picture_files, found = _each(memo, "pictures", entries, lambda batch: pictures.apply(batch, config.root, url))
     problems += found
     site, found = assemble(entries, config, now)
     problems += found
-    assets, found = images.publish(site.entries)  # photos re-encoded from pixels, never copied
+    # photos re-encoded from pixels, never copied
+    _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
     problems += found
     _stop_on_errors(problems, options.strict)
     return config, site, picture_files + assets, sorted(problems, key=sort_key)
+
+
+def _each(memo: Memo | None, step: str, entries: list[Entry], apply: Callable) -> tuple[list, list, list]:
+    """apply(entries) → (entries, files, problems); with a memo, entry by entry, each result kept
+    while the entry is the same object and its files' sizes and times are the same."""
+    if memo is None:
+        return apply(entries)
+    table = memo.steps.setdefault(step, {})
+    results, files, problems = [], {}, []
+    for entry in entries:
+        key = (id(entry), tuple((a.source, _status(a.source)) for a in entry.assets))
+        hit = table.get(entry.source)
+        if hit is None or hit[0] is not entry or hit[1] != key:
+            hit = table[entry.source] = (entry, key, apply([entry]))
+        done, made, found = hit[2]
+        results.extend(done)
+        files.update((f.path, f) for f in made)
+        problems.extend(found)
+    return results, [files[path] for path in sorted(files)], problems
+
+
+def _status(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _parse(document, config: Config, memo: Memo | None) -> tuple:
