@@ -1,9 +1,14 @@
 """A deterministic N-entry site in netsite's content format, and the same corpus for Hugo.
 
 Every kind is present (about 2 % institutions, 25 % practices, 20 % events, 50 % news, a few
-pages); bodies are ~600 words of Russian with headings, lists, some tables, fenced code, links
-to other entries and a few bundle images; some events recur (RRULE with COUNT). The same seed
-and N always give the same bytes, so figures from two machines describe the same work.
+pages, and the network's cycle: agreements, meetings, work plans and projects, ~2.5 % in all);
+bodies are ~600 words of Russian with headings, lists, some tables, fenced code, links to other
+entries and a few bundle images; some events recur (RRULE with COUNT). The cycle entries carry
+what the real ones do (content/ of the repository): parties and participants, plan items that
+name events, meeting decisions linked to plan items, projects listing events, practices and news.
+The same seed and N always give the same bytes, so figures from two machines describe the same
+work. Search is off (`search: false`): Pagefind indexing is timed on its own by bench/run.py,
+so the build columns compare with Hugo's build, which has no search index.
 
     python bench/generate.py 1000 /tmp/bench-1000 [--hugo /tmp/bench-1000-hugo]
 """
@@ -38,13 +43,15 @@ AREAS = ("social", "cognitive", "speech", "artistic", "physical")
 FORMATS = ("seminar", "master-class", "round-table", "conference", "festival", "contest", "excursion",
            "holiday", "club", "webinar", "consultation", "project", "other")
 NOW = date(2026, 11, 25)
-STEMS = {"practices": "praktika", "events": "sobytie", "news": "novost"}
+STEMS = {"practices": "praktika", "events": "sobytie", "news": "novost", "meetings": "zasedanie"}
+CYCLE = ("agreements", "meetings", "plans", "projects")
 CONFIG = """\
 title: Сеть ДОУ г. Энска (бенчмарк)
 description: Синтетический сайт сетевого сообщества для замеров скорости.
 base_url: https://bench.example.org/
 language: ru
 timezone: Europe/Moscow
+search: false
 """
 
 
@@ -85,15 +92,23 @@ def title(rng: random.Random, index: int) -> str:
     return f"{rng.choice(WORDS).capitalize()} и {rng.choice(WORDS)}: {rng.choice(WORDS)} №{index}"
 
 
+def cycle_counts(n: int) -> dict[str, int]:
+    """The network's cycle at N entries: ~2.5 % in all (a plan a year of every 1,000 entries, a
+    meeting per 100, an agreement and a project per 150), at least one of each."""
+    return {"agreements": max(1, n // 150), "meetings": max(1, n // 100), "plans": max(1, n // 1000),
+            "projects": max(1, n // 150)}
+
+
 def plan(n: int) -> list[tuple[str, int]]:
-    """(kind, index) for every entry, in a fixed order."""
+    """(kind, index) for every entry, in a fixed order: the cycle last, as it names the others."""
     institutions = max(5, n // 50)
     pages = 5
-    rest = n - institutions - pages
+    cycle = cycle_counts(n)
+    rest = n - institutions - pages - sum(cycle.values())
     practices, events = rest * 25 // 93, rest * 20 // 93
     news = rest - practices - events
     counts = (("institutions", institutions), ("pages", pages), ("practices", practices),
-              ("events", events), ("news", news))
+              ("events", events), ("news", news)) + tuple(cycle.items())
     return [(kind, i) for kind, count in counts for i in range(count)]
 
 
@@ -114,18 +129,33 @@ def generate(n: int, root: Path, seed: int = 8) -> Path:
     rng = random.Random(seed)
     jpeg = tiny_jpeg()
     entries = plan(n)
-    institutions = [f"dou-{i:04d}" for kind, i in entries if kind == "institutions"]
+    slugs = {kind: [slug_of(kind, i) for k, i in entries if k == kind]
+             for kind in ("institutions", "practices", "events", "news", "plans")}
     for kind, index in entries:
-        write_entry(root, rng, kind, index, institutions, jpeg)
+        write_entry(root, rng, kind, index, slugs, jpeg)
     return root
 
 
-def write_entry(root: Path, rng: random.Random, kind: str, index: int, institutions: list[str],
+def slug_of(kind: str, index: int) -> str:
+    """The slug netsite gives the entry (a file name's leading date is dropped)."""
+    if kind == "institutions":
+        return f"dou-{index:04d}"
+    if kind == "plans":
+        return f"plan-{NOW.year - index}-{NOW.year - index + 1}"
+    return f"{STEMS[kind]}-{index:05d}"
+
+
+def write_entry(root: Path, rng: random.Random, kind: str, index: int, slugs: dict[str, list[str]],
                 jpeg: bytes) -> None:
     day = NOW - timedelta(days=rng.randint(1, 6 * 365))
     front = [f"title: {quoted(title(rng, index))}"]
     links: list[str] = []
-    if kind == "institutions":
+    institutions = slugs["institutions"]
+    if kind in CYCLE:
+        stem = f"{day:%Y-%m-%d}-{slug_of(kind, index)}" if kind == "meetings" else cycle_stem(kind, index)
+        front += cycle_front(rng, kind, index, day, slugs)
+        links = ["../pages/stranica-0.md"]
+    elif kind == "institutions":
         name, stem = f"dou-{index:04d}", f"dou-{index:04d}"
         front = [f"title: {quoted('МБДОУ «Детский сад № ' + str(index + 1) + '»')}",
                  f"short_name: {quoted('Детский сад № ' + str(index + 1))}", "kind: kindergarten",
@@ -169,6 +199,66 @@ def kind_front(rng: random.Random, kind: str, day: date, owners: list[str]) -> l
             lines.append(f'rrule: "FREQ=WEEKLY;COUNT={rng.randint(3, 12)}"')
         return lines
     return [f"date: {day.isoformat()}", f"institutions: {refs}", f"audience: [{rng.choice(AUDIENCE)}]"]
+
+
+def cycle_stem(kind: str, index: int) -> str:
+    return slug_of(kind, index) if kind == "plans" else {"agreements": "soglashenie",
+                                                          "projects": "proekt"}[kind] + f"-{index:04d}"
+
+
+def flow(slugs: list[str]) -> str:
+    return "[" + ", ".join(slugs) + "]"
+
+
+def cycle_front(rng: random.Random, kind: str, index: int, day: date, slugs: dict[str, list[str]]) -> list[str]:
+    """Front matter of an agreement, meeting, plan or project, naming entries that exist."""
+    institutions = slugs["institutions"]
+    partners = flow(rng.sample(institutions, min(len(institutions), rng.randint(2, 5))))
+    if kind == "agreements":
+        until = day + timedelta(days=rng.randint(365, 3 * 365))
+        return [f"parties: {partners}", f'signed: "{day.isoformat()}"', f'valid_until: "{until.isoformat()}"',
+                f"subject: {quoted(sentence(rng))}"]
+    if kind == "plans":
+        return plan_front(rng, NOW.year - index, slugs)
+    if kind == "projects":
+        end = day + timedelta(days=rng.randint(60, 300))
+        lines = [f"participants: {partners}", f'start: "{day.isoformat()}"', f'end: "{end.isoformat()}"',
+                 "goals:"] + [f"  - {quoted(sentence(rng))}" for _ in range(3)]
+        for key in ("events", "practices", "news"):
+            if slugs[key]:
+                lines.append(f"{key}: " + flow(rng.sample(slugs[key], min(len(slugs[key]), rng.randint(1, 3)))))
+        return lines
+    return meeting_front(rng, day, partners, slugs)
+
+
+def plan_front(rng: random.Random, year: int, slugs: dict[str, list[str]]) -> list[str]:
+    """A school year's plan: two items a month, September to May, most carried out by an event."""
+    lines = [f'period_start: "{year}-09-01"', f'period_end: "{year + 1}-05-31"', "items:"]
+    for number in range(18):
+        month = date(year + (number // 2 + 8) // 12, (number // 2 + 8) % 12 + 1, 1)
+        lines += [f"  - id: punkt-{number + 1:02d}", f"    month: {month:%Y-%m}",
+                  f"    title: {quoted(sentence(rng))}",
+                  f"    responsible: {flow(rng.sample(slugs['institutions'], 2))}"]
+        if slugs["events"] and rng.random() < 0.7:
+            lines.append(f"    event: {rng.choice(slugs['events'])}")
+    return lines
+
+
+def meeting_front(rng: random.Random, day: date, participants: str, slugs: dict[str, list[str]]) -> list[str]:
+    """A council meeting: problems and decisions, some linked to an item of a plan."""
+    lines = [f'date: "{day.isoformat()} 15:00"', f"participants: {participants}",
+             f"location: {quoted('г. Энск, методический кабинет № ' + str(rng.randint(1, 20)))}", "problems:"]
+    lines += [f"  - {quoted(sentence(rng))}" for _ in range(rng.randint(1, 3))]
+    lines.append("decisions:")
+    due = day + timedelta(days=rng.randint(15, 90))
+    school_year = day.year if day.month >= 9 else day.year - 1
+    plan = f"plan-{school_year}-{school_year + 1}"  # the plan of the meeting's school year, if any
+    for _ in range(rng.randint(2, 4)):
+        lines += [f"  - text: {quoted(sentence(rng))}",
+                  f"    responsible: {flow(rng.sample(slugs['institutions'], 1))}", f"    due: {due:%Y-%m}"]
+        if plan in slugs["plans"] and rng.random() < 0.5:
+            lines += [f"    plan: {plan}", f"    item: punkt-{rng.randint(1, 18):02d}"]
+    return lines
 
 
 if __name__ == "__main__":

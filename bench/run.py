@@ -9,6 +9,12 @@ and output present, nothing changed), netsite after editing one news item. Wall 
 around the process; peak memory is the largest sum of the proportional set sizes (PSS) of the
 build's process tree, sampled from /proc every 20 ms, and the kernel's ru_maxrss of the tree
 (largest single process) from wait4(). Figures are medians of the runs.
+
+The corpus has `search: false`, so the build columns do the work Hugo's build does (Hugo builds
+no search index); Pagefind indexing is timed on its own, after each cold build, by running the
+binary netsite itself uses (`netsite.search.executable()`) on the built output, the way
+`netsite build` would with search on (issue 8: "Pagefind indexing, if enabled, reported
+separately"). Without the binary (`pip install 'pagefind[bin]'`) that column is "–".
 """
 
 from __future__ import annotations
@@ -31,6 +37,9 @@ from generate import generate  # noqa: E402
 from hugo_export import export  # noqa: E402
 
 REPO = HERE.parent
+sys.path.insert(0, str(REPO / "src"))
+from netsite.search import executable as pagefind_executable  # noqa: E402
+
 NOW = "2026-11-25 12:00"
 
 
@@ -100,6 +109,13 @@ def count_pages(out: Path) -> int:
     return sum(1 for _ in out.rglob("*.html"))
 
 
+def pagefind_command(site: Path) -> list[str] | None:
+    """The command that indexes the built output as `netsite build` does with search on, or None
+    when Pagefind is not installed."""
+    binary = pagefind_executable()
+    return [str(binary), "--site", str(site / "public"), "--silent"] if binary else None
+
+
 class Bench:
     """The builds of one corpus size."""
 
@@ -112,6 +128,7 @@ class Bench:
             self.env["NETSITE_JOBS"] = jobs
         self.samples: dict[str, list[Sample]] = {}
         self.edits = 0
+        self.pagefind = pagefind_command(self.site)
 
     def netsite(self, label: str) -> None:
         command = [sys.executable, "-m", "netsite", "build", "--root", str(self.site), "--now", NOW]
@@ -130,6 +147,17 @@ class Bench:
         shutil.rmtree(self.site / ".netsite-cache", ignore_errors=True)
         shutil.rmtree(self.site / "public", ignore_errors=True)
         self.netsite("cold")
+        if self.pagefind:
+            self.index()
+
+    def index(self) -> None:
+        """Pagefind over the cold build's output; its bundle is removed again, so the warm and
+        edit builds below see the output folder netsite wrote."""
+        bundle = self.site / "public" / "pagefind"
+        shutil.rmtree(bundle, ignore_errors=True)
+        seconds, pss, maxrss, cpu = measure(self.pagefind, REPO, dict(os.environ))
+        shutil.rmtree(bundle, ignore_errors=True)
+        self.samples.setdefault("pagefind", []).append(Sample(seconds, pss, maxrss, 0, cpu))
 
     def edit_one_news(self) -> None:
         news = sorted((self.site / "content" / "news").glob("*.md"))[len(self.site.name) % 7]
@@ -156,8 +184,8 @@ def report(benches: list[Bench], runs: int) -> str:
              f"medians of {runs} runs; --now '{NOW}'", "",
              "Wall seconds (CPU seconds, user + system, in brackets):", "",
              "| entries | pages | cold | warm | one edit | Hugo | cold/Hugo | warm/Hugo "
-             "| peak PSS MB (cold) | max RSS MB | Hugo PSS MB | pages/s cold |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| peak PSS MB (cold) | max RSS MB | Hugo PSS MB | pages/s cold | Pagefind index |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b in benches:
         labels = ("cold", "warm", "edit") + (("hugo",) if b.hugo else ())
         wall = {k: b.median(k, "seconds") for k in labels}
@@ -168,9 +196,11 @@ def report(benches: list[Bench], runs: int) -> str:
             cells += " | –"
         pages = b.samples["cold"][0].pages
         hugo_pss = b.median("hugo", "pss_mb") if b.hugo else float("nan")
+        index = (f"{b.median('pagefind', 'seconds'):.2f} ({b.median('pagefind', 'cpu'):.1f})"
+                 if "pagefind" in b.samples else "–")
         lines.append(f"| {b.n:,} | {pages:,} | {cells} | "
                      f"{cold / hugo:.2f} | {warm / hugo:.2f} | {b.median('cold', 'pss_mb'):.0f} | "
-                     f"{b.median('cold', 'maxrss_mb'):.0f} | {hugo_pss:.0f} | {pages / cold:.0f} |")
+                     f"{b.median('cold', 'maxrss_mb'):.0f} | {hugo_pss:.0f} | {pages / cold:.0f} | {index} |")
     if len(benches) > 1:
         small, big = benches[0], benches[-1]
         ratio = big.median("cold", "seconds") / small.median("cold", "seconds")
@@ -194,6 +224,8 @@ def main() -> None:
         print(f"{n}: done", file=sys.stderr)
     if not shutil.which("hugo"):
         print("hugo is not installed (apt-get install hugo): no Hugo column", file=sys.stderr)
+    if pagefind_executable() is None:
+        print("Pagefind is not installed (pip install 'pagefind[bin]'): no Pagefind column", file=sys.stderr)
     print(report(benches, args.runs))
     print("\nsave-to-reload latency in `netsite serve`: " + serve_note())
 

@@ -131,3 +131,39 @@ def test_multi_picture_jpeg_from_a_camera_is_a_jpeg():
     with Image.open(io.BytesIO(cleaned)) as image:
         assert (image.format, image.size) == ("JPEG", (16, 12))
     assert oracle.image_metadata(cleaned) == []
+
+
+def _gif(frames: int) -> bytes:
+    pictures = [Image.new("RGB", (16, 12), (40 * n, 90, 200 - 40 * n)) for n in range(frames)]
+    buffer = io.BytesIO()
+    pictures[0].save(buffer, "GIF", save_all=frames > 1, append_images=pictures[1:], duration=100, loop=0)
+    return buffer.getvalue()
+
+
+def _warnings(result):
+    return {(d.code, d.location.path, d.location.line, d.severity) for d in result.diagnostics}
+
+
+def test_animated_gif_in_the_body_is_a_warning_at_its_line(make_site):
+    body = "Первый абзац.\n\nВторой абзац.\n\n![Дети танцуют](tanec.gif)\n"
+    root = make_site({BUNDLE: news(body=body), "content/news/b/tanec.gif": _gif(3)})
+    result = build_site(root)
+    assert ("image.animated", BUNDLE, 9, "warning") in _warnings(result)
+    message = next(d.message for d in result.diagnostics if d.code == "image.animated")
+    assert "first frame" in message and "video" in message and "tanec.gif" in message
+    with Image.open(io.BytesIO(_published(root, "tanec.gif"))) as image:
+        assert not getattr(image, "is_animated", False)  # what the warning says: one frame is published
+    assert ("image.animated", BUNDLE, 9) in codes(diagnostics_of(root, strict=True))
+    from test_messages import assert_russian
+
+    assert_russian(next(d for d in result.diagnostics if d.code == "image.animated"), "animated GIF")
+
+
+def test_animated_gif_named_in_front_matter_is_a_warning_at_the_key(make_site):
+    root = make_site({BUNDLE: news("summary: Праздник", "image: tanec.gif"), "content/news/b/tanec.gif": _gif(2)})
+    assert ("image.animated", BUNDLE, 5, "warning") in _warnings(build_site(root))
+
+
+def test_still_gif_is_no_warning(make_site):
+    root = make_site({BUNDLE: news(body="![Рисунок](still.gif)"), "content/news/b/still.gif": _gif(1)})
+    assert not any(d.code == "image.animated" for d in build_site(root).diagnostics)

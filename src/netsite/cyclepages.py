@@ -12,8 +12,8 @@ from markupsafe import Markup
 
 from netsite import charts, eventpages, monitoring
 from netsite.cycle import STATUSES
-from netsite.models import Entry, OutputFile
-from netsite.render import Page
+from netsite.models import Entry, OutputFile, Term
+from netsite.render import Page, audience_order
 from netsite.site import Site
 
 SECTIONS = ("agreements", "meetings", "plans", "projects")
@@ -47,16 +47,24 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
 
     env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
                        schema_org=lambda entry: json_ld(entry, site),
-                       audience_sections=lambda term: audience_sections(term, site))
+                       audience_sections=lambda entries: audience_sections(entries, site))
 
 
-def audience_sections(term, site: Site) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
-    """(theme string, entries) of an audience page: upcoming events, news, practices, past events."""
-    events = {e.slug for e in term.entries if e.kind == "events"}
-    return (("upcoming_events", tuple(e for e in site.upcoming if e.slug in events)),
-            ("news", tuple(e for e in term.entries if e.kind == "news")),
-            ("practices", tuple(e for e in term.entries if e.kind == "practices")),
-            ("past_events", tuple(e for e in site.past if e.slug in events)))
+def audience_sections(entries, site: Site) -> tuple[tuple[str, tuple[Entry, ...]], ...]:
+    """(theme string, entries) of one page of an audience: upcoming events, news, practices, past
+    events. `entries` is the page's share of `render.audience_order`, or a whole Term (the call
+    of themes written before audience pages were paginated)."""
+    if isinstance(entries, Term):
+        entries = audience_order(entries, site)
+    upcoming = {e.slug for e in site.upcoming}
+
+    def section(entry: Entry) -> str:
+        if entry.kind == "events":
+            return "upcoming_events" if entry.slug in upcoming else "past_events"
+        return entry.kind
+
+    return tuple((key, tuple(e for e in entries if section(e) == key))
+                 for key in ("upcoming_events", "news", "practices", "past_events"))
 
 
 def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:

@@ -10,12 +10,18 @@ attachments only, copied as they are after a check that their bytes match their 
 
 Encoding is deterministic (no timestamps, fixed settings), so a rebuild is byte-identical; results
 are kept in memory by content hash, so `serve` does not re-encode an unchanged photo.
+
+An animated GIF is published as its first frame (the pixels of one picture), and a warning says so
+at the line that shows it: the front-matter key, or the Markdown line found by reading the entry's
+source again. That second read happens only for an animated GIF, which is rare, so the rendered
+Markdown need not carry a line for every image it shows.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import re
 import warnings
 from pathlib import Path, PurePosixPath
 from typing import Iterable
@@ -56,6 +62,7 @@ FILE_FIELDS = ("image", "logo", "attachments", "attachment")
 """Front-matter keys whose values are names of the bundle's files."""
 _SRGB = ImageCms.createProfile("sRGB")
 _cache: dict[bytes, bytes | str] = {}
+_animated: dict[bytes, bool] = {}
 
 
 def is_raster(name: str) -> bool:
@@ -98,6 +105,7 @@ def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
             made = publish_asset(asset, folder + asset.name) if asset.name in used else _unused(asset, entry)
             if isinstance(made, OutputFile):
                 files.append(made)
+                problems.extend(_first_frame_only(asset, entry))
             else:
                 problems.extend(made)
     return files, problems
@@ -110,6 +118,51 @@ def _unused(asset: Asset, entry) -> list[Diagnostic]:
         return [error(asset.shown, None, f"'{asset.name}' cannot be published: {problem}", "asset.type")]
     return [warning(asset.shown, None, f"'{asset.name}' is not used by {entry.source} (no ![…]({asset.name}), "
                     "link or 'image:'), so it is not published", "asset.unused")]
+
+
+def _first_frame_only(asset: Asset, entry) -> list[Diagnostic]:
+    """A warning for an animated GIF: the site shows its first frame only."""
+    if PurePosixPath(asset.name).suffix.lower() != ".gif" or not is_animated(asset.source):
+        return []
+    return [warning(entry.source, showing_line(entry, asset), f"'{asset.name}' is an animated GIF: only "
+                    "its first frame is published, as a still picture; show a still photo (JPEG or PNG) "
+                    "instead, or put the animation on a video hosting as a video and link to it",
+                    "image.animated")]
+
+
+def is_animated(path: Path) -> bool:
+    """More than one frame (Pillow reads the frame headers, not the pixels)."""
+    data = path.read_bytes()
+    key = hashlib.sha256(data).digest()
+    if key not in _animated:
+        try:
+            with Image.open(io.BytesIO(data)) as image:
+                _animated[key] = bool(getattr(image, "is_animated", False))
+        except (OSError, ValueError, SyntaxError, EOFError):
+            _animated[key] = False  # damaged: publish_asset has said so already
+    return _animated[key]
+
+
+def showing_line(entry, asset: Asset) -> int | None:
+    """The line of the front-matter key naming the file, else the first Markdown line showing or
+    linking to it (the entry's source is read again), else None."""
+    for key in FILE_FIELDS:
+        value = entry.get(key)
+        if value == asset.name:
+            return entry.lines.get(key)
+        if isinstance(value, (list, tuple)) and asset.name in value:
+            return entry.lines.get((key, list(value).index(asset.name))) or entry.lines.get(key)
+    # asset.shown is site-relative (content/news/x/foto.gif): strip as many parts off asset.source
+    root = asset.source.parents[len(PurePosixPath(asset.shown).parts) - 1]
+    try:
+        text = (root / entry.source).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError):
+        return None
+    target = re.compile(r"\]\(\s*<?(?:\./)?" + re.escape(asset.name) + r"[\s>)#?\"']")
+    for number, line in enumerate(text.splitlines(), 1):
+        if target.search(line):
+            return number
+    return None
 
 
 def publish_asset(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:

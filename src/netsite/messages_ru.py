@@ -483,6 +483,12 @@ CATALOGUE: dict[str, tuple] = {
                              "картинка повреждена ({detail}): сохраните её заново в графическом редакторе")),
     "image.decode": _rules((r"the image cannot be read: (?P<detail>.*); save it again as JPEG or PNG",
                             "картинку не удаётся прочитать ({detail}): сохраните её заново как JPEG или PNG")),
+    "image.animated": _rules((r"'(?P<name>.*)' is an animated GIF: only its first frame is published, as a still "
+                              r"picture; show a still photo \(JPEG or PNG\) instead, or put the animation on a "
+                              r"video hosting as a video and link to it",
+                              "'{name}' — анимированный GIF: на сайте будет только его первый кадр, неподвижной "
+                              "картинкой; покажите вместо него фото (JPEG или PNG) или загрузите ролик как видео "
+                              "на видеохостинг и дайте на него ссылку")),
     "image.metadata": _rules((r"the published image (?P<path>.*) carries metadata \((?P<keys>.*)\): it must not be "
                               r"published",
                               "в публикуемой картинке {path} есть метаданные ({keys}): её нельзя публиковать")),

@@ -316,9 +316,21 @@ def page_set(site: Site) -> list[Page]:
             section = terms[0].path.rsplit("/", 2)[0] + "/"
             pages.append(Page(section, "taxonomy/list.html", {"taxonomy": taxonomy, "terms": terms}))
         template = "audiences/term.html" if taxonomy == "audience" else "taxonomy/term.html"
-        for term in terms:
-            pages.append(Page(term.path, template, {"term": term, "entries": term.entries}))
+        for term in terms:  # paginated like the news: a tag of a 10,000-entry site holds thousands
+            items = audience_order(term, site) if taxonomy == "audience" else term.entries
+            for p in paginate(items, config.paginate, term.path):
+                pages.append(Page(p.path(p.number), template, {"term": term, "entries": p.items, "paginator": p}))
     return pages
+
+
+def audience_order(term, site: Site) -> tuple[Entry, ...]:
+    """An audience page's entries in the order its pages show them: upcoming events (soonest
+    first), news, practices, past events (latest first); a page groups its share under these."""
+    events = {e.slug for e in term.entries if e.kind == "events"}
+    return (tuple(e for e in site.upcoming if e.slug in events)
+            + tuple(e for e in term.entries if e.kind == "news")
+            + tuple(e for e in term.entries if e.kind == "practices")
+            + tuple(e for e in site.past if e.slug in events))
 
 
 def render_pages(site: Site, env: jinja2.Environment, pages: Iterable[Page]) -> list[OutputFile]:
