@@ -123,3 +123,20 @@ def test_a_rebuild_after_an_edit_adds_the_second_page_like_a_full_build(make_sit
     path = "content/practices/2026-09-01-praktika-1.md"
     rendered, pages = edit_and_compare(root, path, PRACTICE.format(n=1).replace("areas:", "tags: [экология]\nareas:"))
     assert {"tags/ekologiya/index.html", "tags/ekologiya/page/2/index.html"} <= rendered <= pages
+
+
+def test_editing_an_entry_renders_only_the_page_of_its_term_that_shows_it(make_site):
+    from conftest import NOW
+    from netsite import build, incremental
+
+    files = {f"content/news/n{i:02}.md": f"---\ntitle: Новость {i}\ndate: 2026-10-{i + 1:02}\ntags: [театр]\n---\nТекст {i}.\n"
+             for i in range(25)}
+    root = make_site(files)
+    options = build.Options(now=NOW, jobs=1)
+    state = incremental.start(root, options)
+    term_pages = {p for p in state.rendered if p.startswith("tags/teatr/") and p.endswith(".html")}
+    assert len(term_pages) >= 2
+    (root / "content/news/n24.md").write_text(files["content/news/n24.md"] + "Ещё.\n", encoding="utf-8")
+    after = incremental.rebuild(state)
+    assert {f.path: f.data for f in after.result.files} == {f.path: f.data for f in build.run(root, options).files}
+    assert after.rendered & term_pages == {"tags/teatr/index.html"}  # the newest item is on the first page

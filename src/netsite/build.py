@@ -314,9 +314,10 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     todo = []
     for page in pages:
-        fixed = depends.digest(base, page.path, template(page.template), prints.of(page.context))
+        context, given = depends.traced_context(page.context)
+        fixed = depends.digest(base, page.path, template(page.template), prints.of(context))
         if not plan.take(output_file(page.path), fixed):
-            todo.append((page, fixed))
+            todo.append((replace(page, context=given), fixed))
     done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes,
                                 lambda made: (plan.sink(made[0]), made[1]))
     for (page, fixed), (file, keys) in zip(todo, done):

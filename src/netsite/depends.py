@@ -213,9 +213,52 @@ class Tracked:
         return self._whole().items()
 
 
+class TrackedSequence:
+    """A tuple read through a Tracked view: its length alone is a key of its own (a page that shows
+    "120 entries" does not depend on what the entries are), anything else reads it whole."""
+
+    __slots__ = ("_value", "_path")
+
+    def __init__(self, value: tuple, path: Key):
+        self._value, self._path = value, path
+
+    def _whole(self) -> tuple:
+        note(self._path)
+        return self._value
+
+    def __len__(self) -> int:
+        note(self._path + ("#len",))
+        return len(self._value)
+
+    def __bool__(self) -> bool:
+        return len(self) > 0
+
+    def __iter__(self):
+        return iter(self._whole())
+
+    def __getitem__(self, index: Any) -> Any:
+        return self._whole()[index]
+
+    def __contains__(self, item: Any) -> bool:
+        return item in self._whole()
+
+    def __add__(self, other: Any) -> Any:
+        return self._whole() + (other._whole() if isinstance(other, TrackedSequence) else other)
+
+    def __radd__(self, other: Any) -> Any:
+        return other + self._whole()
+
+    def __eq__(self, other: Any) -> bool:
+        return self._whole() == (other._whole() if isinstance(other, TrackedSequence) else other)
+
+    __hash__ = None
+
+
 def _wrap(value: Any, path: Key) -> Any:
-    if isinstance(value, Mapping) or type(value).__name__ in ("Site", "Cycle"):
+    if isinstance(value, Mapping) or type(value).__name__ in ("Site", "Cycle", "Term"):
         return Tracked(value, path)
+    if type(value) is tuple:
+        return TrackedSequence(value, path)
     note(path)
     return value
 
@@ -338,6 +381,20 @@ def _traced(function: Callable, keys: Callable[..., list[Key]]) -> Callable:
     return call
 
 
+def traced_context(context: Mapping[str, Any]) -> tuple[dict, dict]:
+    """(what a page's record holds of its context, what its template gets): a taxonomy term is
+    only named in the record and read through a Tracked view, so that the pages of a term with
+    many entries do not each depend on all of them (only on what they show: label, count...)."""
+    fixed, given = {}, {}
+    for name, value in context.items():
+        if type(value) is Term:
+            fixed[name] = ("term", value.taxonomy, value.id)
+            given[name] = Tracked(value, ("term", value.taxonomy, value.id))
+        else:
+            fixed[name] = given[name] = value
+    return fixed, given
+
+
 def instrument(env: Any, site: Any) -> None:
     """Make every read of the site and the clock by the templates of `env` traceable."""
     for table in (env.filters, env.globals):
@@ -365,6 +422,7 @@ class Resolver:
         self.site, self.prints, self.feed_set = site, prints, feed_set
         self._done: dict[Key, bytes] = {}
         self._sources: dict[str, Entry] | None = None
+        self._terms: dict | None = None
 
     def __call__(self, key: Key) -> bytes:
         found = self._done.get(key)
@@ -389,11 +447,20 @@ class Resolver:
             return MISSING if event is None else agenda.next_occurrence(event, self.site.now)
         if head == "feeds":
             return tuple((f.page, f.title, f.rss, f.atom) for f in self.feed_set(key[1]))
+        if head == "term":
+            if self._terms is None:
+                self._terms = {(t.taxonomy, t.id): t for terms in self.site.terms.values() for t in terms}
+            return _walk(self._terms.get(key[1:3], MISSING), key[3:])
         return os.urandom(16)  # a key this version does not know: never equal
 
 
 def _walk(value: Any, path: Key) -> Any:
     for part in path:
+        if value is MISSING:
+            break
+        if part == "#len":
+            value = len(value)
+            continue
         try:
             value = value.get(part, MISSING) if isinstance(value, Mapping) else getattr(value, part, MISSING)
         except TypeError:  # an unhashable key
