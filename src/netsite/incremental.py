@@ -16,6 +16,7 @@ to move it. Correctness is checked against a full build for every kind of edit
 
 from __future__ import annotations
 
+import gc
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
@@ -78,9 +79,16 @@ class Stepper:
         self.state: State | None = None
 
     def __call__(self, root: Path, options: build.Options) -> build.Result:
-        if self.state is None or (self.state.root, self.state.options) != (root, options):
-            self.state = start(root, options)
-        else:
-            self.state = rebuild(self.state)
+        # The cyclic collector would walk the whole kept site (millions of objects) several times
+        # a rebuild, a third of its time; what a rebuild leaves is freed by reference counting,
+        # and the collector runs again between saves.
+        gc.disable()
+        try:
+            if self.state is None or (self.state.root, self.state.options) != (root, options):
+                self.state = start(root, options)
+            else:
+                self.state = rebuild(self.state)
+        finally:
+            gc.enable()
         return self.state.result
 
