@@ -179,7 +179,7 @@ def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs or 1,
                       cache=not no_cache)
     server = _guard(lambda: dev.start(root, options, host, port, step=incremental.Stepper(),
-                                      report=_report_rebuild))
+                                      report=_report_rebuild, report_index=_report_index))
     click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
     try:
         server.serve_forever()
@@ -196,6 +196,13 @@ def _report_rebuild(snapshot, seconds: float) -> None:
         click.echo("netsite: the build failed; still serving the last good build", err=True)
     else:
         click.echo(f"netsite: built {len(snapshot.files)} files in {seconds:.2f} s", err=True)
+
+
+def _report_index(problems, seconds: float) -> None:
+    """Called by the dev server when the search index of the served build is ready, or failed."""
+    _report(problems)
+    if not problems:
+        click.echo(f"netsite: search index updated in {seconds:.2f} s", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
