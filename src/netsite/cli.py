@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -181,12 +182,18 @@ def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     server = _guard(lambda: dev.start(root, options, host, port, step=incremental.Stepper(),
                                       report=_report_rebuild, report_index=_report_index))
     click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
+    # `kill` stops it like Ctrl+C, so the search indexer's temporary folder is removed too.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _report_rebuild(snapshot, seconds: float) -> None:
