@@ -110,6 +110,7 @@ class Builder:
         with self._one_at_a_time:  # the first build (main thread) and the watcher's never overlap
             started = time.perf_counter()
             old = self.snapshot
+            index = False
             try:
                 result = self.step(self.root, self.options)
                 stepped = time.perf_counter()
@@ -118,7 +119,7 @@ class Builder:
                 stepped = time.perf_counter()
                 new = replace(old, problems=failure(exc), failed=True)
             else:
-                new = self._with_search(new, result.config.search, old)
+                new, index = self._with_search(new, result.config.search, old)
             if (new.files, new.problems, new.failed) != (old.files, old.problems, old.failed):
                 new = replace(new, version=old.version + 1)
             with self._changed:
@@ -126,34 +127,39 @@ class Builder:
                 self.builds += 1
                 self._changed.notify_all()
             self.timing = Timing(started, stepped, time.perf_counter())
+            if index:
+                self._request_index()  # only now: its result must land on this snapshot, not the one before
         self.report(new, time.perf_counter() - started)
         return new
 
-    def _with_search(self, new: Snapshot, search_on: bool, old: Snapshot) -> Snapshot:
-        """The new build's snapshot with the /pagefind/ bundle it can have now; asks for a new index.
+    def _with_search(self, new: Snapshot, search_on: bool, old: Snapshot) -> tuple[Snapshot, bool]:
+        """The new build's snapshot with the /pagefind/ bundle it can have now, and whether to index it.
 
         Called with the build lock held. When the pages are the same as the last good build's,
         the snapshot (bundle and search state) stays what it was: nothing to index again.
         """
         built = new.files
         if search_on and built == self._built and old.search:
-            return replace(new, files=old.files, search=old.search)
+            return replace(new, files=old.files, search=old.search), False
         with self._changed:  # an index run finishing now must see both or neither
             self._built = built
             self._generation += 1
             if not search_on:
                 self._bundle = {}
         if not search_on:
-            return new
+            return new, False
+        # The previous bundle stays until the new one is ready: a search page that answers from the
+        # last index beats one that answers nothing; the status says it is "indexing".
+        return replace(new, files=MappingProxyType({**built, **self._bundle}), search="indexing"), True
+
+    def _request_index(self) -> None:
+        """Index the last good build's pages on the indexing thread; a run still going is cancelled."""
         with self._indexing:
-            self._wanted = (self._generation, built)
+            self._wanted = (self._generation, self._built)
             self._indexing.notify_all()
             if self._indexer is None:
                 self._indexer = threading.Thread(target=self._index_loop, name="netsite-search", daemon=True)
                 self._indexer.start()
-        # The previous bundle stays until the new one is ready: a search page that answers from the
-        # last index beats one that answers nothing; the status says it is "indexing".
-        return replace(new, files=MappingProxyType({**built, **self._bundle}), search="indexing")
 
     def _index_loop(self) -> None:
         indexer = search.Indexer()
