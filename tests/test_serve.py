@@ -475,6 +475,7 @@ def test_search_is_indexed_after_the_page_is_served_without_a_second_reload(serv
     assert lines_until(stream, "event: reload")[-1] == "event: reload"
     assert stream.get(timeout=WAIT) == f"data: {version + 1}"
     assert server.status()["version"] == version + 1  # the index arrived without a version of its own
+    until(lambda: any("netsite: search index updated in" in line for line in server.errors), "the terminal line")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
         try:
