@@ -500,6 +500,8 @@ def test_a_newer_build_supersedes_a_stale_index(make_site):
         done = builder.wait_index(WAIT)
         assert done.search == "current" and done.version == second.version
         assert builder._generation == 2 and {p for p in done.files if p.startswith("pagefind/")}
+        builder._publish_index(1, {"pagefind/stale.js": b"old"}, (), 0.0)  # the first build's run, late
+        assert builder.snapshot is done
         builder.rebuild()  # nothing changed: the index stays current, nothing is indexed again
         assert builder.snapshot.search == "current" and builder.snapshot.version == second.version
     finally:
