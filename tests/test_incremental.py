@@ -34,14 +34,24 @@ OPTIONS = build.Options(now=NOW, jobs=1)
 
 
 def edit_and_compare(root, path: str, text: str):
-    """Start, edit one file, rebuild; the result must equal a full build's. Returns the rendered pages."""
+    """Start, edit one file, rebuild; the result must equal a full build's.
+
+    Returns the HTML pages rendered again and all HTML pages; checks that every file whose bytes
+    changed was rendered again (the reverse is what the tests below pin down case by case).
+    """
     state = incremental.start(root, OPTIONS)
+    before = {f.path: f.data for f in state.result.files}
+    (root / path).parent.mkdir(parents=True, exist_ok=True)
     (root / path).write_text(text, encoding="utf-8")
     after = incremental.rebuild(state)
     full = build.run(root, OPTIONS)
     assert {f.path: (f.data, f.source) for f in after.result.files} == \
         {f.path: (f.data, f.source) for f in full.files}
-    return set(after.rendered), {f.path for f in full.files if f.path.endswith(".html")}
+    changed = {f.path for f in full.files if f.source is None and before.get(f.path) != f.data}
+    generated = {f.path for f in full.files if f.source is None}
+    assert changed - {"sitemap.xml", "robots.txt", "catalogue.json"} <= after.rendered | set(
+        p for p in generated if not p.endswith((".html", ".xml", ".ics")))
+    return {p for p in after.rendered if p.endswith(".html")}, {f.path for f in full.files if f.path.endswith(".html")}
 
 
 def test_editing_a_news_item_renders_its_page_and_the_lists_not_the_other_items(make_site):
@@ -76,22 +86,60 @@ def test_editing_an_event_renders_it_and_the_news_reporting_on_it(make_site):
 
 @pytest.mark.parametrize("path, change", [
     ("netsite.yaml", lambda text: text.replace("Тестовая сеть", "Сеть детских садов")),
-    ("content/institutions/solnyshko.md", lambda text: text.replace("«Солнышко»»", "«Солнышко-2»»")),
-    ("content/pages/about.md", lambda text: text.replace("О сети", "О нашей сети")),
-    ("themes/default/templates/news/item.html", None),
+    ("content/pages/about.md", lambda text: text.replace("О сети", "О нашей сети")),  # in the menu
 ])
-def test_global_inputs_render_everything(make_site, path, change):
+def test_what_every_page_shows_renders_everything(make_site, path, change):
     root = make_site(FILES)
-    if change is None:  # a site's own theme overriding one template
-        from netsite.render import default_theme_dir
-
-        text = (default_theme_dir() / "templates/news/item.html").read_text(encoding="utf-8")
-        new = text.replace("<article", "<article data-own-theme", 1)
-    else:
-        new = change((root / path).read_text(encoding="utf-8"))
-    (root / path).parent.mkdir(parents=True, exist_ok=True)
-    rendered, pages = edit_and_compare(root, path, new)
+    rendered, pages = edit_and_compare(root, path, change((root / path).read_text(encoding="utf-8")))
     assert rendered == pages
+
+
+def own_template(name: str) -> str:
+    from netsite.render import default_theme_dir
+
+    text = (default_theme_dir() / "templates" / name).read_text(encoding="utf-8")
+    assert "<article" in text or "<main" in text
+    return text.replace("<article", "<article data-own-theme", 1).replace("<main", "<main data-own-theme", 1)
+
+
+def test_a_template_renders_exactly_the_pages_made_with_it(make_site):
+    root = make_site(FILES)
+    rendered, _ = edit_and_compare(root, "themes/default/templates/news/item.html", own_template("news/item.html"))
+    assert rendered == {"news/a/index.html", "news/bb/index.html", "news/ccc/index.html"}
+
+
+def test_a_template_every_page_extends_renders_everything(make_site):
+    root = make_site(FILES)
+    rendered, pages = edit_and_compare(root, "themes/default/templates/base.html", own_template("base.html"))
+    assert rendered == pages
+
+
+def test_an_institution_renders_the_pages_that_show_it(make_site):
+    root = make_site({**FILES, "content/institutions/shkola.md": "---\ntitle: Школа № 5\nkind: school\n---\n",
+                      "content/news/eeeee.md": news("eeeee").replace("solnyshko", "shkola")})
+    rendered, pages = edit_and_compare(root, "content/institutions/shkola.md",
+                                       "---\ntitle: Школа № 7\nkind: school\n---\nНовое описание.\n")
+    assert {"institutions/shkola/index.html", "institutions/index.html", "news/eeeee/index.html",
+            "index.html"} <= rendered
+    assert not rendered & {"news/a/index.html", "events/ev/index.html", "practices/p/index.html",
+                           "institutions/solnyshko/index.html", "404.html"}
+
+
+def test_an_event_renders_its_pages_lists_and_calendars_only(make_site):
+    root = make_site(FILES)
+    state = incremental.start(root, OPTIONS)
+    (root / "content/events/other.md").write_text(event("other").replace("10:00", "11:00"), encoding="utf-8")
+    after = incremental.rebuild(state)
+    assert {f.path: f.data for f in after.result.files} == {f.path: f.data for f in build.run(root, OPTIONS).files}
+    assert {"events/other/index.html", "events/other/event.ics", "calendar.ics", "events/index.html"} <= after.rendered
+    assert not after.rendered & {"news/a/index.html", "news/bb/index.html", "events/ev/index.html",
+                                 "events/ev/event.ics", "news/rss.xml", "practices/p/index.html"}
+
+
+def test_a_stylesheet_renders_no_page(make_site):
+    root = make_site(FILES)
+    rendered, _ = edit_and_compare(root, "themes/default/static/css/site.css", "body { color: black }\n")
+    assert rendered == set()
 
 
 def test_nothing_changed_renders_only_the_shared_pages(make_site):
@@ -102,10 +150,20 @@ def test_nothing_changed_renders_only_the_shared_pages(make_site):
     assert not any(path.startswith(("news/a/", "news/bb/", "events/ev/", "practices/p/")) for path in again.rendered)
 
 
-def test_adding_an_entry_renders_everything(make_site):
+def test_adding_an_entry_renders_the_lists_it_joins(make_site):
     root = make_site(FILES)
-    rendered, pages = edit_and_compare(root, "content/news/dddd.md", news("dddd"))
-    assert rendered == pages
+    rendered, _ = edit_and_compare(root, "content/news/dddd.md", news("dddd"))
+    assert {"news/dddd/index.html", "news/index.html", "index.html"} <= rendered
+    assert not rendered & {"news/a/index.html", "events/ev/index.html", "practices/p/index.html"}
+
+
+def test_removing_an_entry_leaves_no_trace_of_it(make_site):
+    root = make_site(FILES)
+    state = incremental.start(root, OPTIONS)
+    (root / "content/news/bb.md").unlink()
+    after = incremental.rebuild(state)
+    assert {f.path: f.data for f in after.result.files} == {f.path: f.data for f in build.run(root, OPTIONS).files}
+    assert not any(f.path.startswith("news/bb/") for f in after.result.files)
 
 
 def test_stepper_builds_then_rebuilds_and_survives_a_failed_edit(make_site):

@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Callable, Mapping
 
-from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, feeds, ical,
+from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, depends, feeds, ical,
                      images, markup, output, parallel, pictures, render, schema, search, sources)
 from netsite.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
@@ -70,21 +70,53 @@ def run(root: Path, options: Options) -> Result:
     """Everything but writing: returns the files, or raises NetsiteError with every problem."""
     config, site, extra_files, problems = prepare(root, options)
     _stage(options, f"rendering {len(site.entries)} entries")
-    files = sorted(render_site(site, parallel.jobs(options.jobs)) + extra_files, key=lambda f: f.path)
-    _stop_on_errors(images.scan(files) + output.duplicates(files), options.strict)
+    files = sorted(render_site(site, parallel.jobs(options.jobs)).files + extra_files, key=lambda f: f.path)
+    check_files(files, options.strict)
     return Result(config, site, tuple(files), tuple(problems))
 
 
-def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile], list[Diagnostic]]:
+def check_files(files: list[OutputFile], strict: bool) -> None:
+    """The last checks on the finished files: no photo carries metadata, no two files share a path."""
+    _stop_on_errors(images.scan(files) + output.duplicates(files), strict)
+
+
+@dataclass(slots=True)
+class Memo:
+    """What `serve` keeps between builds, so that a rebuild reads, parses and renders only what changed.
+
+    Each step's result is reused only when its inputs are the very same objects as last time (a
+    Document read again only when its file changed, see sources.read_all); a new configuration
+    forgets everything.
+    """
+
+    config: Config | None = None
+    documents: dict = field(default_factory=dict)
+    """path → (file status, Document)."""
+    parsed: dict = field(default_factory=dict)
+    """path → (Document, (Parsed or None, problems))."""
+    bodies: dict = field(default_factory=dict)
+    """source → (Parsed, Entry with its body rendered, problems)."""
+    links: dict | None = None
+    """The URL of every published source when `bodies` were rendered (their links point there)."""
+
+    def fit(self, config: Config) -> None:
+        if config != self.config:
+            self.config, self.documents, self.parsed, self.bodies, self.links = config, {}, {}, {}, None
+
+
+def prepare(root: Path, options: Options, memo: Memo | None = None
+            ) -> tuple[Config, Site, list[OutputFile], list[Diagnostic]]:
     """Everything before rendering: the Site, the photos' files and the warnings, or NetsiteError."""
     config = config_module.load(root)
     now = clock(options, config)
+    if memo is not None:
+        memo.fit(config)
     _stage(options, "reading content")
-    documents, problems = sources.read_all(root)
+    documents, problems = sources.read_all(root, known=None if memo is None else memo.documents)
     problems += sources.theme_problems(root)
     parsed = []
     for document in documents:
-        item, found = schema.parse(document, config)
+        item, found = _parse(document, config, memo)
         problems.extend(found)
         if item:
             parsed.append(item)
@@ -95,7 +127,7 @@ def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile
     for entry in entries:
         problems += schema.check_page_slug(entry)
     _stage(options, f"rendering Markdown of {len(published)} entries")
-    entries, found = render_markdown(published, config, options)
+    entries, found = render_markdown(published, config, options, memo)
     del parsed, published  # ... and not even those once they are HTML
     problems += found
     _stage(options, "processing photos")
@@ -109,6 +141,16 @@ def prepare(root: Path, options: Options) -> tuple[Config, Site, list[OutputFile
     return config, site, picture_files + assets, sorted(problems, key=sort_key)
 
 
+def _parse(document, config: Config, memo: Memo | None) -> tuple:
+    hit = memo.parsed.get(document.path) if memo is not None else None
+    if hit is not None and hit[0] is document:
+        return hit[1]
+    result = schema.parse(document, config)
+    if memo is not None:
+        memo.parsed[document.path] = (document, result)
+    return result
+
+
 def build(root: Path, options: Options) -> Result:
     result = run(root, options)
     _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
@@ -116,56 +158,151 @@ def build(root: Path, options: Options) -> Result:
     return result
 
 
-def render_markdown(published: list[schema.Parsed], config: Config,
-                    options: Options = Options()) -> tuple[list[Entry], list[Diagnostic]]:
+def render_markdown(published: list[schema.Parsed], config: Config, options: Options = Options(),
+                    memo: Memo | None = None) -> tuple[list[Entry], list[Diagnostic]]:
     """Render every body once, with links to other content files resolved to their pages.
 
-    Bodies come from the cache when their inputs are unchanged, else are rendered on every core.
+    Bodies come from `memo` (serve) or the cache when their inputs are unchanged, else are
+    rendered on every core.
     """
-    from netsite.urls import Links
-
     links = Links(config.base_url)
     pages = {p.entry.source: links.url(p.entry.path) for p in published}
+    if memo is not None and memo.links != pages:
+        memo.bodies, memo.links = {}, pages
+    known = memo.bodies if memo is not None else {}
+    todo = [item for item in published if known.get(item.entry.source, (None,))[0] is not item]
     jobs = [(item.markdown, markup.Context(
         source=item.entry.source, body_line=item.body_line, page_url=links.url(item.entry.path),
         assets=frozenset(a.name for a in item.entry.assets), resolve=pages.get, site_url=links.url))
-        for item in published]
+        for item in todo]
     cache = cache_module.Cache.open(config.root, "markup", options.cache, options.fill_cache)
     try:
-        results = cache_module.render_all(jobs, cache, parallel.jobs(options.jobs))
+        results = cache_module.render_all(jobs, cache, parallel.jobs(options.jobs), prune=memo is None)
     finally:
         cache.close()
+    fresh = {}
+    for item, rendered in zip(todo, results):
+        entry = item.entry
+        entry = replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
+                        headings=rendered.headings, used_assets=rendered.assets)
+        fresh[entry.source] = (item, entry, rendered.diagnostics)
+    if memo is not None:
+        memo.bodies.update(fresh)
     problems: list[Diagnostic] = []
     entries = []
-    for item, rendered in zip(published, results):
-        entry = item.entry
-        problems.extend(rendered.diagnostics)
-        entries.append(replace(entry, body=rendered.html, summary=entry.summary or rendered.summary,
-                               headings=rendered.headings, used_assets=rendered.assets))
+    for item in published:
+        _, entry, found = fresh.get(item.entry.source) or known[item.entry.source]
+        problems.extend(found)
+        entries.append(entry)
     return entries, problems
 
 
-def render_site(site: Site, processes: int = 1, reuse: Mapping[str, bytes] = MappingProxyType({})) -> list[OutputFile]:
-    """Every output file; pages first, so that sitemap.xml lists every HTML page.
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """What a build may take over from the previous one instead of rendering (see depends.py)."""
 
-    `reuse` maps output paths of pages known to be unchanged to their bytes (see incremental.py).
-    """
+    records: Mapping[str, depends.Record] = field(default_factory=dict)
+    """How each output file of the previous build was made, by output path."""
+    take: Callable[[str], OutputFile | None] = lambda path: None
+    """The previous build's file at a path, if it is still there as written; else None."""
+    prints: depends.Fingerprints = field(default_factory=depends.Fingerprints)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    files: list[OutputFile]
+    records: dict[str, depends.Record]
+    """How each page, feed and calendar was made: the next build's `Reuse.records`."""
+    made: frozenset[str]
+    """Output paths rendered by this build (the others were taken over)."""
+
+
+def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None) -> Rendered:
+    """Every output file; a page, feed or calendar whose inputs are unchanged is taken over from `reuse`."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
+    feed_set = env.globals["feeds"]
+    depends.instrument(env, site)
+    reuse = reuse or Reuse()
+    prints = reuse.prints
+    resolve = depends.Resolver(site, prints, feed_set)
+    base = depends.digest(_CODE, render.theme_digest(dirs, ("i18n",)), prints.of(site.config))
+    template = render.TemplateDigests(env, dirs)
+    plan = _Plan(reuse, resolve)
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
-    todo = [page for page in pages if output_file(page.path) not in reuse]
-    files = parallel.map_ordered(lambda page: render.render_pages(site, env, [page])[0], todo, processes)
-    files += [OutputFile(output_file(page.path), reuse[output_file(page.path)]) for page in pages
-              if output_file(page.path) in reuse]
-    files.extend(ical.calendar_files(site, render.load_strings(dirs, site.config.language)))
+    todo = []
+    for page in pages:
+        fixed = depends.digest(base, page.path, template(page.template), prints.of(page.context))
+        if not plan.take(output_file(page.path), fixed):
+            todo.append((page, fixed))
+    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes)
+    for (page, fixed), (file, keys) in zip(todo, done):
+        plan.made(file, depends.record(fixed, keys, resolve))
+    shared = depends.digest(prints.of(site.institutions), render.theme_digest(dirs, ("templates",)))  # authors, content
+    feeds_todo = [feed for feed in feed_set.feeds if not plan.take_all(
+        (output_file(feed.rss), output_file(feed.atom)), depends.digest(base, prints.of(feed), shared,
+                                                                        _enclosures(feed)))]
+    for file in feeds.render_feeds(site, env, feeds_todo):
+        plan.made(file, depends.Record(plan.wanted[file.path]))
+    now = prints.of(site.now)
+    specs = [spec for spec in ical.calendar_specs(site) if not plan.take(
+        spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), now))]
+    for file in ical.calendar_files(site, render.load_strings(dirs, site.config.language), specs):
+        plan.made(file, depends.Record(plan.wanted[file.path]))
+    files = plan.files
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
     files.append(catalogue.index_file(site))
     files.extend(cyclepages.data_files(site, env))
-    files.extend(feeds.render_feeds(site, env))
     files.extend(render.static_files(dirs))
-    return sorted(files, key=lambda f: f.path)
+    return Rendered(sorted(files, key=lambda f: f.path), plan.records, frozenset(plan.rendered))
+
+
+_CODE = depends.code_digest()
+
+
+class _Plan:
+    """Files taken over or rendered, with the record of each for the next build."""
+
+    def __init__(self, reuse: Reuse, resolve: depends.Resolver):
+        self.reuse, self.resolve = reuse, resolve
+        self.files: list[OutputFile] = []
+        self.records: dict[str, depends.Record] = {}
+        self.wanted: dict[str, bytes] = {}
+        self.rendered: list[str] = []
+
+    def take(self, path: str, fixed: bytes) -> bool:
+        """Take the previous file at `path` if it was made from the same inputs; else note it is wanted."""
+        return self.take_all((path,), fixed)
+
+    def take_all(self, paths: tuple[str, ...], fixed: bytes) -> bool:
+        old = [self.reuse.records.get(path) for path in paths]
+        if all(r is not None and r.fresh(fixed, self.resolve) for r in old):
+            kept = [self.reuse.take(path) for path in paths]
+            if all(k is not None for k in kept):
+                self.files.extend(kept)
+                self.records.update(zip(paths, old))
+                return True
+        self.wanted.update(dict.fromkeys(paths, fixed))
+        return False
+
+    def made(self, file: OutputFile, record: depends.Record) -> None:
+        self.files.append(file)
+        self.records[file.path] = record
+        self.rendered.append(file.path)
+
+
+def _render_traced(site: Site, env, page: render.Page) -> tuple[OutputFile, set]:
+    with depends.tracing() as keys:
+        file = render.render_pages(site, env, [page])[0]
+    return file, keys
+
+
+def _enclosures(feed) -> str:
+    """Sizes of the feed's enclosure files: the one input of a feed that is not in its entries."""
+    return repr([(a.source.stat().st_size if a.source.is_file() else -1) for e in feed.entries
+                 for a in e.assets if a.name == e.get("image")])
 
 
 def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:

@@ -178,7 +178,8 @@ def markup_fingerprint() -> str:
                         "text-unidecode"), (Path(markup.__file__), Path(urls.__file__)))
 
 
-def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: int) -> list[markup.Rendered]:
+def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: int,
+               prune: bool = True) -> list[markup.Rendered]:
     """markup.render of every (text, ctx), in order: hits from the cache, misses on every core.
 
     The key holds every input of the step but `ctx.resolve` (the other pages' URLs): the answers
@@ -199,7 +200,8 @@ def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: 
     for index, (result, plain) in zip(misses, rendered):
         results[index] = result
     cache.put_many({keys[index]: plain for index, (_, plain) in zip(misses, rendered)})
-    cache.prune(set(keys))
+    if prune:  # only a build that rendered every body knows which entries are still used
+        cache.prune(set(keys))
     return results
 
 

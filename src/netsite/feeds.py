@@ -275,12 +275,11 @@ def feed_entry(item: Item) -> _Entry:
     return entry
 
 
-def render_feeds(site: Site, env: jinja2.Environment) -> list[OutputFile]:
-    """RSS and Atom files of every feed in `env.globals['feeds']` (set by render.make_environment)."""
-    feeds: FeedSet = env.globals["feeds"]
+def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None) -> list[OutputFile]:
+    """RSS and Atom files of `only`, by default every feed in `env.globals['feeds']` (see render.py)."""
     entries: dict[str, _Entry] = {}
     files = []
-    for feed in feeds.feeds:
+    for feed in env.globals["feeds"].feeds if only is None else only:
         generator = _generator(feed, site)
         for entry in feed.entries:
             if entry.path not in entries:

@@ -31,31 +31,49 @@ REFRESH = timedelta(hours=6)
 STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENTATIVE"}
 
 
-def calendar_files(site: Site, strings: Callable[..., str]) -> list[OutputFile]:
-    """Every .ics file of the site, in a stable order."""
-    title = site.config.title
+def calendar_files(site: Site, strings: Callable[..., str],
+                   specs: Iterable[tuple[str, tuple[Entry, ...], str]] | None = None) -> list[OutputFile]:
+    """The .ics files of `specs` (by default every one of `calendar_specs`), in that order."""
+    specs = calendar_specs(site) if specs is None else list(specs)
     # Each VTIMEZONE and VEVENT is made once and shared by every calendar that holds it.
     zones = timezones(site.events)
-    items = {event.slug: vevent(site, event, strings) for event in site.events}
-    make = lambda path, events, name: OutputFile(  # noqa: E731
-        output_file(path), calendar(site, tuple(events), name, strings, zones, items))
-    files = [make(calendar_path("/"), site.events, title)]
+    items = _Items(lambda event: vevent(site, event, strings))
+    return [OutputFile(path, calendar(site, events, name, strings, zones, items)) for path, events, name in specs]
+
+
+def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:
+    """(output file, events, calendar name) of every .ics file of the site, in a stable order."""
+    title = site.config.title
+    specs = [(output_file(calendar_path("/")), site.events, title)]
     for institution in site.institutions:
         events = site.institution_entries[institution.slug]["events"]
         name = f"{institution.get('short_name') or institution.title} — {title}"
-        files.append(make(calendar_path(institution.path), events, name))
+        specs.append((output_file(calendar_path(institution.path)), events, name))
     # Every audience of the vocabulary gets a calendar, so a subscription never points at a 404.
     for audience, label in site.config.vocabularies["audience"].items():
-        events = [e for e in site.events if audience in e.get("audience", ())]
-        files.append(make(calendar_path(term_path("audience", audience)), events, f"{label} — {title}"))
+        events = tuple(e for e in site.events if audience in e.get("audience", ()))
+        specs.append((output_file(calendar_path(term_path("audience", audience))), events, f"{label} — {title}"))
     for event in site.events:
-        files.append(make(event_calendar_path(event.path), [event], event.title))
-    return files
+        specs.append((output_file(event_calendar_path(event.path)), (event,), event.title))
+    return specs
+
+
+class _Items(dict):
+    """VEVENTs by slug, each made on first use: a rebuild that writes one calendar makes only its events."""
+
+    def __init__(self, make: Callable[[Entry], icalendar.Event]):
+        super().__init__()
+        self.make = make
+
+    def of(self, event: Entry) -> icalendar.Event:
+        if event.slug not in self:
+            self[event.slug] = self.make(event)
+        return self[event.slug]
 
 
 def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable[..., str],
              zones: dict[str, icalendar.Timezone] | None = None,
-             items: dict[str, icalendar.Event] | None = None) -> bytes:
+             items: "_Items | None" = None) -> bytes:
     """One VCALENDAR with its events (in the order given) and the VTIMEZONEs they use."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -73,7 +91,7 @@ def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable
     for key in sorted({_zone_key(event) for event in events} - {None}):
         cal.add_component(zones[key])
     for event in events:
-        cal.add_component(items[event.slug] if items else vevent(site, event, strings))
+        cal.add_component(items.of(event) if items is not None else vevent(site, event, strings))
     return cal.to_ical()
 
 

@@ -7,6 +7,7 @@ and `paginator`. Content is data: it is never rendered as a template.
 
 from __future__ import annotations
 
+import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import jinja2
+import jinja2.meta
 from babel import Locale
 from babel import dates as babel_dates
 
@@ -69,6 +71,51 @@ def theme_dirs(root: Path, theme: str) -> list[Path]:
     if default not in dirs and default.resolve() != own.resolve():
         dirs.append(default)
     return dirs
+
+
+def theme_digest(dirs: list[Path], subfolders: tuple[str, ...] = ("templates", "i18n")) -> bytes:
+    """Every template and theme string of the theme folders in use (static files are only copied)."""
+    digest = hashlib.blake2b(digest_size=16)
+    for folder in dirs:
+        for sub in subfolders:
+            for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
+                digest.update(f"{folder}\0{path.relative_to(folder).as_posix()}\0".encode("utf-8", "surrogatepass"))
+                digest.update(path.read_bytes())
+    return digest.digest()
+
+
+class TemplateDigests:
+    """The digest of a template and every template it extends, includes or imports, by name.
+
+    A page depends on its template's closure only, so editing news/item.html renders the news
+    items again and nothing else. A template naming another by a variable depends on them all.
+    """
+
+    def __init__(self, env: jinja2.Environment, dirs: list[Path]):
+        self.env, self._done = env, {}
+        self._all = theme_digest(dirs, ("templates",))
+
+    def __call__(self, name: str) -> bytes:
+        if name not in self._done:
+            self._done[name] = b""  # a cycle of includes ends here
+            names = self._closure(name, set())
+            digest = hashlib.blake2b(digest_size=16)
+            for each in sorted(names) if names is not None else ():
+                digest.update(each.encode() + b"\0" + self._source(each).encode("utf-8", "surrogatepass"))
+            self._done[name] = digest.digest() if names is not None else self._all
+        return self._done[name]
+
+    def _source(self, name: str) -> str:
+        return self.env.loader.get_source(self.env, name)[0]
+
+    def _closure(self, name: str, seen: set[str]) -> set[str] | None:
+        if name in seen:
+            return seen
+        seen.add(name)
+        for ref in jinja2.meta.find_referenced_templates(self.env.parse(self._source(name))):
+            if ref is None or self._closure(ref, seen) is None:
+                return None
+        return seen
 
 
 @dataclass(frozen=True, slots=True)

@@ -55,8 +55,14 @@ def shown_path(root: Path, path: Path) -> str:
         return path.as_posix()
 
 
-def read_all(root: Path, kinds: tuple[str, ...] = KINDS) -> tuple[list[Document], list[Diagnostic]]:
-    """Read every Markdown source under root/content, in sorted order, with its assets."""
+def read_all(root: Path, kinds: tuple[str, ...] = KINDS,
+             known: dict[Path, tuple[tuple, Document]] | None = None) -> tuple[list[Document], list[Diagnostic]]:
+    """Read every Markdown source under root/content, in sorted order, with its assets.
+
+    `known` (kept by `serve` between builds) maps each path to the file's status and the Document
+    read from it: a file whose size, modification and change times and inode are the same gives
+    the same Document object again without being read.
+    """
     content = root / "content"
     documents: list[Document] = []
     problems: list[Diagnostic] = []
@@ -82,11 +88,12 @@ def read_all(root: Path, kinds: tuple[str, ...] = KINDS) -> tuple[list[Document]
             problems.append(error(shown, None, f"unknown content kind '{kind_dir.name}' (the kinds are "
                                   f"{', '.join(kinds)})", "path.kind"))
             continue
-        _walk_kind(root, kind_dir, documents, problems)
+        _walk_kind(root, kind_dir, documents, problems, known)
     return documents, problems
 
 
-def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: list[Diagnostic]) -> None:
+def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: list[Diagnostic],
+               known: dict | None) -> None:
     kind = kind_dir.name
     for item in sorted(kind_dir.iterdir()):
         shown = shown_path(root, item)
@@ -98,12 +105,12 @@ def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: 
         elif item.is_dir():
             index = item / "index.md"
             if index.is_file() and not index.is_symlink():
-                _read(root, index, kind, item.name, _assets(root, item, problems), documents, problems)
+                _read(root, index, kind, item.name, _assets(root, item, problems), documents, problems, known)
             else:
                 problems.append(error(shown, None, "a folder in a kind folder must hold index.md "
                                       "(the entry) beside its images and attachments", "path.bundle"))
         elif item.suffix.lower() == ".md":
-            _read(root, item, kind, item.stem, (), documents, problems)
+            _read(root, item, kind, item.stem, (), documents, problems, known)
         else:
             problems.append(error(shown, None, "only .md files belong here; put images and attachments "
                                   "in a folder beside index.md", "path.stray"))
@@ -124,9 +131,16 @@ def _assets(root: Path, folder: Path, problems: list[Diagnostic]) -> tuple[Asset
 
 
 def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...],
-          documents: list[Document], problems: list[Diagnostic]) -> None:
+          documents: list[Document], problems: list[Diagnostic], known: dict | None = None) -> None:
     shown = shown_path(root, path)
-    if path.stat().st_size > MAX_FILE_BYTES:  # checked before reading: never load a huge file
+    info = path.stat()
+    status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    if known is not None and path in known:
+        seen, document = known[path]
+        if seen == status and (document.kind, document.stem, document.assets) == (kind, stem, assets):
+            documents.append(document)
+            return
+    if info.st_size > MAX_FILE_BYTES:  # checked before reading: never load a huge file
         problems.append(error(shown, None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
                               "file.size"))
         return
@@ -136,6 +150,8 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
         problems.append(error(shown, problem[0], problem[1], problem[2], col=problem[3]))
         return
     documents.append(Document(path, shown, kind, stem, text, assets))
+    if known is not None:
+        known[path] = (status, documents[-1])
 
 
 def decode(data: bytes) -> tuple[str, tuple | None]:

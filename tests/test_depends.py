@@ -1,0 +1,83 @@
+"""The page-dependency records: digests, traces and the declared reads of Python filters."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from conftest import NOW
+from netsite import build, cyclepages, depends, render
+from netsite.models import Entry
+
+
+@pytest.fixture(scope="module")
+def site(example_site):
+    return build.run(example_site, build.Options(now=NOW, jobs=1)).site
+
+
+def entry(**changes) -> Entry:
+    values = dict(kind="news", slug="a", title="Новость", source="content/news/a.md", path="/news/a/",
+                  body="<p>Текст</p>", fields={"institutions": ("solnyshko",)})
+    values.update(changes)
+    return Entry(**values)
+
+
+def test_equal_values_have_equal_digests_and_any_change_shows():
+    prints = depends.Fingerprints()
+    assert prints.of(entry()) == depends.Fingerprints().of(entry())
+    for change in ({"body": "<p>Текст!</p>"}, {"title": "Другая"}, {"fields": {"institutions": ("x",)}},
+                   {"date": datetime(2026, 1, 1, tzinfo=timezone.utc)}, {"tags": ("театр",)}):
+        assert prints.of(entry(**change)) != prints.of(entry())
+    assert prints.of((1, "1")) != prints.of(("1", 1)) and prints.of([True]) != prints.of([1])
+    moscow = datetime(2026, 1, 1, 12, tzinfo=ZoneInfo("Europe/Moscow"))
+    assert prints.of(moscow) != prints.of(moscow.astimezone(timezone.utc))  # the same instant, shown otherwise
+
+
+def test_an_object_without_a_stable_form_is_never_equal():
+    prints = depends.Fingerprints()
+    thing = object()
+    assert prints.of(thing) != prints.of(thing)
+
+
+def test_reads_through_the_tracked_site_are_noted(site):
+    tracked = depends.Tracked(site, ("site",))
+    with depends.tracing() as keys:
+        slug = site.institutions[0].slug
+        assert tracked.institution(slug) is site.institution(slug)
+        assert "nothing-here" not in tracked.by_slug["pages"]
+        assert tracked.reports.get("no-event", ()) == ()
+        list(tracked.menu)
+    assert keys == {("site", "by_slug", "institutions", slug), ("site", "by_slug", "pages", "nothing-here"),
+                    ("site", "reports", "no-event"), ("site", "menu")}
+
+
+def test_the_clock_notes_the_year_alone_or_the_whole_moment():
+    now = depends.TrackedNow.of(datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+    with depends.tracing() as keys:
+        assert now.year == 2026
+    assert keys == {("year",)}
+    with depends.tracing() as keys:
+        assert datetime(2026, 1, 1, tzinfo=timezone.utc) < now
+    assert keys == {("now",)}
+    assert type(depends.unwrap(now)) is datetime and depends.unwrap(now) == datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+
+
+def test_every_filter_and_global_is_pure_or_declares_what_it_reads(site):
+    dirs = render.theme_dirs(site.config.root, site.config.theme)
+    env = render.make_environment(site, dirs)
+    cyclepages.extend_environment(env, site)
+    assert depends.untraced(env) == []
+
+
+def test_records_survive_their_storage_form():
+    record = depends.Record(b"\x01" * 16, ((("site", "cycle", "projects_of", ("news", "a")), b"\x02" * 16),))
+    assert depends.Record.from_json(record.to_json()) == record
+
+
+def test_a_parallel_and_a_serial_render_record_the_same_reads(site, monkeypatch):
+    monkeypatch.setattr("netsite.parallel.MIN_ITEMS", 2)
+    serial = build.render_site(site, 1)
+    forked = build.render_site(site, 2)
+    assert serial.records == forked.records and serial.files == forked.files
