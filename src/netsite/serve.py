@@ -48,7 +48,6 @@ _ENDS_A_SAVE = frozenset({"closed", "moved"})
 _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 """Watchdog events that mean a change; 'opened' and 'closed_no_write' come from our own reads."""
 Step = Callable[[Path, Options], Result]
-_SEARCH_DIR = "pagefind/"
 
 
 @dataclass(frozen=True, slots=True)
