@@ -198,7 +198,7 @@ def test_stale_entries_are_pruned(make_site):
     (root / "content/news/n.md").write_text(NEWS + "\nДругой текст.\n", encoding="utf-8")
     build_site(root)
     with sqlite3.connect(root / FOLDER / DATABASE) as db:
-        assert db.execute("SELECT count(*) FROM entries").fetchone() == (3,)
+        assert db.execute("SELECT count(*) FROM entries WHERE step = 'markup'").fetchone() == (3,)
 
 
 def test_unchanged_output_keeps_its_mtime(make_site):
@@ -221,7 +221,7 @@ def test_a_broken_cache_file_is_replaced(make_site):
     build_site(root)
     assert (root / "public/plan/index.html").is_file()
     with sqlite3.connect(root / FOLDER / DATABASE) as db:
-        assert db.execute("SELECT count(*) FROM entries").fetchone() == (3,)
+        assert db.execute("SELECT count(*) FROM entries WHERE step = 'markup'").fetchone() == (3,)
 
 
 def test_key_parts_do_not_run_together():
@@ -371,3 +371,49 @@ def test_finish_sees_the_whole_new_site_in_its_own_folder(tmp_path):
     output.write(files_of(a__index_html=b"A2"), out, finish=lambda folder: seen.append((folder, tree(folder))))
     assert seen[0][0] != out and seen[0][1] == {"a/index_html": b"A2"}
     assert tree(out) == {"a/index_html": b"A2"}
+
+
+# ---- warm builds: files whose inputs are unchanged are neither rendered nor written -------------
+
+def test_a_warm_build_renders_and_writes_nothing_and_an_edit_only_what_shows_it(tmp_path):
+    site = generate(60, tmp_path / "bench")
+    first = build_site(site)
+    assert len(first.rendered) > 100
+    before = {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()}
+    again = build_site(site)
+    assert again.rendered == frozenset()
+    assert before == {p: p.stat().st_mtime_ns for p in (site / "public").rglob("*") if p.is_file()}
+    news = sorted((site / "content/news").glob("*.md"))[3]
+    news.write_text(news.read_text(encoding="utf-8") + "\nНовый абзац.\n", encoding="utf-8")
+    edited = build_site(site)
+    assert 0 < len(edited.rendered) < 30 and any(p.startswith("news/") for p in edited.rendered)
+    warm = tree(site / "public")
+    build_site(site, cache=False)  # everything rendered again
+    assert warm == tree(site / "public")
+
+
+def test_a_changed_output_file_is_rendered_again(make_site):
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"})
+    build_site(root)
+    page = root / "public/news/n/index.html"
+    original = page.read_bytes()
+    page.write_bytes(b"<p>changed by hand</p>")
+    assert "news/n/index.html" in build_site(root).rendered
+    assert page.read_bytes() == original
+
+
+def test_records_of_one_output_folder_are_not_used_for_another(make_site):
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"})
+    build_site(root)
+    config = (root / "netsite.yaml").read_text(encoding="utf-8")
+    (root / "netsite.yaml").write_text(config + "output_dir: site-out\n", encoding="utf-8")
+    result = build_site(root)
+    assert "news/n/index.html" in result.rendered
+    assert tree(root / "site-out") == tree(root / "public")
+
+
+def test_forged_output_records_are_ignored(make_site, tmp_path, monkeypatch):
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"})
+    build_site(root)
+    monkeypatch.setenv("NETSITE_CACHE_SECRET_FILE", str(tmp_path / "another-secret"))
+    assert "news/n/index.html" in build_site(root).rendered

@@ -47,6 +47,10 @@ class Result:
     files: tuple[OutputFile, ...]
     diagnostics: tuple[Diagnostic, ...]
     """Warnings (errors stop the pipeline with NetsiteError)."""
+    records: Mapping = field(default_factory=dict, compare=False)
+    """How each page, feed and calendar was made (depends.Record by output path)."""
+    rendered: frozenset[str] = field(default=frozenset(), compare=False)
+    """Output paths of the pages, feeds and calendars rendered (the others were taken over)."""
 
 
 def clock(options: Options, config: Config) -> datetime:
@@ -66,13 +70,17 @@ def clock(options: Options, config: Config) -> datetime:
     return datetime.now(config.zone).replace(microsecond=0)
 
 
-def run(root: Path, options: Options) -> Result:
-    """Everything but writing: returns the files, or raises NetsiteError with every problem."""
+def run(root: Path, options: Options, reuse: "Reuse | None" = None) -> Result:
+    """Everything but writing: returns the files, or raises NetsiteError with every problem.
+
+    With `reuse`, files whose inputs are unchanged are taken over instead of rendered.
+    """
     config, site, extra_files, problems = prepare(root, options)
     _stage(options, f"rendering {len(site.entries)} entries")
-    files = sorted(render_site(site, parallel.jobs(options.jobs)).files + extra_files, key=lambda f: f.path)
+    rendered = render_site(site, parallel.jobs(options.jobs), reuse)
+    files = sorted(rendered.files + extra_files, key=lambda f: f.path)
     check_files(files, options.strict)
-    return Result(config, site, tuple(files), tuple(problems))
+    return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
 
 
 def check_files(files: list[OutputFile], strict: bool) -> None:
@@ -152,9 +160,15 @@ def _parse(document, config: Config, memo: Memo | None) -> tuple:
 
 
 def build(root: Path, options: Options) -> Result:
-    result = run(root, options)
+    """run() and write the output; pages, feeds and calendars still in the output as written, and
+    made from the same inputs, are neither rendered nor written again (cache.OutputRecords)."""
+    out = config_module.load(root).output_path
+    kept = cache_module.OutputRecords.open(root, out, options.cache)
+    result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None)
     _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
     output.write(result.files, result.config.output_path, search.index if result.config.search else None)
+    if options.fill_cache:
+        kept.save(result.records)
     return result
 
 

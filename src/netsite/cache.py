@@ -129,6 +129,20 @@ class Cache:
             return found
         return found
 
+    def get_all(self) -> dict[str, Any]:
+        """Every valid entry of this step."""
+        if self.path is None or not self.path.is_file():
+            return {}
+        found = {}
+        try:
+            for key, mac, payload in self._connect().execute(
+                    "SELECT key, mac, value FROM entries WHERE step = ?", (self.step,)):
+                if isinstance(payload, bytes) and hmac.compare_digest(str(mac), self._mac(key, payload)):
+                    found[key] = json.loads(payload)
+        except (sqlite3.Error, ValueError):
+            return found
+        return found
+
     def put_many(self, values: dict[str, Any]) -> None:
         """Store in one transaction; a failure only costs misses later."""
         if self.path is None or not self.writable or not values:
@@ -229,3 +243,68 @@ def _rendered(value: dict) -> markup.Rendered:
                     tuple(Diagnostic(s, m, Location(p, line, col), c)
                           for s, m, p, line, col, c in value["diagnostics"]),
                     tuple(value["images"]), tuple(value["assets"]))
+
+
+# ---- the pages step: what the output folder holds and how each file was made ----------------------
+
+class OutputRecords:
+    """How each file in the output folder was made (depends.Record), with its size and mtime then.
+
+    A warm build takes over a file whose record is still fresh and which is still in the output
+    folder exactly as written (same size and modification time, like rsync's quick check),
+    without rendering or writing it. The records are keyed by the output folder, so two output
+    folders never share them, and signed like every cache entry.
+    """
+
+    def __init__(self, cache: Cache, out: Path):
+        self.cache, self.out = cache, out
+        self.rows: dict[str, dict] = {}
+        if cache.path is not None:
+            self.rows = {value["path"]: value for value in cache.get_all().values()
+                         if isinstance(value, dict) and isinstance(value.get("path"), str)}
+
+    @staticmethod
+    def open(root: Path, out: Path, enabled: bool = True) -> "OutputRecords":
+        step = "output:" + hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
+        return OutputRecords(Cache.open(root, step, enabled), out)
+
+    def records(self) -> dict:
+        from netsite.depends import Record
+
+        found = {}
+        for path, row in self.rows.items():
+            try:
+                found[path] = Record.from_json(row["record"])
+            except (KeyError, TypeError, ValueError):
+                continue
+        return found
+
+    def take(self, path: str):
+        """The output file at `path` as a file kept in place, if it is still as it was written."""
+        from netsite.models import OutputFile
+
+        row = self.rows.get(path)
+        target = self.out.joinpath(*path.split("/"))
+        try:
+            info = target.lstat()
+        except OSError:
+            return None
+        if row is None or [info.st_size, info.st_mtime_ns] != [row.get("size"), row.get("mtime")]:
+            return None
+        return OutputFile(path, b"", source=target)
+
+    def save(self, records: dict) -> None:
+        """Note the written files' records, sizes and times; forget files the site no longer has."""
+        changed = {}
+        for path, record in records.items():
+            try:
+                info = self.out.joinpath(*path.split("/")).lstat()
+            except OSError:
+                continue
+            row = {"path": path, "record": record.to_json(), "size": info.st_size, "mtime": info.st_mtime_ns}
+            if self.rows.get(path) != row:
+                changed[Cache.key(self.cache.step, path)] = row
+        self.cache.put_many(changed)
+        if set(self.rows) - set(records):
+            self.cache.prune({Cache.key(self.cache.step, path) for path in records})
+        self.cache.close()

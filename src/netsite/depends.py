@@ -95,8 +95,11 @@ class Fingerprints:
             put(b"m" + self._memoised(value))
         elif isinstance(value, (tuple, list)):
             put(b"(%d" % len(value))
-            for item in value:
-                self._feed(put, item)
+            if value and all(type(item) is Entry for item in value):  # lists of cards: the common case
+                put(b"".join(self._memoised(item) for item in value))
+            else:
+                for item in value:
+                    self._feed(put, item)
             put(b")")
         elif isinstance(value, Mapping):
             put(b"{%d" % len(value))

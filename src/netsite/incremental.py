@@ -64,7 +64,7 @@ def rebuild(state: State) -> State:
     files = sorted(rendered.files + picture_files, key=lambda f: f.path)
     build.check_files(files, options.strict)
     state.prints.keep_only(site.entries)
-    result = build.Result(config, site, tuple(files), tuple(problems))
+    result = build.Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
     return replace(state, result=result, rendered=rendered.made, records=rendered.records)
 
 

@@ -53,6 +53,7 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
             count += 1
         if finish is not None:
             finish(tmp)
+            _keep_times(tmp, out, {file.path for file in files})
         _swap(tmp, out)
     finally:
         if tmp.exists():
@@ -111,6 +112,21 @@ def _write_one(file: OutputFile, tmp: Path, out: Path) -> None:
         pass  # keeping an old mtime is an optimisation; the new file is already right
 
 
+def _keep_times(tmp: Path, out: Path, written: set[str]) -> None:
+    """Files `finish` made (the search index) that equal the previous ones keep their old times too."""
+    for path in tmp.rglob("*"):
+        relative = path.relative_to(tmp).as_posix()
+        if relative in written or not path.is_file():
+            continue
+        previous = out / relative
+        try:
+            if previous.is_file() and not previous.is_symlink() and previous.read_bytes() == path.read_bytes():
+                info = previous.stat()
+                os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+        except OSError:
+            pass  # an optimisation only
+
+
 def _swap(tmp: Path, out: Path) -> None:
     if not out.exists():
         tmp.rename(out)
@@ -136,6 +152,8 @@ def _update_in_place(files: list[OutputFile], out: Path) -> int:
         checked: set[Path] = {out}
         for file in files:
             target = out.joinpath(*file.path.split("/"))
+            if file.source == target:
+                continue  # kept in place: its record says it is still exactly as written
             data = file.data if file.source is None else file.source.read_bytes()
             if _same(target, data):
                 continue

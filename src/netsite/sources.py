@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from pathlib import Path
 
 from netsite.diagnostics import Diagnostic, error
@@ -28,16 +30,25 @@ def name_problem(name: str) -> str | None:
     return None
 
 
-def _refused(root: Path, path: Path) -> Diagnostic | None:
-    """A symlink, a name Windows cannot hold, or something that is not a plain file or folder."""
+def _refused(root: Path, path: Path, info: os.stat_result | None = None) -> Diagnostic | None:
+    """A symlink, a name Windows cannot hold, or something that is not a plain file or folder.
+
+    `info` is the path's lstat when the caller has it: one system call per file instead of four
+    (a 10,000-entry site is walked on every save in `serve`).
+    """
     shown = shown_path(root, path)
-    if path.is_symlink():
+    if info is None:
+        try:
+            info = path.lstat()
+        except OSError:
+            return None  # gone since the folder was listed: nothing to read, nothing to refuse
+    if stat.S_ISLNK(info.st_mode):
         return error(shown, None, "symbolic links are not allowed in content/ and themes/: copy the file "
                      "in instead", "path.symlink")
     problem = name_problem(path.name)
     if problem:
         return error(shown, None, f"the name '{path.name}' {problem}: rename it", "path.windows")
-    if not path.is_dir() and not path.is_file():
+    if not stat.S_ISDIR(info.st_mode) and not stat.S_ISREG(info.st_mode):
         return error(shown, None, "not a regular file (a pipe or a device?): remove it", "path.special")
     return None
 
@@ -96,13 +107,14 @@ def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: 
                known: dict | None) -> None:
     kind = kind_dir.name
     for item in sorted(kind_dir.iterdir()):
-        shown = shown_path(root, item)
         if is_junk(item.name):
             continue
-        refused = _refused(root, item)
+        shown = shown_path(root, item)
+        info = item.lstat()
+        refused = _refused(root, item, info)
         if refused:
             problems.append(refused)
-        elif item.is_dir():
+        elif stat.S_ISDIR(info.st_mode):
             index = item / "index.md"
             if index.is_file() and not index.is_symlink():
                 _read(root, index, kind, item.name, _assets(root, item, problems), documents, problems, known)
@@ -110,7 +122,7 @@ def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: 
                 problems.append(error(shown, None, "a folder in a kind folder must hold index.md "
                                       "(the entry) beside its images and attachments", "path.bundle"))
         elif item.suffix.lower() == ".md":
-            _read(root, item, kind, item.stem, (), documents, problems, known)
+            _read(root, item, kind, item.stem, (), documents, problems, known, info)
         else:
             problems.append(error(shown, None, "only .md files belong here; put images and attachments "
                                   "in a folder beside index.md", "path.stray"))
@@ -131,9 +143,10 @@ def _assets(root: Path, folder: Path, problems: list[Diagnostic]) -> tuple[Asset
 
 
 def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...],
-          documents: list[Document], problems: list[Diagnostic], known: dict | None = None) -> None:
+          documents: list[Document], problems: list[Diagnostic], known: dict | None = None,
+          info: os.stat_result | None = None) -> None:
     shown = shown_path(root, path)
-    info = path.stat()
+    info = info or path.stat()
     status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
     if known is not None and path in known:
         seen, document = known[path]
