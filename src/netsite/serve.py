@@ -281,7 +281,8 @@ def quiet_for(event_type: str) -> float:
 
     On Linux (inotify) watchdog reports 'closed' once a file opened for writing is closed, and an
     atomic save (write a temporary, rename it over the file) ends with 'moved'. Platforms that
-    report no close events keep the longer QUIET after the writes themselves.
+    report no close events keep the longer QUIET after the writes themselves. A checkout of many
+    files may then make two rebuilds instead of one; the second follows at once.
     """
     return SETTLE if event_type in _ENDS_A_SAVE else QUIET
 
