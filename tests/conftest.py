@@ -76,29 +76,45 @@ def build_site(root: Path, now: str = NOW, **options):
     carries metadata, and a second build gives the same bytes.
     """
     result = build(root, Options(now=now, **options))
+    assert_translated(result.diagnostics)
     oracle.check(result.config.output_path, theme_dirs(root, result.config.theme),
                  rebuild=lambda: run(root, Options(now=now, **options)).files)
     return result
 
 
 def check_site(root: Path, now: str = NOW, **options):
-    return run(root, Options(now=now, **options))
+    result = run(root, Options(now=now, **options))
+    assert_translated(result.diagnostics)
+    return result
 
 
 def diagnostics_of(root: Path, now: str = NOW, **options):
     """The diagnostics of a build that must fail, as (code, path, line) plus the error itself."""
     with pytest.raises(NetsiteError) as info:
         run(root, Options(now=now, **options))
+    assert_translated(info.value.diagnostics)
     return info.value
+
+
+def assert_translated(diagnostics) -> None:
+    """Every message a test sees has its Russian rule, so no English message can lose its translation."""
+    from netsite.messages import translate
+
+    untranslated = [f"[{d.code}] {d.message}" for d in diagnostics if translate(d.message, d.code) is None]
+    assert not untranslated, f"add Russian rules to src/netsite/messages_ru.py for {untranslated}"
 
 
 def codes(error: NetsiteError) -> set[tuple[str, str, int | None]]:
     return {(d.code, d.location.path, d.location.line) for d in error.diagnostics}
 
 
-def cli(*args: str):
-    """Run the command line in-process; result.stdout and result.stderr are kept apart."""
-    return CliRunner().invoke(main, [str(a) for a in args], catch_exceptions=False)
+def cli(*args: str, messages: str = "en"):
+    """Run the command line in-process; result.stdout and result.stderr are kept apart.
+
+    Messages are English unless `messages="ru"` (or "" for the site's own language), so that
+    tests can match the English text that each call site writes.
+    """
+    return CliRunner(env={"NETSITE_MESSAGES": messages}).invoke(main, [str(a) for a in args], catch_exceptions=False)
 
 
 @pytest.fixture(scope="session")

@@ -199,7 +199,7 @@ def test_python_dash_m_runs_the_cli(make_site):
     import subprocess
     import sys
     root = news_site(make_site)
-    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"))
+    env = dict(os.environ, PYTHONPATH=str(Path(__file__).resolve().parents[1] / "src"), NETSITE_MESSAGES="en")
     done = subprocess.run([sys.executable, "-m", "netsite", "check", "--root", str(root), "--now", "2026-11-25"],
                           capture_output=True, text=True, encoding="utf-8", env=env)
     assert done.returncode == 0 and "no errors" in done.stderr

@@ -5,11 +5,17 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
+import os
+from pathlib import Path
+
 import pytest
 
 from conftest import NOW
 from netsite import build, cyclepages, depends, render
 from netsite.models import Entry
+
+
+SRC = str(Path(depends.__file__).resolve().parents[1])
 
 
 @pytest.fixture(scope="module")
@@ -81,3 +87,17 @@ def test_a_parallel_and_a_serial_render_record_the_same_reads(site, monkeypatch)
     serial = build.render_site(site, 1)
     forked = build.render_site(site, 2)
     assert serial.records == forked.records and serial.files == forked.files
+
+
+@pytest.mark.parametrize("fields", [{"tags": ("а", "б")}, {"kinds": frozenset({"а", "б", "в", "г"})}])
+def test_digests_are_the_same_in_every_process(fields):
+    import subprocess
+    import sys
+
+    code = ("from netsite import depends; from netsite.models import Entry; "
+            f"e = Entry('news', 'a', 'Т', 'content/news/a.md', '/news/a/', fields={fields!r}); "
+            "print(depends.Fingerprints().of(e).hex())")
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": SRC}).stdout
+            for seed in (1, 2, 3)}
+    assert len(seen) == 1

@@ -180,3 +180,23 @@ def test_stepper_builds_then_rebuilds_and_survives_a_failed_edit(make_site):
     again = step(root, OPTIONS)
     assert {f.path: f.data for f in again.files} == {f.path: f.data for f in build.run(root, OPTIONS).files}
     assert "news/a/index.html" not in step.state.rendered
+
+
+def test_a_replaced_photo_is_processed_again(make_site):
+    import io
+
+    from PIL import Image
+
+    def jpeg(width: int) -> bytes:
+        buffer = io.BytesIO()
+        Image.new("RGB", (width, width // 2), (200, 120, 40)).save(buffer, "JPEG")
+        return buffer.getvalue()
+
+    root = make_site({**FILES, "content/news/photo/index.md": news("photo", "image: p.jpg\n") + "![Фото](p.jpg)\n"})
+    (root / "content/news/photo/p.jpg").write_bytes(jpeg(1600))
+    state = incremental.start(root, OPTIONS)
+    (root / "content/news/photo/p.jpg").write_bytes(jpeg(900))
+    after = incremental.rebuild(state)
+    full = build.run(root, OPTIONS)
+    assert {f.path: (f.data, f.source) for f in after.result.files} == {f.path: (f.data, f.source) for f in full.files}
+    assert "news/photo/index.html" in after.rendered and "news/a/index.html" not in after.rendered

@@ -177,7 +177,8 @@ def test_a_broken_file_shows_the_overlay_and_the_last_good_page(server, site):
     page = server.text("/news/osennij-prazdnik/")
     assert "Осенний праздник" in page and "Сломанный" not in page  # the last good build
     assert 'id="netsite-overlay"' in page
-    assert f"{NEWS_PATH}:4: error: unknown key &#x27;&lt;b&gt;x&lt;/b&gt;&#x27;" in page
+    # the overlay speaks the site's language (Russian); /status stays English for tools
+    assert f"{NEWS_PATH}:4: error: неизвестный ключ &#x27;&lt;b&gt;x&lt;/b&gt;&#x27; в записи вида news" in page
     assert "<b>x</b>" not in page
     (site / NEWS_PATH).write_text(NEWS.replace("Осенний праздник", "Исправленный"), encoding="utf-8")
     until(lambda: server.status()["ok"], "recovery after the fix")
@@ -283,7 +284,7 @@ def test_a_site_that_never_built_shows_the_overlay_until_fixed(tmp_path):
     try:
         status, headers, body = running.request("/news/osennij-prazdnik/")
         assert (status, headers["content-type"]) == (503, "text/html; charset=utf-8")
-        assert f"{NEWS_PATH}:3: error: &#x27;date&#x27; &#x27;вчера&#x27; is not a date" in body.decode("utf-8")
+        assert f"{NEWS_PATH}:3: error: &#x27;date&#x27;: &#x27;вчера&#x27; — не дата" in body.decode("utf-8")
         (root / NEWS_PATH).write_text(NEWS, encoding="utf-8")
         until(lambda: running.request("/news/osennij-prazdnik/")[0] == 200, "the first good build")
         assert "netsite-overlay" not in running.text("/news/osennij-prazdnik/")
@@ -296,8 +297,9 @@ def test_a_port_in_use_is_one_clear_line(shared):
                              str(shared.port)], capture_output=True, text=True, encoding="utf-8", timeout=WAIT,
                             env=dict(os.environ, PYTHONPATH=str(SRC)))
     assert result.returncode == 2
-    assert result.stderr.startswith(f"127.0.0.1:{shared.port}: error: cannot listen there (")
-    assert result.stderr.splitlines()[0].endswith("--port 0 for any free one [serve.listen]")
+    # the repository's site is Russian, so is its message (tests/test_messages.py checks the English)
+    assert result.stderr.startswith(f"127.0.0.1:{shared.port}: error: не удаётся открыть этот адрес (")
+    assert result.stderr.splitlines()[0].endswith("--port 0 — тогда netsite выберет свободный [serve.listen]")
 
 
 def test_copied_files_are_read_again_only_when_changed(tmp_path):
@@ -561,7 +563,7 @@ def _drive_a_browser(server: Running, site: Path) -> None:
             (site / NEWS_PATH).write_text(NEWS.replace("date: 2026-11-20", "date: 20.11.2026"), encoding="utf-8")
             overlay = page.locator("#netsite-overlay")
             expect(overlay).to_be_visible(timeout=WAIT * 1000)
-            expect(overlay).to_contain_text(f"{NEWS_PATH}:3: error: 'date' '20.11.2026' is not a date")
+            expect(overlay).to_contain_text(f"{NEWS_PATH}:3: error: 'date': '20.11.2026' — не дата")
             expect(page.locator("h1")).to_have_text("Праздник урожая")  # the last good page underneath
             assert overlay.evaluate("e => getComputedStyle(e).position") == "fixed"  # its stylesheet loaded
             (site / NEWS_PATH).write_text(NEWS.replace("Осенний праздник", "Исправлено"), encoding="utf-8")

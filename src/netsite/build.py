@@ -70,14 +70,16 @@ def clock(options: Options, config: Config) -> datetime:
     return datetime.now(config.zone).replace(microsecond=0)
 
 
-def run(root: Path, options: Options, reuse: "Reuse | None" = None) -> Result:
+def run(root: Path, options: Options, reuse: "Reuse | None" = None,
+        sink: Callable[[OutputFile], OutputFile] | None = None) -> Result:
     """Everything but writing: returns the files, or raises NetsiteError with every problem.
 
-    With `reuse`, files whose inputs are unchanged are taken over instead of rendered.
+    With `reuse`, files whose inputs are unchanged are taken over instead of rendered; `sink`
+    receives each rendered file at once and returns what to keep of it (see output.Spool).
     """
     config, site, extra_files, problems = prepare(root, options)
     _stage(options, f"rendering {len(site.entries)} entries")
-    rendered = render_site(site, parallel.jobs(options.jobs), reuse)
+    rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
     files = sorted(rendered.files + extra_files, key=lambda f: f.path)
     check_files(files, options.strict)
     return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
@@ -106,10 +108,13 @@ class Memo:
     """source → (Parsed, Entry with its body rendered, problems)."""
     links: dict | None = None
     """The URL of every published source when `bodies` were rendered (their links point there)."""
+    steps: dict = field(default_factory=dict)
+    """step → source → (entry, its files' status, result) of the per-entry steps (photos, assets)."""
 
     def fit(self, config: Config) -> None:
         if config != self.config:
-            self.config, self.documents, self.parsed, self.bodies, self.links = config, {}, {}, {}, None
+            self.config, self.documents, self.parsed, self.bodies, self.links, self.steps = \
+                config, {}, {}, {}, None, {}
 
 
 def prepare(root: Path, options: Options, memo: Memo | None = None
@@ -139,14 +144,43 @@ def prepare(root: Path, options: Options, memo: Memo | None = None
     del parsed, published  # ... and not even those once they are HTML
     problems += found
     _stage(options, "processing photos")
-    entries, picture_files, found = pictures.apply(entries, config.root, Links(config.base_url).url)
+    url = Links(config.base_url).url
+    entries, picture_files, found = _each(memo, "pictures", entries, lambda batch: pictures.apply(batch, config.root, url))
     problems += found
     site, found = assemble(entries, config, now)
     problems += found
-    assets, found = images.publish(site.entries)  # photos re-encoded from pixels, never copied
+    # photos re-encoded from pixels, never copied
+    _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
     problems += found
     _stop_on_errors(problems, options.strict)
     return config, site, picture_files + assets, sorted(problems, key=sort_key)
+
+
+def _each(memo: Memo | None, step: str, entries: list[Entry], apply: Callable) -> tuple[list, list, list]:
+    """apply(entries) → (entries, files, problems); with a memo, entry by entry, each result kept
+    while the entry is the same object and its files' sizes and times are the same."""
+    if memo is None:
+        return apply(entries)
+    table = memo.steps.setdefault(step, {})
+    results, files, problems = [], {}, []
+    for entry in entries:
+        key = (id(entry), tuple((a.source, _status(a.source)) for a in entry.assets))
+        hit = table.get(entry.source)
+        if hit is None or hit[0] is not entry or hit[1] != key:
+            hit = table[entry.source] = (entry, key, apply([entry]))
+        done, made, found = hit[2]
+        results.extend(done)
+        files.update((f.path, f) for f in made)
+        problems.extend(found)
+    return results, [files[path] for path in sorted(files)], problems
+
+
+def _status(path: Path) -> tuple:
+    try:
+        info = path.stat()
+    except OSError:
+        return ()
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _parse(document, config: Config, memo: Memo | None) -> tuple:
@@ -164,9 +198,10 @@ def build(root: Path, options: Options) -> Result:
     made from the same inputs, are neither rendered nor written again (cache.OutputRecords)."""
     out = config_module.load(root).output_path
     kept = cache_module.OutputRecords.open(root, out, options.cache)
-    result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None)
-    _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-    output.write(result.files, result.config.output_path, search.index if result.config.search else None)
+    with output.Spool(out) as spool:
+        result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add)
+        _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
+        output.write(result.files, out, search.index if result.config.search else None)
     if options.fill_cache:
         kept.save(result.records)
     return result
@@ -231,7 +266,8 @@ class Rendered:
     """Output paths rendered by this build (the others were taken over)."""
 
 
-def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None) -> Rendered:
+def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
+                sink: Callable[[OutputFile], OutputFile] | None = None) -> Rendered:
     """Every output file; a page, feed or calendar whose inputs are unchanged is taken over from `reuse`."""
     dirs = render.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
@@ -243,14 +279,15 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None) -> R
     resolve = depends.Resolver(site, prints, feed_set)
     base = depends.digest(_CODE, render.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     template = render.TemplateDigests(env, dirs)
-    plan = _Plan(reuse, resolve)
+    plan = _Plan(reuse, resolve, sink or (lambda file: file))
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     todo = []
     for page in pages:
         fixed = depends.digest(base, page.path, template(page.template), prints.of(page.context))
         if not plan.take(output_file(page.path), fixed):
             todo.append((page, fixed))
-    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes)
+    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes,
+                                lambda made: (plan.sink(made[0]), made[1]))
     for (page, fixed), (file, keys) in zip(todo, done):
         plan.made(file, depends.record(fixed, keys, resolve))
     shared = depends.digest(prints.of(site.institutions), render.theme_digest(dirs, ("templates",)))  # authors, content
@@ -279,8 +316,8 @@ _CODE = depends.code_digest()
 class _Plan:
     """Files taken over or rendered, with the record of each for the next build."""
 
-    def __init__(self, reuse: Reuse, resolve: depends.Resolver):
-        self.reuse, self.resolve = reuse, resolve
+    def __init__(self, reuse: Reuse, resolve: depends.Resolver, sink: Callable[[OutputFile], OutputFile]):
+        self.reuse, self.resolve, self.sink = reuse, resolve, sink
         self.files: list[OutputFile] = []
         self.records: dict[str, depends.Record] = {}
         self.wanted: dict[str, bytes] = {}
@@ -302,7 +339,7 @@ class _Plan:
         return False
 
     def made(self, file: OutputFile, record: depends.Record) -> None:
-        self.files.append(file)
+        self.files.append(self.sink(file) if file.source is None and file.data else file)
         self.records[file.path] = record
         self.rendered.append(file.path)
 

@@ -12,6 +12,7 @@ import click
 
 from netsite import __version__
 from netsite.build import Options, build as run_build, run as run_check
+from netsite import messages
 from netsite.diagnostics import NetsiteError, error, format_github
 from netsite.scaffold import KINDS as SCAFFOLD_KINDS
 
@@ -19,25 +20,66 @@ _root_option = click.option("--root", type=click.Path(file_okay=False, path_type
                             show_default=True, help="The site folder (holding netsite.yaml).")
 
 
-def _report(diagnostics) -> None:
-    for diagnostic in diagnostics:
+def _language(root: Path) -> str:
+    """Messages in the site's `language` (Russian when netsite.yaml cannot be read), or NETSITE_MESSAGES."""
+    return messages.choose(_site_language(root), os.environ.get(messages.ENVIRONMENT))
+
+
+def _site_language(root: Path) -> str | None:
+    # Only the one key is read, so a netsite.yaml with other mistakes still names its language.
+    from netsite.frontmatter import load_mapping
+
+    try:
+        text = (root / "netsite.yaml").read_bytes().decode("utf-8-sig")
+        return str(load_mapping(text, "netsite.yaml").data.get("language", messages.DEFAULT)).strip()
+    except Exception:  # noqa: BLE001 - unreadable in any way: the default language, and load() reports why
+        return None
+
+
+def _report(diagnostics, language: str) -> None:
+    for diagnostic in messages.localize_all(diagnostics, language):
         click.echo(diagnostic.format(), err=True)
 
 
-def _guard(action, summary: bool = True):
+def _counts(problems, language: str) -> str:
+    """'2 error(s) and 1 warning(s)', or in Russian '2 ошибки и 1 предупреждение'."""
+    errors = sum(1 for d in problems if d.severity == "error")
+    warnings = len(problems) - errors
+    if language == "ru":
+        return (f"{messages.counted(errors, ('ошибка', 'ошибки', 'ошибок'))} и "
+                f"{messages.counted(warnings, ('предупреждение', 'предупреждения', 'предупреждений'))}")
+    return f"{errors} error(s) and {warnings} warning(s)"
+
+
+_SUMMARY = {
+    "stopped": {"en": "netsite: stopped with {counts}; nothing was written",
+                "ru": "netsite: остановлено, {counts}; ничего не записано"},
+    "check failed": {"en": "netsite check: failed with {counts}", "ru": "netsite check: не пройдена, {counts}"},
+    "check passed": {"en": "netsite check: no errors, {warnings} warning(s)",
+                     "ru": "netsite check: ошибок нет, {warnings}"},
+}
+
+
+def _summary(key: str, problems, language: str) -> str:
+    warnings = sum(1 for d in problems if d.severity != "error")
+    if language == "ru":
+        shown = messages.counted(warnings, ("предупреждение", "предупреждения", "предупреждений"))
+    else:
+        shown = str(warnings)
+    return _SUMMARY[key][language].format(counts=_counts(problems, language), warnings=shown)
+
+
+def _guard(action, language: str, summary: bool = True):
     """Run `action`; NetsiteError becomes its lines and exit code, never a traceback."""
     try:
         return action()
     except NetsiteError as exc:
-        _report(exc.diagnostics)
-        errors = sum(1 for d in exc.diagnostics if d.severity == "error")
-        warnings = len(exc.diagnostics) - errors
+        _report(exc.diagnostics, language)
         if summary:
-            click.echo(f"netsite: stopped with {errors} error(s) and {warnings} warning(s); nothing was written",
-                       err=True)
+            click.echo(_summary("stopped", exc.diagnostics, language), err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
-        click.echo(f"{exc.filename or 'netsite'}: error: {exc.strerror or exc} [io]", err=True)
+        _report([error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io")], language)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -81,12 +123,13 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     progress = _progress_line(started) if sys.stderr.isatty() else None
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
                       progress=progress)
+    language = _language(root)
     try:
-        result = _guard(lambda: run_build(root, options))
+        result = _guard(lambda: run_build(root, options), language)
     finally:
         if progress:
             click.echo("\r\033[K", nl=False, err=True)  # clear the progress line
-    _report(result.diagnostics)
+    _report(result.diagnostics, language)
     pages = sum(1 for f in result.files if f.path.endswith(".html"))
     elapsed = time.perf_counter() - started
     click.echo(f"netsite: built {pages} pages, {len(result.files)} files in {elapsed:.2f} s "
@@ -113,18 +156,17 @@ def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
         problems, code = list(exc.diagnostics), exc.exit_code
     except OSError as exc:
         problems, code = [error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io")], 1
-    _emit(problems, fmt, root)
-    errors = sum(1 for d in problems if d.severity == "error")
-    warnings = len(problems) - errors
-    click.echo(f"netsite check: failed with {errors} error(s) and {warnings} warning(s)" if code
-               else f"netsite check: no errors, {warnings} warning(s)", err=True)
+    language = _language(root)
+    _emit(messages.localize_all(problems, language), fmt, root)
+    click.echo(_summary("check failed" if code else "check passed", problems, language), err=True)
     sys.exit(code)
 
 
 def _emit(problems, fmt: str, root: Path) -> None:
     """Text lines go to stderr like build's; annotations to stdout, where GitHub reads them."""
     if fmt == "text":
-        _report(problems)
+        for problem in problems:
+            click.echo(problem.format(), err=True)
         return
     for problem in problems:
         click.echo(format_github(problem, _repository_path(root, problem.location.path)))
@@ -156,9 +198,10 @@ def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -
 
     if institutions and kind not in scaffold.MEMBERS:
         raise click.UsageError(f"--institution is not used for {kind}")
-    config = _guard(lambda: config_module.load(root))
-    when = day.date() if day else _guard(lambda: clock(Options(), config)).date()
-    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions), summary=False)
+    language = _language(root)
+    config = _guard(lambda: config_module.load(root), language)
+    when = day.date() if day else _guard(lambda: clock(Options(), config), language).date()
+    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions), language, summary=False)
     click.echo(os.path.normpath(path))
 
 
@@ -180,7 +223,7 @@ def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs or 1,
                       cache=not no_cache)
     server = _guard(lambda: dev.start(root, options, host, port, step=incremental.Stepper(),
-                                      report=_report_rebuild, report_index=_report_index))
+                                      report=_report_rebuild, report_index=_report_index), _language(root))
     click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
     # `kill` stops it like Ctrl+C, so the search indexer's temporary folder is removed too.
     signal.signal(signal.SIGTERM, _interrupt)
@@ -198,16 +241,16 @@ def _interrupt(signum, frame) -> None:
 
 def _report_rebuild(snapshot, seconds: float) -> None:
     """Called by the dev server after every build: its problems, then one summary line."""
-    _report(snapshot.problems)
+    _report(snapshot.problems, messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT)))
     if snapshot.failed:
         click.echo("netsite: the build failed; still serving the last good build", err=True)
     else:
         click.echo(f"netsite: built {len(snapshot.files)} files in {seconds:.2f} s", err=True)
 
 
-def _report_index(problems, seconds: float) -> None:
+def _report_index(snapshot, problems, seconds: float) -> None:
     """Called by the dev server when the search index of the served build is ready, or failed."""
-    _report(problems)
+    _report(problems, messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT)))
     if not problems:
         click.echo(f"netsite: search index updated in {seconds:.2f} s", err=True)
 

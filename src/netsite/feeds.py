@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from types import MappingProxyType
-from typing import Iterable, Mapping
+from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import jinja2
@@ -275,10 +275,10 @@ def feed_entry(item: Item) -> _Entry:
     return entry
 
 
-def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None) -> list[OutputFile]:
-    """RSS and Atom files of `only`, by default every feed in `env.globals['feeds']` (see render.py)."""
+def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None) -> Iterator[OutputFile]:
+    """RSS and Atom files of `only`, by default every feed in `env.globals['feeds']` (see render.py),
+    one at a time: with full content, a big site's feeds are a hundred megabytes together."""
     entries: dict[str, _Entry] = {}
-    files = []
     for feed in env.globals["feeds"].feeds if only is None else only:
         generator = _generator(feed, site)
         for entry in feed.entries:
@@ -289,5 +289,4 @@ def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | Non
         for atom in (False, True):
             _link(generator, feed, site, atom)
             data = generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)
-            files.append(OutputFile(output_file(feed.atom if atom else feed.rss), data))
-    return files
+            yield OutputFile(output_file(feed.atom if atom else feed.rss), data)

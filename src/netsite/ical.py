@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import zoneinfo
 from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 from urllib.parse import urlsplit
 
 import icalendar
@@ -32,13 +32,14 @@ STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENT
 
 
 def calendar_files(site: Site, strings: Callable[..., str],
-                   specs: Iterable[tuple[str, tuple[Entry, ...], str]] | None = None) -> list[OutputFile]:
-    """The .ics files of `specs` (by default every one of `calendar_specs`), in that order."""
+                   specs: Iterable[tuple[str, tuple[Entry, ...], str]] | None = None) -> Iterator[OutputFile]:
+    """The .ics files of `specs` (by default every one of `calendar_specs`), in that order, one at a time."""
     specs = calendar_specs(site) if specs is None else list(specs)
     # Each VTIMEZONE and VEVENT is made once and shared by every calendar that holds it.
     zones = timezones(site.events)
     items = _Items(lambda event: vevent(site, event, strings))
-    return [OutputFile(path, calendar(site, events, name, strings, zones, items)) for path, events, name in specs]
+    for path, events, name in specs:
+        yield OutputFile(path, calendar(site, events, name, strings, zones, items))
 
 
 def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import io
 import warnings
-from pathlib import PurePosixPath
+from pathlib import Path, PurePosixPath
 from typing import Iterable
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
@@ -227,13 +227,25 @@ def scan(files: Iterable[OutputFile]) -> list[Diagnostic]:
     problems = []
     for file in files:
         if is_raster(file.path):
-            data = file.data if file.source is None else file.source.read_bytes()
-            found = metadata_of(data)
+            found = _metadata_of_file(file.source) if file.source is not None else metadata_of(file.data)
             if found:
                 where = str(file.source) if file.source else file.path
                 problems.append(error(where, None, f"the published image {file.path} carries metadata "
                                       f"({', '.join(found)}): it must not be published", "image.metadata"))
     return problems
+
+
+_SCANNED: dict[tuple, list[str]] = {}
+
+
+def _metadata_of_file(path: Path) -> list[str]:
+    """metadata_of a file, scanned again only when its size, times or inode changed (`serve`
+    checks every photo after every save)."""
+    info = path.stat()
+    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    if key not in _SCANNED:
+        _SCANNED[key] = metadata_of(path.read_bytes())
+    return _SCANNED[key]
 
 
 def metadata_of(data: bytes) -> list[str]:

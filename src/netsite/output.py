@@ -24,6 +24,37 @@ from netsite.models import OutputFile
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
+SPOOL_MARK = ".spool-"
+
+
+class Spool:
+    """A folder beside the output where rendered files wait for `write`, so that memory holds none.
+
+    `add(file)` writes the file's bytes there and returns it as a copy of that spooled file; the
+    folder is removed on leaving the `with` block, whatever happened.
+    """
+
+    def __init__(self, out: Path):
+        self.out = out
+        self.folder = out.with_name(f".{out.name}{SPOOL_MARK}{os.getpid()}")
+        self._count = 0
+
+    def __enter__(self) -> "Spool":
+        self.folder.parent.mkdir(parents=True, exist_ok=True)
+        clean_stale(self.out)
+        self.folder.mkdir()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def add(self, file: OutputFile) -> OutputFile:
+        if file.source is not None:
+            return file
+        self._count += 1
+        spooled = self.folder / f"{self._count}"  # flat and short: no folder per page, no long names
+        spooled.write_bytes(file.data)
+        return OutputFile(file.path, b"", source=spooled)
 
 
 def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
@@ -68,8 +99,10 @@ def clean_stale(out: Path) -> None:
     (shutil.rmtree itself never follows the links inside the tree it removes).
     """
     for stale in out.parent.glob(f".{out.name}.*-*"):
-        if TMP_MARK not in stale.name and OLD_MARK not in stale.name:
+        if TMP_MARK not in stale.name and OLD_MARK not in stale.name and SPOOL_MARK not in stale.name:
             continue
+        if stale.name.endswith(f"{SPOOL_MARK}{os.getpid()}"):
+            continue  # this build's own spool
         if stale.is_symlink() or stale.is_file():
             stale.unlink()
         elif stale.is_dir():
@@ -201,17 +234,27 @@ def _ensure_folder(folder: Path, checked: set[Path], made: list[Path]) -> None:
 
 
 def _remove_others(out: Path, keep: set[str]) -> None:
-    """Delete what the new site does not have (old pages, leftovers), then folders left empty."""
-    for folder, dirs, names in os.walk(out, topdown=False):
-        base = Path(folder)
-        relative = base.relative_to(out).as_posix()
-        prefix = "" if relative == "." else relative + "/"
-        for name in names:
-            if prefix + name not in keep:
-                (base / name).unlink()
-        for name in dirs:
-            path = base / name
-            if path.is_symlink():
-                path.unlink()
-            elif not any(path.iterdir()):
-                path.rmdir()
+    """Delete what the new site does not have (old pages, leftovers, links), then folders left empty.
+
+    One scandir per folder and no other system call for what stays: os.walk with a check of each
+    folder cost ~3 s of a warm 10k build.
+    """
+    def clean(folder: str, prefix: str) -> bool:
+        """True when `folder` is empty afterwards."""
+        empty = True
+        with os.scandir(folder) as listing:
+            entries = list(listing)
+        for entry in entries:
+            relative = prefix + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                if clean(entry.path, relative + "/"):
+                    os.rmdir(entry.path)
+                else:
+                    empty = False
+            elif relative in keep:
+                empty = False
+            else:
+                os.unlink(entry.path)  # a file or a link the new site does not have
+        return empty
+
+    clean(str(out), "")

@@ -42,19 +42,24 @@ def _run_chunk(bounds: tuple[int, int]) -> list:
     return [func(item) for item in items[bounds[0]:bounds[1]]]
 
 
-def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int) -> list[R]:
-    """[func(item) for item in items], spread over `processes` forked workers when it pays."""
+def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
+                then: Callable[[R], R] | None = None) -> list[R]:
+    """[func(item) for item in items], spread over `processes` forked workers when it pays.
+
+    `then` is applied in this process to each result as soon as it arrives, in order (the build
+    writes each page out and keeps only its name, so the site is never held in memory whole).
+    """
     global _TASK
+    then = then or (lambda result: result)
     if processes < 2 or len(items) < MIN_ITEMS or not can_fork():
-        return [func(item) for item in items]
+        return [then(func(item)) for item in items]
     size = max(1, len(items) // (processes * 8))  # several chunks a worker: uneven pages even out
     chunks = [(i, i + size) for i in range(0, len(items), size)]
     _TASK = (func, items)
     gc.freeze()  # the inherited heap is not scanned by the workers' collector, so stays shared
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
-            results = list(pool.imap(_run_chunk, chunks))
+            return [then(result) for chunk in pool.imap(_run_chunk, chunks) for result in chunk]
     finally:
         _TASK = None
         gc.unfreeze()
-    return [result for chunk in results for result in chunk]

@@ -12,12 +12,14 @@ from __future__ import annotations
 import html
 import json
 import mimetypes
+import os
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType
 from typing import Mapping, Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from netsite import messages
 from netsite.diagnostics import Diagnostic
 
 PREFIX = "/__netsite/"
@@ -101,10 +103,13 @@ def overlay(snapshot: Snapshot) -> str:
     """The error box over a page: each diagnostic's `path:line: error: …` line, HTML-escaped.
 
     Its style is a stylesheet of the server's own, not a style attribute, so that a theme's
-    Content-Security-Policy (`style-src 'self'`) cannot hide it.
+    Content-Security-Policy (`style-src 'self'`) cannot hide it. The messages are in the site's
+    language like the command line's (NETSITE_MESSAGES overrides it); /status keeps them English
+    for tools.
     """
-    lines = "\n".join(html.escape(d.format()) for d in snapshot.problems)
-    intro = html.escape(_OVERLAY_TEXT.get(snapshot.language, _OVERLAY_TEXT["en"]))
+    language = messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT))
+    lines = "\n".join(html.escape(d.format()) for d in messages.localize_all(snapshot.problems, language))
+    intro = html.escape(_OVERLAY_TEXT.get(language, _OVERLAY_TEXT["en"]))
     return (f'<link rel="stylesheet" href="{PREFIX}overlay.css">'
             f'<div id="netsite-overlay" role="alert"><p><strong>netsite</strong>: {intro}</p>'
             f'<pre>{lines}</pre></div>')

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import jinja2
+import jinja2.bccache
 import jinja2.meta
 from babel import Locale
 from babel import dates as babel_dates
@@ -196,12 +197,30 @@ def load_strings(dirs: list[Path], language: str) -> Strings:
     return Strings(language, table)
 
 
+class _Compiled(jinja2.BytecodeCache):
+    """Compiled templates kept for the life of the process, checked against their source by Jinja:
+    `serve` makes a new environment for every build, and compiling the theme took 0.3 s of each."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _Compiled()
+
+
 def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     """One environment per build; filters and globals are registered here and nowhere else."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        keep_trailing_newline=True, bytecode_cache=_COMPILED)
     language = site.config.language
     strings = load_strings(dirs, language)
     links = site.links

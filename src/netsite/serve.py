@@ -84,7 +84,7 @@ class Builder:
 
     def __init__(self, root: Path, options: Options, step: Step | None = None,
                  report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None,
-                 report_index: Callable[[tuple[Diagnostic, ...], float], None] = lambda problems, seconds: None):
+                 report_index: Callable[[Snapshot, tuple[Diagnostic, ...], float], None] = lambda snapshot, problems, seconds: None):
         self.root, self.options, self.report, self.report_index = root, options, report, report_index
         self.step = step if step is not None else incremental.Stepper()
         self.snapshot = Snapshot()
@@ -199,7 +199,8 @@ class Builder:
                 self.snapshot = replace(current, files=MappingProxyType({**self._built, **bundle}),
                                         search="current")
             self._changed.notify_all()
-        self.report_index(problems, seconds)
+            current = self.snapshot
+        self.report_index(current, problems, seconds)
 
     def close(self) -> None:
         """Stop indexing (a running Pagefind is stopped) and remove the indexer's folder."""
@@ -392,7 +393,7 @@ class DevServer:
 
 def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 8000, step: Step | None = None,
           report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None,
-          report_index: Callable[[tuple[Diagnostic, ...], float], None] = lambda problems, seconds: None
+          report_index: Callable[[Snapshot, tuple[Diagnostic, ...], float], None] = lambda snapshot, problems, seconds: None
           ) -> DevServer:
     """Build once, then listen and watch; a failed first build is served as its overlay."""
     if not (root / CONFIG_NAME).is_file():
