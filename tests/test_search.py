@@ -128,4 +128,4 @@ def test_a_cancelled_index_run_stops_pagefind(monkeypatch, tmp_path):
             indexer.run({"index.html": b"<p>x</p>"}, cancelled=lambda: looks.append(1) or len(looks) > 2)
     finally:
         indexer.close()
-    assert len(looks) == 3  # asked while it ran, and stopped at the first yes
+    assert len(looks) == 3  # asked before Pagefind and while it ran, and stopped at the first yes

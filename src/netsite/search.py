@@ -102,7 +102,9 @@ class Indexer:
         for path in sorted(self._written.keys() - pages.keys()):
             self.folder.joinpath(*path.split("/")).unlink(missing_ok=True)
             del self._written[path]
-        for path, data in pages.items():
+        for number, (path, data) in enumerate(pages.items()):
+            if number % 1000 == 999 and cancelled():  # the first run writes every page: stop soon too
+                raise Cancelled()
             old = self._written.get(path)
             if old is data or old == data:
                 continue
@@ -111,6 +113,8 @@ class Indexer:
             self._written.pop(path, None)  # a write cut short must be written again next time
             target.write_bytes(data)
             self._written[path] = data
+        if cancelled():
+            raise Cancelled()
         bundle = self.folder / "pagefind"
         shutil.rmtree(bundle, ignore_errors=True)  # fragments of pages since removed must not stay
         index(self.folder, cancelled, background=True)
