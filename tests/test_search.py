@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import json
+import os
+
+import pytest
 
 from conftest import BASE_CONFIG, build_site, cli, diagnostics_of
 from netsite import search
+from netsite.build import Options
 from netsite.diagnostics import NetsiteError
 
 PRACTICE = """\
@@ -85,13 +89,43 @@ def test_check_neither_indexes_nor_finds_a_missing_bundle(make_site, monkeypatch
     assert not (root / "public").exists()
 
 
-def test_the_dev_server_step_carries_the_search_bundle_in_memory(make_site):
-    from netsite.build import Options
+def test_the_dev_server_indexer_writes_only_changed_pages_and_removes_gone_ones(make_site):
+    from netsite.build import run
 
     root = make_site({"content/practices/skazki.md": PRACTICE})
-    result = search.run_indexed(root, Options(now="2026-11-25 12:00"))
-    names = {f.path for f in result.files}
-    assert {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js", "search/index.html"} <= names
-    assert not (root / "public").exists()
-    entry = json.loads(next(f.data for f in result.files if f.path == "pagefind/pagefind-entry.json"))
-    assert entry["languages"]["ru"]["page_count"] == 2
+    files = {f.path: f.data for f in run(root, Options(now="2026-11-25 12:00")).files}
+    indexer = search.Indexer()
+    try:
+        bundle = indexer.run(files)
+        assert {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js"} <= bundle.keys()
+        assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["ru"]["page_count"] == 2
+        kept = indexer.folder / "index.html"
+        os.utime(kept, ns=(1, 1))  # a page that is rewritten gets a new modification time
+        changed = dict(files)
+        changed["practices/skazki/index.html"] = files["practices/skazki/index.html"].replace(
+            "Дети сочиняют".encode(), "Малыши сочиняют".encode())
+        del changed["institutions/solnyshko/index.html"]
+        bundle = indexer.run(changed)
+        assert kept.stat().st_mtime_ns == 1
+        assert "Малыши".encode() in (indexer.folder / "practices/skazki/index.html").read_bytes()
+        assert not (indexer.folder / "institutions/solnyshko/index.html").exists()
+        assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["ru"]["page_count"] == 1
+        assert not any(path.startswith("pagefind/") for path in changed)
+    finally:
+        indexer.close()
+    assert not indexer.folder.exists()
+
+
+def test_a_cancelled_index_run_stops_pagefind(monkeypatch, tmp_path):
+    fake = tmp_path / "pagefind"
+    fake.write_text("#!/bin/sh\nexec sleep 600\n", encoding="utf-8")  # never finishes by itself
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "executable", lambda: fake)
+    looks = []
+    indexer = search.Indexer()
+    try:
+        with pytest.raises(search.Cancelled):
+            indexer.run({"index.html": b"<p>x</p>"}, cancelled=lambda: looks.append(1) or len(looks) > 2)
+    finally:
+        indexer.close()
+    assert len(looks) == 3  # asked before Pagefind and while it ran, and stopped at the first yes

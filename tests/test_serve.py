@@ -415,6 +415,111 @@ def test_content_types():
     assert preview.content_type("static/fonts/x.woff2") == "font/woff2"
 
 
+# ---- trigger latency and folders made later ------------------------------------------------------
+
+def test_an_event_that_ends_a_save_asks_the_short_wait(tmp_path):
+    from watchdog.events import (FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent, FileDeletedEvent,
+                                 FileModifiedEvent, FileMovedEvent, FileOpenedEvent)
+
+    news = str(tmp_path / "content/news/a.md")
+    asked: list[float] = []
+    handler = serve._Changes(tmp_path, asked.append)
+    for event in (FileOpenedEvent(news), FileModifiedEvent(news), FileClosedEvent(news),
+                  FileClosedNoWriteEvent(news), FileCreatedEvent(news), FileDeletedEvent(news),
+                  FileMovedEvent(str(tmp_path / "content/news/.a.md.swp"), news)):
+        handler.on_any_event(event)
+    assert asked == [serve.QUIET, serve.SETTLE, serve.QUIET, serve.QUIET, serve.SETTLE]
+    assert serve.SETTLE < serve.QUIET
+
+
+def test_the_last_poke_sets_the_wait_and_one_burst_is_one_rebuild():
+    now = [100.0]
+    calls: queue.Queue[float] = queue.Queue()
+    debouncer = serve.Debouncer(lambda: calls.put(now[0]), clock=lambda: now[0])
+    try:
+        debouncer.poke()  # a write: the long wait
+        assert debouncer.due == 100.0 + serve.QUIET
+        debouncer.poke(serve.SETTLE)  # its close: the save is over
+        assert debouncer.due == 100.0 + serve.SETTLE
+        now[0] = 100.0 + serve.SETTLE / 2
+        debouncer.poke(serve.QUIET)  # another file of the same burst starts: wait for it too
+        assert debouncer.due == now[0] + serve.QUIET
+        now[0] = 101.0
+        assert calls.get(timeout=WAIT) == 101.0
+        assert debouncer.due is None and calls.empty()
+    finally:
+        debouncer.stop()
+
+
+def test_a_themes_folder_made_after_the_start_is_watched(server, site):
+    assert not (site / "themes").exists()
+    base = (REPO_ROOT / "themes/default/templates/base.html").read_text(encoding="utf-8")
+    theme = site / "themes/default/templates/base.html"
+    theme.parent.mkdir(parents=True)
+    theme.write_text(base.replace("</body>", "<p>Своя тема</p></body>", 1), encoding="utf-8")
+    until(lambda: "Своя тема" in server.text("/"), "the new theme folder's override")
+    theme.write_text(base.replace("</body>", "<p>Тема правлена</p></body>", 1), encoding="utf-8")
+    until(lambda: "Тема правлена" in server.text("/"), "an edit inside the new folder")
+
+
+# ---- search in serve ------------------------------------------------------------------------------
+
+def test_search_is_indexed_after_the_page_is_served_without_a_second_reload(server, site):
+    from playwright.sync_api import sync_playwright
+
+    until(lambda: server.status()["search"] == "current", "the first index")
+    version = server.status()["version"]
+    stream = listen(server, version)
+    lines_until(stream, "retry: 1000")
+    (site / NEWS_PATH).write_text(NEWS.replace("праздник урожая", "праздник барабанщиков"), encoding="utf-8")
+    until(lambda: "барабанщиков" in server.text("/news/osennij-prazdnik/"), "the edited page")
+    until(lambda: server.status()["search"] == "current", "the index of the edited site")
+    assert lines_until(stream, "event: reload")[-1] == "event: reload"
+    assert stream.get(timeout=WAIT) == f"data: {version + 1}"
+    assert server.status()["version"] == version + 1  # the index arrived without a version of its own
+    until(lambda: any("netsite: search index updated in" in line for line in server.errors), "the terminal line")
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        try:
+            page = browser.new_page()
+            page.goto(f"http://127.0.0.1:{server.port}/search/?q=барабанщиков")
+            page.wait_for_selector(".pagefind-ui__result-link[href='/news/osennij-prazdnik/']",
+                                   timeout=WAIT * 1000)
+        finally:
+            browser.close()
+    assert server.status()["version"] == version + 1
+
+
+def test_a_newer_build_supersedes_a_stale_index(make_site):
+    """The index of an older build is never published over a newer one, and a later run catches up."""
+    root = make_site({NEWS_PATH: NEWS})
+    builder = serve.Builder(root, serve.Options(now=NOW))
+    try:
+        builder.rebuild()
+        (root / NEWS_PATH).write_text(NEWS.replace("урожая", "осени"), encoding="utf-8")
+        second = builder.rebuild()
+        assert second.search in ("indexing", "current")
+        done = builder.wait_index(WAIT)
+        assert done.search == "current" and done.version == second.version
+        assert builder._generation == 2 and {p for p in done.files if p.startswith("pagefind/")}
+        builder._publish_index(1, {"pagefind/stale.js": b"old"}, (), 0.0)  # the first build's run, late
+        assert builder.snapshot is done
+        builder.rebuild()  # nothing changed: the index stays current, nothing is indexed again
+        assert builder.snapshot.search == "current" and builder.snapshot.version == second.version
+    finally:
+        builder.close()
+
+
+def test_search_off_serves_no_bundle(make_site):
+    from conftest import BASE_CONFIG
+
+    root = make_site({NEWS_PATH: NEWS}, config=BASE_CONFIG + "search: false\n")
+    builder = serve.Builder(root, serve.Options(now=NOW))
+    snapshot = builder.rebuild()
+    assert snapshot.search == "" and not any(p.startswith("pagefind/") for p in snapshot.files)
+    assert builder._indexer is None
+
+
 # ---- in a real browser ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("csp", [False, True])
@@ -433,15 +538,19 @@ def test_a_browser_reloads_and_shows_the_overlay(site, csp):
         server.stop()
 
 
-def _drive_a_browser(server: Running, site: Path) -> None:
+def _chromium() -> str:
     import shutil
-
-    from playwright.sync_api import expect, sync_playwright
 
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     assert chromium, "the browser tests need Debian's chromium (.ci/run installs it)"
+    return chromium
+
+
+def _drive_a_browser(server: Running, site: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             failures: list[str] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import time
 from pathlib import Path
@@ -223,14 +224,20 @@ def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs or 1,
                       cache=not no_cache)
     server = _guard(lambda: dev.start(root, options, host, port, step=incremental.Stepper(),
-                                      report=_report_rebuild), _language(root))
+                                      report=_report_rebuild, report_index=_report_index), _language(root))
     click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
+    # `kill` stops it like Ctrl+C, so the search indexer's temporary folder is removed too.
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
         pass
     finally:
         server.close()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
 
 
 def _report_rebuild(snapshot, seconds: float) -> None:
@@ -240,6 +247,13 @@ def _report_rebuild(snapshot, seconds: float) -> None:
         click.echo("netsite: the build failed; still serving the last good build", err=True)
     else:
         click.echo(f"netsite: built {len(snapshot.files)} files in {seconds:.2f} s", err=True)
+
+
+def _report_index(snapshot, problems, seconds: float) -> None:
+    """Called by the dev server when the search index of the served build is ready, or failed."""
+    _report(problems, messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT)))
+    if not problems:
+        click.echo(f"netsite: search index updated in {seconds:.2f} s", err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -43,6 +43,9 @@ class Snapshot:
     problems: tuple[Diagnostic, ...] = ()
     """The latest build's diagnostics (warnings after a success, every problem after a failure)."""
     failed: bool = False
+    search: str = ""
+    """The /pagefind/ bundle: "" (search is off), "indexing" (the bundle served, if any, is an older
+    build's), "current" (it indexes exactly the pages served) or "failed"."""
 
 
 class Source(Protocol):
@@ -222,7 +225,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif parts.path == PREFIX + "status":
             snapshot = self.builder.snapshot
             body = json.dumps({"version": snapshot.version, "builds": self.builder.builds, "ok": not snapshot.failed,
-                               "problems": [d.format() for d in snapshot.problems]}, ensure_ascii=False)
+                               "problems": [d.format() for d in snapshot.problems],
+                               "search": snapshot.search or "off"}, ensure_ascii=False)
             self._send(200, body.encode("utf-8"), "application/json; charset=utf-8", send_body)
         elif parts.path == PREFIX + "events" and send_body:
             self._events(parts.query)

@@ -6,21 +6,32 @@ untouched, exactly like any other failed build. Pagefind picks the stemmer from 
 so Russian word forms (сказки, сказок, сказкам) meet. Only entry pages carry
 `data-pagefind-body`, so lists and the home page do not crowd the results. Pagefind writes its
 filter index in a random order; `pagefind_order` sorts it, so the output stays reproducible.
+
+For `serve`, `Indexer` indexes in the background (serve.Builder runs it on its own thread after
+the new HTML is already served): it keeps its own folder between runs and writes only the pages
+that changed, and a newer build cancels a run that has become stale (`index(..., cancelled=)`).
 """
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import tempfile
-from dataclasses import replace
+import time
 from pathlib import Path
+from typing import Callable, Mapping
 
 from netsite import pagefind_order
 from netsite.diagnostics import NetsiteError, error
-from netsite.models import OutputFile
 
 TIMEOUT = 600
 """Seconds; a network of a few thousand pages indexes in a few seconds."""
+POLL = 0.05
+"""Seconds between looks at `cancelled` while Pagefind runs."""
+
+
+class Cancelled(Exception):
+    """A newer build made this index run stale; nothing was published."""
 
 
 def executable() -> Path | None:
@@ -32,21 +43,86 @@ def executable() -> Path | None:
     return get_executable()
 
 
-def index(folder: Path) -> None:
-    """Index the HTML in `folder` into `folder/pagefind/`; raises NetsiteError with the reason."""
+def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, background: bool = False) -> None:
+    """Index the HTML in `folder` into `folder/pagefind/`; raises NetsiteError with the reason.
+
+    Pagefind is stopped, and `Cancelled` raised, as soon as `cancelled()` turns true. A
+    `background` run yields the processor to the next rebuild (`nice`, where there is one).
+    """
     binary = executable()
     if binary is None:
         _fail("Pagefind is not installed: run pip install 'pagefind[bin]', "
               "or set 'search: false' in netsite.yaml")
+    nice = shutil.which("nice") if background else None
+    command = ([nice, "-n", "10"] if nice else []) + [str(binary), "--site", str(folder), "--silent"]
     try:
-        done = subprocess.run([str(binary), "--site", str(folder), "--silent"], capture_output=True,
-                              text=True, encoding="utf-8", errors="replace", timeout=TIMEOUT)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+        process = subprocess.Popen(command, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    except OSError as exc:
         _fail(f"Pagefind could not run: {exc}")
-    if done.returncode != 0:
-        reason = (done.stderr or done.stdout).strip().splitlines()
-        _fail("Pagefind failed to index the site: " + (reason[-1] if reason else f"exit {done.returncode}"))
+    deadline = time.monotonic() + TIMEOUT
+    while True:
+        try:
+            stdout, stderr = process.communicate(timeout=POLL)  # reads both pipes: a full one never blocks it
+            break
+        except subprocess.TimeoutExpired:
+            stop = cancelled()
+            if stop or time.monotonic() > deadline:
+                process.kill()
+                process.communicate()
+                if stop:
+                    raise Cancelled() from None
+                _fail(f"Pagefind could not run: it took more than {TIMEOUT} s")
+    if process.returncode != 0:
+        reason = (stderr or stdout).strip().splitlines()
+        _fail("Pagefind failed to index the site: " + (reason[-1] if reason else f"exit {process.returncode}"))
     pagefind_order.stabilize(folder / "pagefind")
+
+
+class Indexer:
+    """The dev server's search index: a folder of its own that mirrors the served HTML between runs.
+
+    Design note: Pagefind reads every page on each run anyway, but writing 10,000 pages to disk
+    again after each save would double the work, so only pages whose bytes changed are written
+    and pages that are gone are removed. The bytes written are remembered by reference: the
+    incremental step hands back the same `bytes` objects for pages it kept, so this costs no
+    second copy of the site. Pagefind runs niced: at 10,000 pages it works for most of a minute,
+    and the next save's rebuild, which the author waits for, must not share the processor evenly.
+    """
+
+    def __init__(self) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="netsite-search-")
+        self.folder = Path(self._folder.name)
+        self._written: dict[str, bytes] = {}
+
+    def run(self, files: Mapping[str, bytes], cancelled: Callable[[], bool] = lambda: False) -> dict[str, bytes]:
+        """The /pagefind/ bundle for the HTML pages of `files`: output path → bytes."""
+        pages = {path: data for path, data in files.items()
+                 if path.endswith(".html") and not path.startswith("pagefind/")}
+        for path in sorted(self._written.keys() - pages.keys()):
+            self.folder.joinpath(*path.split("/")).unlink(missing_ok=True)
+            del self._written[path]
+        for number, (path, data) in enumerate(pages.items()):
+            if number % 1000 == 999 and cancelled():  # the first run writes every page: stop soon too
+                raise Cancelled()
+            old = self._written.get(path)
+            if old is data or old == data:
+                continue
+            target = self.folder.joinpath(*path.split("/"))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            self._written.pop(path, None)  # a write cut short must be written again next time
+            target.write_bytes(data)
+            self._written[path] = data
+        if cancelled():
+            raise Cancelled()
+        bundle = self.folder / "pagefind"
+        shutil.rmtree(bundle, ignore_errors=True)  # fragments of pages since removed must not stay
+        index(self.folder, cancelled, background=True)
+        return {p.relative_to(self.folder).as_posix(): p.read_bytes()
+                for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+    def close(self) -> None:
+        self._folder.cleanup()
 
 
 def _fail(message: str) -> None:
@@ -58,23 +134,3 @@ def pages(site) -> list:
     from netsite.render import Page
 
     return [Page("/search/", "search.html", {}, in_sitemap=False)] if site.config.search else []
-
-
-def run_indexed(root: Path, options):
-    """`build.run` plus the /pagefind/ bundle in memory: the dev server's step, so its search works too."""
-    from netsite import build  # build imports this module for `index`
-
-    result = build.run(root, options)
-    if not result.config.search:
-        return result
-    with tempfile.TemporaryDirectory(prefix="netsite-search-") as tmp:
-        folder = Path(tmp)
-        for file in result.files:
-            if file.path.endswith(".html"):
-                target = folder.joinpath(*file.path.split("/"))
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(file.data)
-        index(folder)
-        bundle = sorted(p for p in (folder / "pagefind").rglob("*") if p.is_file())
-        extra = tuple(OutputFile(p.relative_to(folder).as_posix(), p.read_bytes()) for p in bundle)
-    return replace(result, files=tuple(sorted(result.files + extra, key=lambda f: f.path)))

@@ -1,12 +1,19 @@
 """The development server: the last good build served from memory, rebuilt on change, live reload.
 
 Design notes:
-- A rebuild is one call, `Builder.step(root, options)` (by default `search.run_indexed`: `build.run`
-  plus the search index), which returns a `Result`; an incremental rebuild can replace it
-  without touching the server or the watcher.
+- A rebuild is one call, `Builder.step(root, options)` (by default `incremental.Stepper()`), which
+  returns a `Result`; another step can replace it without touching the server or the watcher.
 - Each outcome becomes a whole new `Snapshot` (preview.py answers requests from it), swapped in
   at once under a condition variable that also wakes the live-reload streams.
-- Watchdog events are debounced: one save is often several events (truncate, write, close).
+- Search is indexed after the new HTML is served, on a thread of its own (`search.Indexer`): at
+  10,000 pages Pagefind takes seconds, which must not stand between a save and the reload. Until
+  it is done the previous /pagefind/ bundle stays served and the status says "indexing"; the new
+  bundle is added to the snapshot without a new version, so the page does not reload twice. A
+  newer build cancels a run that is still going.
+- Watchdog events are debounced: one save is often several events (truncate, write, close). An
+  event that ends a save ('closed' after writing, 'moved' onto the file by an atomic save) needs
+  only SETTLE; other events, and platforms that report no close, wait QUIET.
+- `content/` and `themes/` made after the start are watched from their 'created' event on.
 """
 
 from __future__ import annotations
@@ -18,13 +25,13 @@ from dataclasses import dataclass, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable
+from typing import Callable, Mapping
 
 import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from netsite import search
+from netsite import incremental, search
 from netsite.build import Options, Result
 from netsite.config import CONFIG_NAME
 from netsite.config import load as load_config
@@ -35,9 +42,21 @@ from netsite.sources import is_junk
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 QUIET = 0.15
 """Seconds without file events before a rebuild starts: one save is often several events."""
+SETTLE = 0.02
+"""Seconds after an event that ends a save (see `quiet_for`): the rest of a burst still joins in."""
+_ENDS_A_SAVE = frozenset({"closed", "moved"})
 _CHANGES = frozenset({"created", "deleted", "modified", "moved", "closed"})
 """Watchdog events that mean a change; 'opened' and 'closed_no_write' come from our own reads."""
 Step = Callable[[Path, Options], Result]
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    """When the last rebuild started, its step returned and its snapshot was published (perf_counter)."""
+
+    started: float = 0.0
+    stepped: float = 0.0
+    published: float = 0.0
 
 
 def snapshot_of(result: Result, version: int, read: Callable[[Path], bytes] = Path.read_bytes) -> Snapshot:
@@ -63,32 +82,140 @@ def failure(exc: BaseException) -> tuple[Diagnostic, ...]:
 class Builder:
     """Runs the build step and publishes each outcome as a new Snapshot to waiting requests."""
 
-    def __init__(self, root: Path, options: Options, step: Step = search.run_indexed,
-                 report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None):
-        self.root, self.options, self.step, self.report = root, options, step, report
+    def __init__(self, root: Path, options: Options, step: Step | None = None,
+                 report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None,
+                 report_index: Callable[[Snapshot, tuple[Diagnostic, ...], float], None] = lambda snapshot, problems, seconds: None):
+        self.root, self.options, self.report, self.report_index = root, options, report, report_index
+        self.step = step if step is not None else incremental.Stepper()
         self.snapshot = Snapshot()
         self.builds = 0
         """How many builds have run (the status endpoint shows it)."""
+        self.timing = Timing()
         self._changed = threading.Condition()
         self._one_at_a_time = threading.Lock()
         self._copied: dict[Path, tuple[tuple[int, int], bytes]] = {}
+        self._built: Mapping[str, bytes] = MappingProxyType({})
+        """The files of the last good build, without the search bundle."""
+        self._bundle: dict[str, bytes] = {}
+        """The /pagefind/ files last indexed (for `_built` when the snapshot's search is "current")."""
+        self._generation = 0
+        """Counts good builds whose files differ: an index run publishes only for the one it indexed."""
+        self._wanted: tuple[int, Mapping[str, bytes]] | None = None
+        self._closed = False
+        self._indexing = threading.Condition()
+        self._indexer: threading.Thread | None = None
 
     def rebuild(self) -> Snapshot:
         with self._one_at_a_time:  # the first build (main thread) and the watcher's never overlap
             started = time.perf_counter()
             old = self.snapshot
+            index = False
             try:
-                new = snapshot_of(self.step(self.root, self.options), old.version, self._read)
+                result = self.step(self.root, self.options)
+                stepped = time.perf_counter()
+                new = snapshot_of(result, old.version, self._read)
             except Exception as exc:  # noqa: BLE001 - shown in the overlay; the last good site stays served
+                stepped = time.perf_counter()
                 new = replace(old, problems=failure(exc), failed=True)
+            else:
+                new, index = self._with_search(new, result.config.search, old)
             if (new.files, new.problems, new.failed) != (old.files, old.problems, old.failed):
                 new = replace(new, version=old.version + 1)
             with self._changed:
                 self.snapshot = new
                 self.builds += 1
                 self._changed.notify_all()
+            self.timing = Timing(started, stepped, time.perf_counter())
+            if index:
+                self._request_index()  # only now: its result must land on this snapshot, not the one before
         self.report(new, time.perf_counter() - started)
         return new
+
+    def _with_search(self, new: Snapshot, search_on: bool, old: Snapshot) -> tuple[Snapshot, bool]:
+        """The new build's snapshot with the /pagefind/ bundle it can have now, and whether to index it.
+
+        Called with the build lock held. When the pages are the same as the last good build's,
+        the snapshot (bundle and search state) stays what it was: nothing to index again.
+        """
+        built = new.files
+        if search_on and built == self._built and old.search:
+            return replace(new, files=old.files, search=old.search), False
+        with self._changed:  # an index run finishing now must see both or neither
+            self._built = built
+            self._generation += 1
+            if not search_on:
+                self._bundle = {}
+        if not search_on:
+            return new, False
+        # The previous bundle stays until the new one is ready: a search page that answers from the
+        # last index beats one that answers nothing; the status says it is "indexing".
+        return replace(new, files=MappingProxyType({**built, **self._bundle}), search="indexing"), True
+
+    def _request_index(self) -> None:
+        """Index the last good build's pages on the indexing thread; a run still going is cancelled."""
+        with self._indexing:
+            self._wanted = (self._generation, self._built)
+            self._indexing.notify_all()
+            if self._indexer is None:
+                self._indexer = threading.Thread(target=self._index_loop, name="netsite-search", daemon=True)
+                self._indexer.start()
+
+    def _index_loop(self) -> None:
+        indexer = search.Indexer()
+        try:
+            while True:
+                with self._indexing:
+                    self._indexing.wait_for(lambda: self._closed or self._wanted is not None)
+                    if self._closed:
+                        return
+                    generation, files = self._wanted
+                    self._wanted = None
+                started = time.perf_counter()
+                try:
+                    bundle = indexer.run(files, cancelled=lambda: self._closed or self._wanted is not None)
+                except search.Cancelled:
+                    continue  # a newer build is waiting: index that one instead
+                except Exception as exc:  # noqa: BLE001 - the site stays served; the status and the terminal say why
+                    self._publish_index(generation, None, failure(exc), time.perf_counter() - started)
+                else:
+                    self._publish_index(generation, bundle, (), time.perf_counter() - started)
+        finally:
+            indexer.close()
+
+    def _publish_index(self, generation: int, bundle: dict[str, bytes] | None,
+                       problems: tuple[Diagnostic, ...], seconds: float) -> None:
+        """Add the bundle to the snapshot, if it still serves the build that was indexed.
+
+        The version stays: the pages did not change, so the browser must not reload again.
+        """
+        with self._changed:
+            if generation != self._generation or self._closed:
+                return  # a newer build was published meanwhile; its own run follows
+            current = self.snapshot
+            if bundle is None:
+                self.snapshot = replace(current, search="failed")
+            else:
+                self._bundle = bundle
+                self.snapshot = replace(current, files=MappingProxyType({**self._built, **bundle}),
+                                        search="current")
+            self._changed.notify_all()
+            current = self.snapshot
+        self.report_index(current, problems, seconds)
+
+    def close(self) -> None:
+        """Stop indexing (a running Pagefind is stopped) and remove the indexer's folder."""
+        with self._indexing:
+            self._closed = True
+            self._indexing.notify_all()
+            thread = self._indexer
+        if thread is not None:
+            thread.join(timeout=10)
+
+    def wait_index(self, timeout: float) -> Snapshot:
+        """The snapshot once its search state is no longer "indexing", or the current one at the timeout."""
+        with self._changed:
+            self._changed.wait_for(lambda: self.snapshot.search != "indexing", timeout)
+            return self.snapshot
 
     def _read(self, path: Path) -> bytes:
         """A copied file's bytes, read again only when its size or modification time changed."""
@@ -111,19 +238,26 @@ class Builder:
 
 
 class Debouncer:
-    """Calls `action` on its own thread once no `poke` has come for `quiet` seconds."""
+    """Calls `action` on its own thread once no `poke` has come for the quiet period the last one asked."""
 
-    def __init__(self, action: Callable[[], object], quiet: float = QUIET):
-        self.action, self.quiet = action, quiet
-        self._due: float | None = None
+    def __init__(self, action: Callable[[], object], quiet: float = QUIET,
+                 clock: Callable[[], float] = time.monotonic):
+        self.action, self.quiet, self.clock = action, quiet, clock
+        self.due: float | None = None
+        """When the action runs, on `clock`; None when no change is waiting."""
         self._stopped = False
         self._cond = threading.Condition()
         self._thread = threading.Thread(target=self._loop, name="netsite-rebuild", daemon=True)
         self._thread.start()
 
-    def poke(self) -> None:
+    def poke(self, quiet: float | None = None) -> None:
+        """A change: the action runs `quiet` seconds (default `self.quiet`) after the last poke.
+
+        The last poke decides, even when it asks less than an earlier one: an event that ends a
+        save means the save is done, whatever came before it.
+        """
         with self._cond:
-            self._due = time.monotonic() + self.quiet
+            self.due = self.clock() + (self.quiet if quiet is None else quiet)
             self._cond.notify()
 
     def stop(self) -> None:
@@ -134,13 +268,24 @@ class Debouncer:
     def _loop(self) -> None:
         while True:
             with self._cond:
-                self._cond.wait_for(lambda: self._stopped or self._due is not None)
-                while not self._stopped and self._due is not None and time.monotonic() < self._due:
-                    self._cond.wait(self._due - time.monotonic())
+                self._cond.wait_for(lambda: self._stopped or self.due is not None)
+                while not self._stopped and self.due is not None and self.clock() < self.due:
+                    self._cond.wait(self.due - self.clock())
                 if self._stopped:
                     return
-                self._due = None
-            self.action()  # pokes during the action set _due again: one more rebuild follows
+                self.due = None
+            self.action()  # pokes during the action set `due` again: one more rebuild follows
+
+
+def quiet_for(event_type: str) -> float:
+    """How long to wait after an event: SETTLE after one that ends a save, else QUIET.
+
+    On Linux (inotify) watchdog reports 'closed' once a file opened for writing is closed, and an
+    atomic save (write a temporary, rename it over the file) ends with 'moved'. Platforms that
+    report no close events keep the longer QUIET after the writes themselves. A checkout of many
+    files may then make two rebuilds instead of one; the second follows at once.
+    """
+    return SETTLE if event_type in _ENDS_A_SAVE else QUIET
 
 
 def is_watched(root: Path, path: str) -> bool:
@@ -154,27 +299,54 @@ def is_watched(root: Path, path: str) -> bool:
     return parts[0] in ("content", "themes") or parts == (CONFIG_NAME,)
 
 
+_FOLDERS = ("content", "themes")
+"""The site's folders watched recursively (the site folder itself only for netsite.yaml)."""
+
+
 class _Changes(FileSystemEventHandler):
-    def __init__(self, root: Path, poke: Callable[[], None]):
-        self.root, self.poke = root, poke
+    def __init__(self, root: Path, poke: Callable[[float], None], observer: Observer | None = None):
+        self.root, self.poke, self.observer = root, poke, observer
+        self.watches: dict[str, object] = {}
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         # A folder is 'modified' whenever a file in it changes, and that file's own event is enough.
         if event.event_type not in _CHANGES or (event.is_directory and event.event_type == "modified"):
             return
-        paths = [event.src_path, getattr(event, "dest_path", "")]
-        if any(p and is_watched(self.root, str(p)) for p in paths):
-            self.poke()
+        paths = [str(p) for p in (event.src_path, getattr(event, "dest_path", "")) if p]
+        if event.is_directory and event.event_type in ("created", "moved"):
+            for name in _FOLDERS:
+                if Path(paths[-1]) == self.root / name:  # made, or renamed into place, after the start
+                    self.follow(name)
+        if any(is_watched(self.root, p) for p in paths):
+            self.poke(quiet_for(event.event_type))
+
+    def follow(self, name: str) -> None:
+        """Watch `root/name` recursively from now on (again, if it was deleted and made anew)."""
+        if self.observer is None or not (self.root / name).is_dir():
+            return
+        old = self.watches.pop(name, None)
+        if old is not None:
+            try:
+                self.observer.unschedule(old)
+            except KeyError:  # its watch already ended with the deleted folder
+                pass
+        try:
+            self.watches[name] = self.observer.schedule(self, str(self.root / name), recursive=True)
+        except OSError:  # gone again already; its next 'created' event tries again
+            pass
+        # Files written into the folder before its watch began have no event of their own: this
+        # poke (after the watch) makes a rebuild that reads them.
+        self.poke(QUIET)
 
 
-def watch(root: Path, poke: Callable[[], None]) -> Observer:
+def watch(root: Path, poke: Callable[[float], None]) -> Observer:
     """Watchdog on content/ and themes/ (recursively) and on the site folder for netsite.yaml."""
     observer = Observer()
-    handler = _Changes(root, poke)
+    handler = _Changes(root, poke, observer)
     observer.schedule(handler, str(root), recursive=False)
-    for name in ("content", "themes"):
+    for name in _FOLDERS:
         if (root / name).is_dir():
-            observer.schedule(handler, str(root / name), recursive=True)
+            handler.watches[name] = observer.schedule(handler, str(root / name), recursive=True)
     observer.daemon = True
     observer.start()
     return observer
@@ -216,14 +388,17 @@ class DevServer:
         self.observer.stop()
         self.httpd.shutdown()
         self.httpd.server_close()
+        self.builder.close()
 
 
-def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 8000, step: Step = search.run_indexed,
-          report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None) -> DevServer:
+def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 8000, step: Step | None = None,
+          report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None,
+          report_index: Callable[[Snapshot, tuple[Diagnostic, ...], float], None] = lambda snapshot, problems, seconds: None
+          ) -> DevServer:
     """Build once, then listen and watch; a failed first build is served as its overlay."""
     if not (root / CONFIG_NAME).is_file():
         load_config(root)  # raises the one clear "no netsite.yaml here" error (exit code 2)
-    builder = Builder(root, options, step, report)
+    builder = Builder(root, options, step, report, report_index)
     server_class = _Server6 if ":" in host else _Server
     try:  # listen first: a port in use is known before a long first build
         httpd = server_class((host, port), make_handler(builder, frozenset()))
