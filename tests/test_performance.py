@@ -465,3 +465,39 @@ def test_another_clock_or_option_builds_again(make_site):
     assert not build_site(root, now="2026-11-26 12:00").skipped
     assert not build_site(root, now="2026-11-26 12:00", drafts=True).skipped
     assert build_site(root, now="2026-11-26 12:00", drafts=True).skipped
+
+
+EDITS = {
+    "template": ("themes/default/templates/news/item.html", None),
+    "netsite.yaml": ("netsite.yaml", lambda text: text.replace("Тестовая сеть", "Сеть детских садов")),
+    "institution": ("content/institutions/solnyshko.md", lambda text: text.replace("«Солнышко»", "«Солнышко-2»")),
+    "event": ("content/events/ev.md", lambda text: text.replace("10:00", "11:30")),
+    "news": ("content/news/a.md", lambda text: text + "\nЕщё абзац.\n"),
+}
+
+
+@pytest.mark.parametrize("what", sorted(EDITS))
+def test_a_warm_build_after_an_edit_equals_a_build_from_nothing(make_site, tmp_path, what):
+    from netsite.render import default_theme_dir
+
+    root = make_site({
+        "content/news/a.md": "---\ntitle: Итоги\ndate: 2026-11-01\ninstitution: solnyshko\nevent: ev\n---\nТекст.\n",
+        "content/news/b.md": "---\ntitle: Другая\ndate: 2026-11-02\ntags: [театр]\n---\nТекст.\n",
+        "content/events/ev.md": "---\ntitle: Семинар\nstart: \"2026-12-03 10:00\"\norganizers: [solnyshko]\n---\n",
+        "content/practices/p.md": "---\ntitle: Практика\ndate: 2026-10-01\ninstitution: solnyshko\n---\nОпыт.\n"})
+    build_site(root)
+    path, change = EDITS[what]
+    target = root / path
+    if change is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = (default_theme_dir() / "templates/news/item.html").read_text(encoding="utf-8")
+        target.write_text(text.replace("<article", "<article data-own", 1), encoding="utf-8")
+    else:
+        target.write_text(change(target.read_text(encoding="utf-8")), encoding="utf-8")
+    warm = build_site(root)
+    assert not warm.skipped and warm.rendered
+    kept = tree(root / "public")
+    build_site(root, cache=False)
+    assert kept == tree(root / "public")
+    if what in ("template", "news"):  # only what shows it
+        assert "practices/p/index.html" not in warm.rendered
