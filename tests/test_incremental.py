@@ -200,3 +200,24 @@ def test_a_replaced_photo_is_processed_again(make_site):
     full = build.run(root, OPTIONS)
     assert {f.path: (f.data, f.source) for f in after.result.files} == {f.path: (f.data, f.source) for f in full.files}
     assert "news/photo/index.html" in after.rendered and "news/a/index.html" not in after.rendered
+
+
+def test_a_file_written_again_within_its_clock_tick_is_read_again(make_site):
+    """Two same-size writes in one tick of the file system's clock leave the same status: a file
+    read within RACY_NS of its last write is read again next time; an older one is trusted."""
+    from netsite import sources
+
+    root = make_site(FILES)
+    path = root / "content/news/bb.md"
+    known: dict = {}
+    sources.read_all(root, known=known)
+    path.write_text(news("bb").replace("Новость bb", "Новость BB"), encoding="utf-8")  # same size
+    info = path.stat()
+    status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    old = known[path][2]
+    known[path] = (status, info.st_mtime_ns + 1_000_000, old)  # read 1 ms after the write: racy
+    documents, _ = sources.read_all(root, known=known)
+    assert "Новость BB" in next(d for d in documents if d.path == path).text
+    known[path] = (status, info.st_mtime_ns + sources.RACY_NS, old)  # read long after: trusted
+    documents, _ = sources.read_all(root, known=known)
+    assert next(d for d in documents if d.path == path) is old

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import re
 import stat
+import time
 from pathlib import Path
 
 from netsite.diagnostics import Diagnostic, error
@@ -13,6 +14,10 @@ from netsite.models import Asset, Document
 from netsite.urls import _WINDOWS_RESERVED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
+RACY_NS = 3_000_000_000
+"""A file whose modification time is this close to the moment it was read may have been written
+again in the same tick of the file system's clock (a few ms on Linux, 2 s on FAT) with the same
+size: its status proves nothing, so it is read again until it is older (git's "racy" rule)."""
 KINDS = ("institutions", "practices", "events", "news", "pages", "agreements", "meetings", "plans", "projects")
 
 # Characters Windows cannot have in a file name; authors clone the repository on Windows.
@@ -145,11 +150,12 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
           info: os.stat_result | None = None) -> None:
     info = info or path.stat()
     status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
-    if known is not None and path in known:
-        seen, document = known[path]
-        if seen == status and (document.kind, document.stem, document.assets) == (kind, stem, assets):
-            documents.append(document)
-            return
+    previous = known.get(path) if known is not None else None
+    if previous is not None and previous[0] == status and previous[1] - info.st_mtime_ns >= RACY_NS \
+            and (previous[2].kind, previous[2].stem, previous[2].assets) == (kind, stem, assets):
+        documents.append(previous[2])  # unchanged since it was read, seconds after its last write
+        return
+    read_at = time.time_ns()
     shown = shown_path(root, path)
     if info.st_size > MAX_FILE_BYTES:  # checked before reading: never load a huge file
         problems.append(error(shown, None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
@@ -160,9 +166,12 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
     if problem:
         problems.append(error(shown, problem[0], problem[1], problem[2], col=problem[3]))
         return
-    documents.append(Document(path, shown, kind, stem, text, assets))
+    document = Document(path, shown, kind, stem, text, assets)
+    if previous is not None and previous[2] == document:
+        document = previous[2]  # the same text again: the same object, so nothing after it is redone
+    documents.append(document)
     if known is not None:
-        known[path] = (status, documents[-1])
+        known[path] = (status, read_at, document)
 
 
 def decode(data: bytes) -> tuple[str, tuple | None]:
