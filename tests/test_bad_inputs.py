@@ -4,7 +4,7 @@ line), or builds into sanitized output. One table; one test function per kind of
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, cli, write_site
+from conftest import build_site, cli
 
 NEWS = "---\ntitle: {title}\ndate: {date}\ninstitution: solnyshko\n{extra}---\nТекст новости.\n"
 

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASE_CONFIG, INSTITUTION, check_site, cli, diagnostics_of
+from conftest import BASE_CONFIG, INSTITUTION, cli, diagnostics_of
 from test_bad_inputs import BAD
 from test_docs import codes_in_source
 

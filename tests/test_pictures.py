@@ -6,7 +6,7 @@ import io
 
 from PIL import Image
 
-from conftest import build_site, cli, codes, diagnostics_of
+from conftest import build_site, codes, diagnostics_of
 from netsite import pictures
 
 

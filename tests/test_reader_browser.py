@@ -225,7 +225,7 @@ def test_visually_impaired_version_enlarges_text_and_stays_on(reader):
     assert text_size(page) >= 1.7 * normal_text
     page.check("input[name=vi-scheme][value='wb']")
     page.check("input[name=vi-spacing]")
-    page.click(f"a[href='/news/']")
+    page.click("a[href='/news/']")
     page.wait_for_url("**/news/")
     assert font_size(page) == sizes[2]
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"

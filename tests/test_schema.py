@@ -93,7 +93,7 @@ def test_two_sources_on_one_url_name_both_files(make_site):
 
 @pytest.mark.parametrize("slug", ["news", "rss.xml", "calendar", "institutions"])
 def test_page_slugs_the_site_uses_are_reserved(make_site, slug):
-    root = make_site({f"content/pages/p.md": f"---\ntitle: P\nslug: {slug}\n---\n"})
+    root = make_site({"content/pages/p.md": f"---\ntitle: P\nslug: {slug}\n---\n"})
     kinds = {c for c, _, _ in codes(diagnostics_of(root))}
     assert kinds & {"entry.reserved", "entry.slug"}
 

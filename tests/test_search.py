@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from conftest import BASE_CONFIG, build_site, cli, diagnostics_of
+from conftest import BASE_CONFIG, build_site, cli
 from netsite import search
 from netsite.build import Options
 from netsite.diagnostics import NetsiteError

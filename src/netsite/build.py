@@ -6,7 +6,6 @@ import os
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from types import MappingProxyType
 from typing import Callable, Mapping
 
 from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, depends, feeds, ical,
