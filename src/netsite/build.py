@@ -186,10 +186,9 @@ def _each(memo: Memo | None, step: str, entries: list[Entry], apply: Callable) -
 
 def _status(path: Path) -> tuple:
     try:
-        info = path.stat()
+        return sources.file_status(path.stat())
     except OSError:
         return ()
-    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def _parse(document, config: Config, memo: Memo | None) -> tuple:

@@ -30,6 +30,7 @@ from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from netsite.diagnostics import Diagnostic, error, warning
 from netsite.models import Asset, OutputFile
+from netsite.sources import file_status
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 """A phone photo is 2–12 MB; anything larger is refused before it is read."""
@@ -294,8 +295,7 @@ _SCANNED: dict[tuple, list[str]] = {}
 def _metadata_of_file(path: Path) -> list[str]:
     """metadata_of a file, scanned again only when its size, times or inode changed (`serve`
     checks every photo after every save)."""
-    info = path.stat()
-    key = (str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    key = (str(path), *file_status(path.stat()))
     if key not in _SCANNED:
         _SCANNED[key] = metadata_of(path.read_bytes())
     return _SCANNED[key]

@@ -149,7 +149,7 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
           documents: list[Document], problems: list[Diagnostic], known: dict | None = None,
           info: os.stat_result | None = None) -> None:
     info = info or path.stat()
-    status = (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+    status = file_status(info)
     previous = known.get(path) if known is not None else None
     if previous is not None and previous[0] == status and previous[1] - info.st_mtime_ns >= RACY_NS \
             and (previous[2].kind, previous[2].stem, previous[2].assets) == (kind, stem, assets):
@@ -172,6 +172,11 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
     documents.append(document)
     if known is not None:
         known[path] = (status, read_at, document)
+
+
+def file_status(info: os.stat_result) -> tuple[int, int, int, int]:
+    """What tells that a file changed without reading it: size, modification and change times, inode."""
+    return info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino
 
 
 def decode(data: bytes) -> tuple[str, tuple | None]:
