@@ -181,6 +181,8 @@ class Strings:
         if isinstance(text, dict):
             form = self.locale.plural_form(n if n is not None else 1)
             text = text.get(form) or text["other"]
+        elif n is None and not values and "{" not in text:
+            return text  # most strings: ~50 a page, a million calls in a 10k build
         return text.format(n=n, **values)
 
 
