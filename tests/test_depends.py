@@ -102,3 +102,14 @@ def test_digests_are_the_same_in_every_process(fields):
                            env={**os.environ, "PYTHONHASHSEED": str(seed), "PYTHONPATH": SRC}).stdout
             for seed in (1, 2, 3)}
     assert len(seen) == 1
+
+
+def test_python_code_given_a_view_of_the_site_gets_the_plain_value_and_reads_it_whole(site):
+    from netsite.models import Term
+
+    seen = []
+    traced = depends._traced(lambda value: seen.append(value) or isinstance(value, Term), lambda value: [])
+    term = site.terms["audience"][0]
+    with depends.tracing() as keys:
+        assert traced(depends.Tracked(term, ("term", term.taxonomy, term.id))) is True
+    assert seen == [term] and keys == {("term", term.taxonomy, term.id)}

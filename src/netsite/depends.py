@@ -375,10 +375,21 @@ class _Feeds:
 
 def _traced(function: Callable, keys: Callable[..., list[Key]]) -> Callable:
     def call(*args: Any, **kwargs: Any) -> Any:
+        args = tuple(_given(a) for a in args)
         for key in keys(*args, **kwargs):
             note(key)
         return function(*(unwrap(a) for a in args), **kwargs)
     return call
+
+
+def _given(value: Any) -> Any:
+    """A view of the site handed to Python code: that code may read anything of it, so the whole
+    value is noted and the code gets the plain object (`isinstance` and the like work on it)."""
+    if isinstance(value, (Tracked, TrackedSequence)):
+        path = object.__getattribute__(value, "_path")
+        note(path)
+        return object.__getattribute__(value, "_value")
+    return value
 
 
 def traced_context(context: Mapping[str, Any]) -> tuple[dict, dict]:
