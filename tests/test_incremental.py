@@ -221,3 +221,15 @@ def test_a_file_written_again_within_its_clock_tick_is_read_again(make_site):
     known[path] = (status, info.st_mtime_ns + sources.RACY_NS, old)  # read long after: trusted
     documents, _ = sources.read_all(root, known=known)
     assert next(d for d in documents if d.path == path) is old
+
+
+def test_a_theme_showing_a_feeds_entries_is_rendered_again_when_they_change(make_site):
+    from netsite.render import default_theme_dir
+
+    base = (default_theme_dir() / "templates/base.html").read_text(encoding="utf-8")
+    own = base.replace('{% for feed in feeds(page_path) %}',
+                       '{% for feed in feeds(page_path) %}<meta name="latest" content="{{ feed.entries[0].title }}">', 1)
+    assert own != base
+    root = make_site({**FILES, "themes/default/templates/base.html": own})
+    rendered, _ = edit_and_compare(root, "content/news/bb.md", news("bb").replace("date: 2026-11-02", "date: 2026-11-20"))
+    assert "404.html" in rendered  # every page shows the newest item of the site feed

@@ -3,9 +3,9 @@
 Design note (the "verifying traces" of build systems à la carte): every page is rendered under a
 trace that notes what it read beyond its own context: each path into the `Site` reached through
 the template's `site` (`("site", "by_slug", "events", "x")`), the clock (`("now",)`, or only
-`("year",)` for the footer), the next occurrence of an event (`("next", source)`) and the feed
-links of a page (`("feeds", path)`). A record keeps, for one output file, a digest of its fixed
-inputs (template, context, theme, configuration, netsite's code) and the digest each traced key
+`("year",)` for the footer), the next occurrence of an event (`("next", source)`), which feeds a
+page links to (`("feeds", path)`) and what it reads of each (`("feed", page, "title")`). A
+record keeps, for one output file, a digest of its fixed inputs (template, context, theme, configuration, netsite's code) and the digest each traced key
 had. On the next build a page is reused when its fixed inputs are the same and every traced key
 still has the same digest in the new site; only then. Reads that templates cannot trace (filters
 and globals written in Python) note their inputs themselves: `TRACED` lists them, and a test
@@ -369,8 +369,8 @@ class _Feeds:
         self.feeds = feed_set.feeds
 
     def __call__(self, page_path: str) -> Any:
-        note(("feeds", page_path))
-        return self.feed_set(page_path)
+        note(("feeds", page_path))  # which feeds; what of each is read is noted by its view
+        return tuple(Tracked(feed, ("feed", feed.page)) for feed in self.feed_set(page_path))
 
 
 def _traced(function: Callable, keys: Callable[..., list[Key]]) -> Callable:
@@ -457,7 +457,9 @@ class Resolver:
             event = self._sources.get(key[1])
             return MISSING if event is None else agenda.next_occurrence(event, self.site.now)
         if head == "feeds":
-            return tuple((f.page, f.title, f.rss, f.atom) for f in self.feed_set(key[1]))
+            return tuple(f.page for f in self.feed_set(key[1]))
+        if head == "feed":
+            return _walk(self.feed_set.by_page.get(key[1], MISSING), key[2:])
         if head == "term":
             if self._terms is None:
                 self._terms = {(t.taxonomy, t.id): t for terms in self.site.terms.values() for t in terms}
