@@ -5,9 +5,10 @@ trace that notes what it read beyond its own context: each path into the `Site` 
 the template's `site` (`("site", "by_slug", "events", "x")`), the clock (`("now",)`, or only
 `("year",)` for the footer), the next occurrence of an event (`("next", source)`), which feeds a
 page links to (`("feeds", path)`) and what it reads of each (`("feed", page, "title")`). A
-record keeps, for one output file, a digest of its fixed inputs (template, context, theme, configuration, netsite's code) and the digest each traced key
-had. On the next build a page is reused when its fixed inputs are the same and every traced key
-still has the same digest in the new site; only then. Reads that templates cannot trace (filters
+record keeps, for one output file, a digest of its fixed inputs (template, context, theme,
+configuration, netsite's code) and the digest each traced key had. On the next build a page is
+reused when its fixed inputs are the same and every traced key still has the same digest in the
+new site; only then. Reads that templates cannot trace (filters
 and globals written in Python) note their inputs themselves: `TRACED` lists them, and a test
 fails when a filter or global is neither there nor in `PURE`.
 
