@@ -233,3 +233,15 @@ def test_a_theme_showing_a_feeds_entries_is_rendered_again_when_they_change(make
     root = make_site({**FILES, "themes/default/templates/base.html": own})
     rendered, _ = edit_and_compare(root, "content/news/bb.md", news("bb").replace("date: 2026-11-02", "date: 2026-11-20"))
     assert "404.html" in rendered  # every page shows the newest item of the site feed
+
+
+def test_an_event_in_a_new_year_widens_every_calendars_time_zone(make_site):
+    root = make_site(FILES)
+    later = event("late").replace("2026-12-04", "2029-06-04")
+    assert "2029" in later
+    rendered, _ = edit_and_compare(root, "content/events/late.md", later)  # equal to a full build
+    state = incremental.start(root, OPTIONS)
+    assert state.result  # and the calendars of the other events were made again:
+    (root / "content/events/late.md").unlink()
+    after = incremental.rebuild(state)
+    assert "events/ev/event.ics" in after.rendered

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
@@ -326,9 +327,9 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                                                                         _enclosures(feed)))]
     for file in feeds.render_feeds(site, env, feeds_todo):
         plan.made(file, depends.Record(plan.wanted[file.path]))
-    now = prints.of(site.now)
+    calendars = depends.digest(prints.of(site.now), prints.of(ical.zone_spans(site.events)))  # DTSTAMP, VTIMEZONEs
     specs = [spec for spec in ical.calendar_specs(site) if not plan.take(
-        spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), now))]
+        spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), calendars))]
     for file in ical.calendar_files(site, render.load_strings(dirs, site.config.language), specs):
         plan.made(file, depends.Record(plan.wanted[file.path]))
     files = plan.files
@@ -340,7 +341,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     return Rendered(sorted(files, key=lambda f: f.path), plan.records, frozenset(plan.rendered))
 
 
-_CODE = depends.code_digest()
+_CODE = depends.code_digest() + cache_module.fingerprint(cache_module.LIBRARIES, ()) + sys.version
+"""netsite's code, the versions of the libraries that shape output, and Python's: in every record."""
 
 
 class _Plan:

@@ -104,12 +104,18 @@ def _zone_key(event: Entry) -> str | None:
 
 def timezones(events: Iterable[Entry]) -> dict[str, icalendar.Timezone]:
     """A VTIMEZONE per IANA zone of the timed events, covering the years of their occurrences."""
+    return {key: vtimezone(key, first, last) for key, first, last in zone_spans(events)}
+
+
+def zone_spans(events: Iterable[Entry]) -> tuple[tuple[str, int, int], ...]:
+    """(IANA zone, first year, last year) of the timed events' occurrences: every calendar's
+    VTIMEZONEs follow from these, so they are part of every calendar's inputs (build.py)."""
     years: dict[str, set[int]] = {}
     for event in events:
         key = _zone_key(event)
         for occurrence in agenda.occurrences(event) if key else ():
             years.setdefault(key, set()).update({occurrence.start.year, occurrence.end.year})
-    return {key: vtimezone(key, min(span), max(span)) for key, span in sorted(years.items())}
+    return tuple((key, min(span), max(span)) for key, span in sorted(years.items()))
 
 
 def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
