@@ -336,10 +336,11 @@ def inputs_digest(root: Path, folders: Iterable[Path], settings: str) -> str:
     for folder in [root / "content", root / "netsite.yaml", *folders]:
         paths = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
         for path in paths:
-            if path.is_file():
-                name = path.as_posix().encode("utf-8", "surrogatepass")
-                data = path.read_bytes()
-                digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+            name = path.as_posix().encode("utf-8", "surrogatepass")
+            # A link is named, never followed (the build refuses links in content/ and themes/).
+            data = path.read_bytes() if path.is_file() and not path.is_symlink() else b"\0link" \
+                if path.is_symlink() else b""
+            digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
     return digest.hexdigest()
 
 
