@@ -211,29 +211,26 @@ def build(root: Path, options: Options) -> Result:
     """
     config = config_module.load(root)
     out = config.output_path
-    last = cache_module.LastBuild(root, out, options.cache)
-    inputs = _inputs(root, config, options) if options.cache else ""
-    warnings = last.unchanged(inputs) if options.cache else None
+    kept = cache_module.OutputRecords.open(root, out, options.cache)
+    inputs = _inputs(root, config, options) if options.cache else None
+    warnings = kept.unchanged(inputs) if inputs else None
     if warnings is not None:
         _stage(options, "nothing changed since the last build")
-        files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in sorted(last.row["files"]))
+        files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in sorted(kept.last["files"]))
         return Result(config, lambda: prepare(root, options)[1], files,
                       tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
-    kept = cache_module.OutputRecords.open(root, out, options.cache)
     with output.Spool(out) as spool:
         result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
         output.write(result.files, out, search.index if result.config.search else None)
     if options.fill_cache:
-        kept.save(result.records)
-        if options.cache:
-            last.save(inputs, [cache_module.plain_diagnostic(d) for d in result.diagnostics])
+        kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
 
 
-def _inputs(root: Path, config: Config, options: Options) -> str:
-    """The digest of every input of a build (cache.inputs_digest) with the options and the clock."""
-    settings = repr((clock(options, config).isoformat(), options.drafts, options.future, options.strict))
+def _inputs(root: Path, config: Config, options: Options) -> str | None:
+    """The digest of everything a build reads (cache.inputs_digest), or None if it cannot be trusted."""
+    settings = repr((_CODE, clock(options, config).isoformat(), options.drafts, options.future, options.strict))
     return cache_module.inputs_digest(root, render.theme_dirs(root, config.theme), settings)
 
 

@@ -17,13 +17,17 @@ import json
 import os
 import secrets
 import sqlite3
+import time
 from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from netsite import __version__, markup, parallel, urls
+from netsite import __version__, markup, parallel, sources, urls
+from netsite.depends import Record
 from netsite.diagnostics import Diagnostic, Location
+from netsite.models import OutputFile
+from netsite.sources import file_status
 
 FOLDER = ".netsite-cache"
 DATABASE = "cache.sqlite3"
@@ -252,23 +256,27 @@ def _rendered(value: dict) -> markup.Rendered:
                     tuple(value["images"]), tuple(value["assets"]))
 
 
-# ---- the pages step: what the output folder holds and how each file was made ----------------------
+# ---- the output folder: how each file in it was made, and what the last build read ---------------
 
 class OutputRecords:
-    """How each file in the output folder was made (depends.Record), with its size and mtime then.
+    """How each file in the output folder was made (depends.Record), with its size and mtime then,
+    and the digest of everything the last build read.
 
     A warm build takes over a file whose record is still fresh and which is still in the output
     folder exactly as written (same size and modification time, like rsync's quick check),
-    without rendering or writing it. The records are keyed by the output folder, so two output
-    folders never share them, and signed like every cache entry.
+    without rendering or writing it; when nothing the build reads changed and the folder is as
+    the last build left it, there is nothing to do (`unchanged`). The rows are keyed by the output
+    folder, so two output folders never share them, and signed like every cache entry.
     """
+
+    LAST = "last-build"
 
     def __init__(self, cache: Cache, out: Path):
         self.cache, self.out = cache, out
-        self.rows: dict[str, dict] = {}
-        if cache.path is not None:
-            self.rows = {value["path"]: value for value in cache.get_all().values()
-                         if isinstance(value, dict) and isinstance(value.get("path"), str)}
+        rows = cache.get_all() if cache.path is not None else {}
+        self.last = rows.pop(Cache.key(cache.step, self.LAST), None)
+        self.rows: dict[str, dict] = {value["path"]: value for value in rows.values()
+                                      if isinstance(value, dict) and isinstance(value.get("path"), str)}
 
     @staticmethod
     def open(root: Path, out: Path, enabled: bool = True) -> "OutputRecords":
@@ -276,8 +284,6 @@ class OutputRecords:
         return OutputRecords(Cache.open(root, step, enabled), out)
 
     def records(self) -> dict:
-        from netsite.depends import Record
-
         found = {}
         for path, row in self.rows.items():
             try:
@@ -286,10 +292,8 @@ class OutputRecords:
                 continue
         return found
 
-    def take(self, path: str):
+    def take(self, path: str) -> OutputFile | None:
         """The output file at `path` as a file kept in place, if it is still as it was written."""
-        from netsite.models import OutputFile
-
         row = self.rows.get(path)
         target = self.out.joinpath(*path.split("/"))
         try:
@@ -300,24 +304,35 @@ class OutputRecords:
             return None
         return OutputFile(path, b"", source=target)
 
-    def save(self, records: dict) -> None:
-        """Note the written files' records, sizes and times; forget files the site no longer has."""
+    def unchanged(self, inputs: str) -> list | None:
+        """The last build's warnings when it read the same `inputs` and its output is as it left it."""
+        last = self.last
+        if not isinstance(last, dict) or last.get("inputs") != inputs:
+            return None
+        if output_listing(self.out) != last.get("files"):
+            return None
+        return last.get("diagnostics")
+
+    def save(self, records: dict, inputs: str, diagnostics: list) -> None:
+        """Note the written files' records, sizes and times and what this build read; forget files
+        the site no longer has. One walk of the output folder gives every size and time."""
+        listing = output_listing(self.out)
         changed = {}
         for path, record in records.items():
-            try:
-                info = self.out.joinpath(*path.split("/")).lstat()
-            except OSError:
-                continue
-            row = {"path": path, "record": record.to_json(), "size": info.st_size, "mtime": info.st_mtime_ns}
-            if self.rows.get(path) != row:
-                changed[Cache.key(self.cache.step, path)] = row
+            if path in listing:
+                size, mtime = listing[path]
+                row = {"path": path, "record": record.to_json(), "size": size, "mtime": mtime}
+                if self.rows.get(path) != row:
+                    changed[Cache.key(self.cache.step, path)] = row
+        last = Cache.key(self.cache.step, self.LAST)
+        changed[last] = {"inputs": inputs, "files": listing, "diagnostics": diagnostics}
         self.cache.put_many(changed)
         if set(self.rows) - set(records):
-            self.cache.prune({Cache.key(self.cache.step, path) for path in records})
+            self.cache.prune({Cache.key(self.cache.step, path) for path in records} | {last})
         self.cache.close()
 
 
-# ---- a build with nothing to do ---------------------------------------------------------------------
+# ---- what a build reads -------------------------------------------------------------------------------
 
 LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "pygments", "feedgen", "icalendar",
              "python-dateutil", "babel", "python-slugify", "text-unidecode", "nh3", "Pillow", "tzdata", "lxml",
@@ -325,23 +340,28 @@ LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "pygments"
 """Every library whose version can change the output."""
 
 
-def inputs_digest(root: Path, folders: Iterable[Path], settings: str) -> str:
-    """One digest of everything a build reads: every file (path and bytes) under content/, the
-    theme folders and netsite.yaml, netsite's own code, the libraries' versions, and `settings`
-    (the options and the clock). Equal digests mean the same output."""
-    from netsite.depends import code_digest
+def inputs_digest(root: Path, folders: Iterable[Path], settings: str) -> str | None:
+    """One digest of the status of everything a build reads under content/, the theme folders and
+    netsite.yaml (each file's name, size, times and inode, as git's index does: any write changes
+    the change time, or on Windows the modification time), with `settings` (netsite's code, the
+    libraries, the options and the clock). Statuses, not bytes: the build reads every source
+    right after, and reading them twice cost as much as the rest of a warm build.
 
+    None when a file was written in the last RACY_NS: a second write in the same tick of the file
+    system's clock would leave the same status, so such a build is never skipped.
+    """
     digest = hashlib.blake2b(digest_size=32)
-    digest.update(fingerprint(LIBRARIES, ()).encode() + code_digest().encode() + settings.encode())
+    digest.update(settings.encode("utf-8", "surrogatepass"))
+    newest = 0
     for folder in [root / "content", root / "netsite.yaml", *folders]:
-        paths = sorted(folder.rglob("*")) if folder.is_dir() else [folder]
-        for path in paths:
-            name = path.as_posix().encode("utf-8", "surrogatepass")
-            # A link is named, never followed (the build refuses links in content/ and themes/).
-            data = path.read_bytes() if path.is_file() and not path.is_symlink() else b"\0link" \
-                if path.is_symlink() else b""
-            digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
+            try:
+                info = path.lstat()
+            except OSError:
+                continue
+            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            digest.update(f"{path.as_posix()}\0{file_status(info)}\0".encode("utf-8", "surrogatepass"))
+    return digest.hexdigest() if time.time_ns() - newest >= sources.RACY_NS else None
 
 
 def output_listing(out: Path) -> dict[str, list[int]]:
@@ -360,29 +380,3 @@ def output_listing(out: Path) -> dict[str, list[int]]:
     if out.is_dir() and not out.is_symlink():
         walk(str(out), "")
     return listing
-
-
-class LastBuild:
-    """What the last successful build read (its inputs' digest), wrote and warned about."""
-
-    KEY = "last-build"
-
-    def __init__(self, root: Path, out: Path, enabled: bool):
-        step = "built:" + hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        self.cache, self.out = Cache.open(root, step, enabled), out
-        self.row = self.cache.get_many([self.KEY]).get(self.KEY) if self.cache.path is not None and \
-            self.cache.path.is_file() else None
-
-    def unchanged(self, inputs: str) -> list | None:
-        """The last build's warnings when its inputs were `inputs` and its output is as it left it."""
-        row = self.row
-        if not isinstance(row, dict) or row.get("inputs") != inputs:
-            return None
-        if output_listing(self.out) != row.get("files"):
-            return None
-        return row.get("diagnostics")
-
-    def save(self, inputs: str, diagnostics: list) -> None:
-        self.cache.put_many({self.KEY: {"inputs": inputs, "files": output_listing(self.out),
-                                        "diagnostics": diagnostics}})
-        self.cache.close()
