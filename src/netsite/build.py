@@ -318,7 +318,7 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                                 lambda made: (plan.sink(made[0]), made[1]))
     for (page, fixed), (file, keys) in zip(todo, done):
         plan.made(file, depends.record(fixed, keys, resolve))
-    shared = depends.digest(prints.of(site.institutions), render.theme_digest(dirs, ("templates",)))  # authors, content
+    shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates
     feeds_todo = [feed for feed in feed_set.feeds if not plan.take_all(
         (output_file(feed.rss), output_file(feed.atom)), depends.digest(base, prints.of(feed), shared,
                                                                         _enclosures(feed)))]

@@ -94,7 +94,8 @@ class TemplateDigests:
 
     def __init__(self, env: jinja2.Environment, dirs: list[Path]):
         self.env, self._done = env, {}
-        self._all = theme_digest(dirs, ("templates",))
+        self.all = theme_digest(dirs, ("templates",))
+        """Every template of the theme folders: what a template naming others by a variable depends on."""
 
     def __call__(self, name: str) -> bytes:
         if name not in self._done:
@@ -103,7 +104,7 @@ class TemplateDigests:
             digest = hashlib.blake2b(digest_size=16)
             for each in sorted(names) if names is not None else ():
                 digest.update(each.encode() + b"\0" + self._source(each).encode("utf-8", "surrogatepass"))
-            self._done[name] = digest.digest() if names is not None else self._all
+            self._done[name] = digest.digest() if names is not None else self.all
         return self._done[name]
 
     def _source(self, name: str) -> str:
