@@ -30,7 +30,8 @@ class State:
     root: Path
     options: build.Options
     """As the caller gave them."""
-    result: build.Result
+    result: build.Result | None
+    """None only before the first build."""
     rendered: frozenset[str]
     """Output paths this build rendered (the others kept their bytes)."""
     records: dict
