@@ -204,7 +204,7 @@ def test_a_replaced_photo_is_processed_again(make_site):
 
 def test_a_file_written_again_within_its_clock_tick_is_read_again(make_site):
     """Two same-size writes in one tick of the file system's clock leave the same status: a file
-    read within RACY_NS of its last write is read again next time; an older one is trusted."""
+    read right after its last write is read again next time; an older one is trusted."""
     from netsite import sources
 
     root = make_site(FILES)

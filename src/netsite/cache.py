@@ -347,21 +347,21 @@ def inputs_digest(root: Path, folders: Iterable[Path], settings: str) -> str | N
     libraries, the options and the clock). Statuses, not bytes: the build reads every source
     right after, and reading them twice cost as much as the rest of a warm build.
 
-    None when a file was written in the last RACY_NS: a second write in the same tick of the file
-    system's clock would leave the same status, so such a build is never skipped.
+    None when a file was written so recently that a second write in the same tick of the file
+    system's clock would leave the same status (sources.settled): such a build is never skipped.
     """
     digest = hashlib.blake2b(digest_size=32)
     digest.update(settings.encode("utf-8", "surrogatepass"))
-    newest = 0
+    now, recent = time.time_ns(), False
     for folder in [root / "content", root / "netsite.yaml", *folders]:
         for path in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
             try:
                 info = path.lstat()
             except OSError:
                 continue
-            newest = max(newest, info.st_mtime_ns, info.st_ctime_ns)
+            recent = recent or not sources.settled(max(info.st_mtime_ns, info.st_ctime_ns), now)
             digest.update(f"{path.as_posix()}\0{file_status(info)}\0".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest() if time.time_ns() - newest >= sources.RACY_NS else None
+    return None if recent else digest.hexdigest()
 
 
 def output_listing(out: Path) -> dict[str, list[int]]:

@@ -16,8 +16,17 @@ from netsite.urls import _WINDOWS_RESERVED
 MAX_FILE_BYTES = 2 * 1024 * 1024
 RACY_NS = 3_000_000_000
 """A file whose modification time is this close to the moment it was read may have been written
-again in the same tick of the file system's clock (a few ms on Linux, 2 s on FAT) with the same
-size: its status proves nothing, so it is read again until it is older (git's "racy" rule)."""
+again in the same tick of the file system's clock with the same size: its status proves nothing,
+so it is read again until it is older (git's "racy" rule). 3 s covers whole-second clocks (FAT
+keeps 2 s); a clock that shows sub-second times ticks in milliseconds, so `FINE_NS` is enough."""
+FINE_NS = 100_000_000
+
+
+def settled(modified_ns: int, seen_ns: int) -> bool:
+    """True when a file last written at `modified_ns` and seen at `seen_ns` cannot be written again
+    unseen: its status then tells whether it changed."""
+    window = RACY_NS if modified_ns % 1_000_000_000 == 0 else min(FINE_NS, RACY_NS)
+    return seen_ns - modified_ns >= window
 KINDS = ("institutions", "practices", "events", "news", "pages", "agreements", "meetings", "plans", "projects")
 
 # Characters Windows cannot have in a file name; authors clone the repository on Windows.
@@ -151,7 +160,7 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
     info = info or path.stat()
     status = file_status(info)
     previous = known.get(path) if known is not None else None
-    if previous is not None and previous[0] == status and previous[1] - info.st_mtime_ns >= RACY_NS \
+    if previous is not None and previous[0] == status and settled(info.st_mtime_ns, previous[1]) \
             and (previous[2].kind, previous[2].stem, previous[2].assets) == (kind, stem, assets):
         documents.append(previous[2])  # unchanged since it was read, seconds after its last write
         return
