@@ -273,10 +273,18 @@ class OutputRecords:
 
     def __init__(self, cache: Cache, out: Path):
         self.cache, self.out = cache, out
-        rows = cache.get_all() if cache.path is not None else {}
-        self.last = rows.pop(Cache.key(cache.step, self.LAST), None)
-        self.rows: dict[str, dict] = {value["path"]: value for value in rows.values()
-                                      if isinstance(value, dict) and isinstance(value.get("path"), str)}
+        self._last_key = Cache.key(cache.step, self.LAST)
+        self.last = cache.get_many([self._last_key]).get(self._last_key)
+        self._rows: dict[str, dict] | None = None
+
+    @property
+    def rows(self) -> dict[str, dict]:
+        """Each file's row, read only when a build runs (a build with nothing to do needs `last`)."""
+        if self._rows is None:
+            rows = self.cache.get_all() if self.cache.path is not None else {}
+            self._rows = {value["path"]: value for key, value in rows.items() if key != self._last_key
+                          and isinstance(value, dict) and isinstance(value.get("path"), str)}
+        return self._rows
 
     @staticmethod
     def open(root: Path, out: Path, enabled: bool = True) -> "OutputRecords":
@@ -324,7 +332,7 @@ class OutputRecords:
                 row = {"path": path, "record": record.to_json(), "size": size, "mtime": mtime}
                 if self.rows.get(path) != row:
                     changed[Cache.key(self.cache.step, path)] = row
-        last = Cache.key(self.cache.step, self.LAST)
+        last = self._last_key
         changed[last] = {"inputs": inputs, "files": listing, "diagnostics": diagnostics}
         self.cache.put_many(changed)
         if set(self.rows) - set(records):
