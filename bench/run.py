@@ -12,7 +12,7 @@ build's process tree, sampled from /proc every 20 ms, and the kernel's ru_maxrss
 
 The corpus has `search: false`, so the build columns do the work Hugo's build does (Hugo builds
 no search index); Pagefind indexing is timed on its own, after each cold build, by running the
-binary netsite itself uses (`netsite.search.executable()`) on the built output, the way
+binary netsite itself uses (`netsite.publish.search.executable()`) on the built output, the way
 `netsite build` would with search on (issue 8: "Pagefind indexing, if enabled, reported
 separately"). Without the binary (`pip install 'pagefind[bin]'`) that column is "–".
 """
@@ -38,7 +38,7 @@ from hugo_export import export  # noqa: E402
 
 REPO = HERE.parent
 sys.path.insert(0, str(REPO / "src"))
-from netsite.search import executable as pagefind_executable  # noqa: E402
+from netsite.publish.search import executable as pagefind_executable  # noqa: E402
 
 NOW = "2026-11-25 12:00"
 
@@ -231,7 +231,7 @@ def main() -> None:
 
 
 def serve_note() -> str:
-    if not (REPO / "src" / "netsite" / "serve.py").exists():
+    if not (REPO / "src" / "netsite" / "server" / "serve.py").exists():
         return "not measured (netsite serve is not on this branch yet)"
     return "run python bench/serve_latency.py N (in-process dev server, polls the edited page)"
 

@@ -8,8 +8,8 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 
 from conftest import build_site, check_site, codes, diagnostics_of
-from netsite import agenda
-from netsite.models import Occurrence
+from netsite.content import agenda
+from netsite.content.models import Occurrence
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")

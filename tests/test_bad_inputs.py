@@ -385,7 +385,7 @@ SERVED = {"index.html": b"<p>home</p>", "news/x/index.html": b"<p>x</p>"}
     "/content/news/x.md", "/netsite.yaml", "/news/x/..",
 ])
 def test_dev_server_answers_only_files_of_the_build(target):
-    from netsite import preview
+    from netsite.server import preview
 
     assert preview.resolve(target, SERVED, "/") == (404, "")
     # a target with a host part is answered from the build too, never redirected off the machine
@@ -393,7 +393,7 @@ def test_dev_server_answers_only_files_of_the_build(target):
 
 
 def test_dev_server_overlay_shows_a_hostile_file_name_as_text(make_site):
-    from netsite import preview
+    from netsite.server import preview
 
     name = "content/news/<img src=x onerror=alert(1)>.md"
     root = make_site({name: news()})

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from conftest import build_site, check_site
-from netsite import catalogue
+from netsite.publish import catalogue
 
 PRACTICE = """\
 ---

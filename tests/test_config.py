@@ -3,7 +3,7 @@
 import pytest
 
 from conftest import cli, write_site
-from netsite.config import load
+from netsite.content.config import load
 from netsite.diagnostics import NetsiteError
 
 

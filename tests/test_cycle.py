@@ -391,7 +391,7 @@ def test_json_ld_escapes_markup_characters(make_site):
 
 
 def test_nested_record_keys_keep_their_lines():
-    from netsite.frontmatter import parse
+    from netsite.content.frontmatter import parse
 
     front = parse("---\ntitle: x\nitems:\n  - id: a\n    month: 2026-11\n  - id: b\n    title: y\n---\n")
     assert front.lines[("items", 0, "month")] == 5 and front.lines[("items", 1, "title")] == 7

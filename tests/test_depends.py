@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW
-from netsite import build, cyclepages, depends, render
-from netsite.models import Entry
+from netsite import build
+from netsite.publish import cyclepages, render
+from netsite.rebuild import depends
+from netsite.content.models import Entry
 
 
 SRC = str(Path(depends.__file__).resolve().parents[1])
@@ -84,7 +86,7 @@ def test_records_survive_their_storage_form():
 
 
 def test_a_parallel_and_a_serial_render_record_the_same_reads(site, monkeypatch):
-    monkeypatch.setattr("netsite.parallel.MIN_ITEMS", 2)
+    monkeypatch.setattr("netsite.rebuild.parallel.MIN_ITEMS", 2)
     serial = build.render_site(site, 1)
     forked = build.render_site(site, 2)
     assert serial.records == forked.records and serial.files == forked.files
@@ -95,7 +97,7 @@ def test_digests_are_the_same_in_every_process(fields):
     import subprocess
     import sys
 
-    code = ("from netsite import depends; from netsite.models import Entry; "
+    code = ("from netsite.rebuild import depends; from netsite.content.models import Entry; "
             f"e = Entry('news', 'a', 'Т', 'content/news/a.md', '/news/a/', fields={fields!r}); "
             "print(depends.Fingerprints().of(e).hex())")
     seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -105,7 +107,7 @@ def test_digests_are_the_same_in_every_process(fields):
 
 
 def test_python_code_given_a_view_of_the_site_gets_the_plain_value_and_reads_it_whole(site):
-    from netsite.models import Term
+    from netsite.content.models import Term
 
     seen = []
     traced = depends._traced(lambda value: seen.append(value) or isinstance(value, Term), lambda value: [])

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import BASE_CONFIG, build_site, diagnostics_of
-from netsite import directory
-from netsite.models import Entry
+from netsite.publish import directory
+from netsite.content.models import Entry
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

@@ -23,7 +23,7 @@ from PIL import Image
 from slugify import slugify
 
 from conftest import REPO, build_site, codes, diagnostics_of, write_site
-from netsite.feeds import absolute_html, xml_text
+from netsite.publish.feeds import absolute_html, xml_text
 
 ZONE = ZoneInfo("Europe/Moscow")
 CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=ZONE)
@@ -279,7 +279,7 @@ def test_subpath_base_url_gives_absolute_links_in_entry_content(make_site):
         assert item.link == "https://x.org/net/news/prazdnik/"
         body = item.content[0].value
         hrefs = set(re.findall(r'(?:href|src)="([^"]*)"', body))
-        # The body image is a responsive <picture> (netsite.pictures): its fallback is absolute too.
+        # The body image is a responsive <picture> (netsite.content.pictures): its fallback is absolute too.
         resized = {h for h in hrefs if h.startswith("https://x.org/net/assets/img/")}
         assert len(resized) == 1
         assert hrefs - resized == {"https://x.org/net/plan/", "https://x.org/net/events/",

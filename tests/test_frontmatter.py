@@ -2,7 +2,7 @@
 
 import pytest
 
-from netsite.frontmatter import FrontMatterError, parse
+from netsite.content.frontmatter import FrontMatterError, parse
 
 
 def test_values_keep_their_lines_and_yaml11_surprises_stay_strings():

@@ -13,7 +13,7 @@ import pytest
 import recurring_ical_events
 
 from conftest import REPO, build_site
-from netsite import agenda
+from netsite.content import agenda
 
 WINDOW = (date(2000, 1, 1), date(2100, 1, 1))
 

@@ -10,7 +10,7 @@ from PIL import Image
 
 import oracle
 from bad_inputs import news, photo
-from netsite import images
+from netsite.content import images
 
 BUNDLE = "content/news/b/index.md"
 SECRETS = (b"SERIAL-123456", b"PhoneMaker", b"Ivanova", b"GPS 55.7")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from conftest import NOW
-from netsite import build, incremental
+from netsite import build
+from netsite.server import incremental
 
 
 @pytest.fixture(autouse=True)
@@ -95,7 +96,7 @@ def test_what_every_page_shows_renders_everything(make_site, path, change):
 
 
 def own_template(name: str) -> str:
-    from netsite.render import default_theme_dir
+    from netsite.publish.render import default_theme_dir
 
     text = (default_theme_dir() / "templates" / name).read_text(encoding="utf-8")
     assert "<article" in text or "<main" in text
@@ -205,7 +206,7 @@ def test_a_replaced_photo_is_processed_again(make_site):
 def test_a_file_written_again_within_its_clock_tick_is_read_again(make_site):
     """Two same-size writes in one tick of the file system's clock leave the same status: a file
     read right after its last write is read again next time; an older one is trusted."""
-    from netsite import sources
+    from netsite.content import sources
 
     root = make_site(FILES)
     path = root / "content/news/bb.md"
@@ -224,7 +225,7 @@ def test_a_file_written_again_within_its_clock_tick_is_read_again(make_site):
 
 
 def test_a_theme_showing_a_feeds_entries_is_rendered_again_when_they_change(make_site):
-    from netsite.render import default_theme_dir
+    from netsite.publish.render import default_theme_dir
 
     base = (default_theme_dir() / "templates/base.html").read_text(encoding="utf-8")
     own = base.replace('{% for feed in feeds(page_path) %}',

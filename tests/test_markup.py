@@ -2,7 +2,7 @@
 
 import pytest
 
-from netsite.markup import Context, render
+from netsite.content.markup import Context, render
 
 PAGES = {"content/pages/plan.md": "/net/plan/", "content/news/x.md": "/net/news/x/"}
 

@@ -206,8 +206,9 @@ def test_codes_without_a_bad_input_still_translate_their_real_messages():
 
     import jinja2
 
-    from netsite import images, serve
-    from netsite.config import load
+    from netsite.content import images
+    from netsite.server import serve
+    from netsite.content.config import load
     from netsite.diagnostics import NetsiteError
 
     made: list[Diagnostic] = []
@@ -345,7 +346,7 @@ def test_check_output_in_russian_is_golden(make_site, monkeypatch, golden, name,
 
 
 def test_the_overlay_shows_russian_lines(make_site):
-    from netsite import preview
+    from netsite.server import preview
 
     root = make_site({EVENT: event("end: 2026-12-03 09:00")})
     err = diagnostics_of(root)

@@ -133,7 +133,7 @@ def test_compose_is_pure_and_fills_every_placeholder():
 
 @pytest.mark.parametrize("kind", scaffold.KINDS)
 def test_each_template_shows_every_key_of_its_kind(kind):
-    from netsite.schema import KINDS as KEYS
+    from netsite.content.schema import KINDS as KEYS
 
     text = (scaffold.SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8")
     written = set(re.findall(r"^#? ?([a-z_]+):", text, flags=re.M)) | {"institution", "organizers", "parties",

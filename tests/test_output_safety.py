@@ -8,8 +8,8 @@ import pytest
 from conftest import BASE_CONFIG, build_site, codes, diagnostics_of
 
 from bad_inputs import news
-from netsite import output
-from netsite.models import OutputFile
+from netsite.publish import output
+from netsite.content.models import OutputFile
 
 NEWS = "content/news/x.md"
 

@@ -7,7 +7,7 @@ import gzip
 import pytest
 
 from conftest import build_site
-from netsite import pagefind_order
+from netsite.publish import pagefind_order
 
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 70000, "", "Раздел", [], [1, ["a", [2, 3]]], list(range(30))])

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from conftest import NOW, build_site, check_site, codes, diagnostics_of
-from netsite import cache as cache_module, markup, parallel
-from netsite.cache import DATABASE, FOLDER, Cache
+from netsite.content import markup
+from netsite.rebuild import cache as cache_module, parallel
+from netsite.rebuild.cache import DATABASE, FOLDER, Cache
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from generate import generate  # noqa: E402
@@ -237,13 +238,13 @@ def test_check_uses_the_same_pipeline(make_site):
 # ---- output written in place: unchanged files untouched, failures leave the old site -------------
 
 def files_of(**pages: bytes) -> list:
-    from netsite.models import OutputFile
+    from netsite.content.models import OutputFile
 
     return [OutputFile(name.replace("__", "/"), data) for name, data in pages.items()]
 
 
 def test_update_in_place_replaces_changes_and_removes_stale(tmp_path):
-    from netsite import output
+    from netsite.publish import output
 
     out = tmp_path / "public"
     output.write(files_of(a__index_html=b"A", b__index_html=b"B", c_txt=b"C"), out)
@@ -255,8 +256,8 @@ def test_update_in_place_replaces_changes_and_removes_stale(tmp_path):
 
 
 def test_failed_write_leaves_the_old_site_as_it_was(tmp_path):
-    from netsite import output
-    from netsite.models import OutputFile
+    from netsite.publish import output
+    from netsite.content.models import OutputFile
 
     out = tmp_path / "public"
     output.write(files_of(a__index_html=b"A", b__index_html=b"B"), out)
@@ -271,7 +272,7 @@ def test_failed_write_leaves_the_old_site_as_it_was(tmp_path):
 
 
 def test_links_in_the_output_are_replaced_not_written_through(tmp_path):
-    from netsite import output
+    from netsite.publish import output
 
     out, outside = tmp_path / "public", tmp_path / "outside"
     outside.mkdir()
@@ -285,7 +286,7 @@ def test_links_in_the_output_are_replaced_not_written_through(tmp_path):
 
 
 def test_a_file_where_a_folder_was_falls_back_to_the_swap(tmp_path):
-    from netsite import output
+    from netsite.publish import output
 
     out = tmp_path / "public"
     output.write(files_of(a__index_html=b"A"), out)
@@ -298,7 +299,7 @@ def test_memoised_dates_keep_the_zone():
     from datetime import datetime, timezone
     from zoneinfo import ZoneInfo
 
-    from netsite.render import format_date, format_time
+    from netsite.publish.render import format_date, format_time
 
     moscow = datetime(2026, 1, 1, 1, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     utc = moscow.astimezone(timezone.utc)
@@ -342,7 +343,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 def test_fast_fold_equals_icalendar(text, limit):
     from icalendar.parser.string import _foldline
 
-    from netsite.icsfold import fold
+    from netsite.publish.icsfold import fold
 
     assert fold(text, limit) == _foldline(text, limit)
 
@@ -351,8 +352,8 @@ def test_fast_fold_is_installed():
     import icalendar
     from icalendar.parser import content_line
 
-    from netsite import ical  # noqa: F401 - importing it installs the fold
-    from netsite.icsfold import fold
+    from netsite.publish import ical  # noqa: F401 - importing it installs the fold
+    from netsite.publish.icsfold import fold
 
     assert content_line._foldline is fold
     event = icalendar.Event()
@@ -364,7 +365,7 @@ def test_fast_fold_is_installed():
 
 def test_finish_sees_the_whole_new_site_in_its_own_folder(tmp_path):
     """With a finishing step (the search indexer) the site is swapped in whole, not updated in place."""
-    from netsite import output
+    from netsite.publish import output
 
     out, seen = tmp_path / "public", []
     output.write(files_of(a__index_html=b"A", b__index_html=b"B"), out)
@@ -424,12 +425,12 @@ def test_forged_output_records_are_ignored(make_site, tmp_path, monkeypatch):
 @pytest.fixture
 def settled(monkeypatch):
     """Sources written by a test are a few ms old: take them as settled (see sources.settled)."""
-    monkeypatch.setattr("netsite.sources.RACY_NS", 0)
+    monkeypatch.setattr("netsite.content.sources.RACY_NS", 0)
 
 
 def test_a_file_written_a_moment_ago_never_lets_a_build_be_skipped(make_site, monkeypatch):
     root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"})
-    monkeypatch.setattr("netsite.sources.FINE_NS", 10 ** 15)  # every file is "a moment ago"
+    monkeypatch.setattr("netsite.content.sources.FINE_NS", 10 ** 15)  # every file is "a moment ago"
     build_site(root)
     assert not build_site(root).skipped  # n.md's status proves nothing yet
 
@@ -491,7 +492,7 @@ EDITS = {
 
 @pytest.mark.parametrize("what", sorted(EDITS))
 def test_a_warm_build_after_an_edit_equals_a_build_from_nothing(make_site, tmp_path, what):
-    from netsite.render import default_theme_dir
+    from netsite.publish.render import default_theme_dir
 
     root = make_site({
         "content/news/a.md": "---\ntitle: Итоги\ndate: 2026-11-01\ninstitution: solnyshko\nevent: ev\n---\nТекст.\n",

@@ -10,11 +10,11 @@ from conftest import INSTITUTION, NOW, write_site
 from hypothesis import HealthCheck, given, settings
 
 import oracle
-from netsite import config as config_module, frontmatter, markup, schema, sources
+from netsite.content import config as config_module, frontmatter, markup, schema, sources
 from netsite.build import Options, run
 from netsite.diagnostics import NetsiteError
-from netsite.models import Document
-from netsite.render import theme_dirs
+from netsite.content.models import Document
+from netsite.publish.render import theme_dirs
 from strategies import front_matter, kind_and_source, markdown
 
 THEME = oracle.theme_scripts(theme_dirs(Path("."), "default"))

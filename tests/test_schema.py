@@ -121,5 +121,5 @@ def test_unknown_kind_folder_and_stray_files(make_site):
     ("ТРИЗ", "triz"),
 ])
 def test_cyrillic_slugs_are_transliterated(text, slug):
-    from netsite.urls import make_slug
+    from netsite.content.urls import make_slug
     assert make_slug(text) == slug

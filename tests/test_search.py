@@ -8,7 +8,7 @@ import os
 import pytest
 
 from conftest import BASE_CONFIG, build_site, cli
-from netsite import search
+from netsite.publish import search
 from netsite.build import Options
 from netsite.diagnostics import NetsiteError
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conftest import INSTITUTION, NOW, build_site, write_site
-from netsite import preview, serve
+from netsite.server import preview, serve
 from netsite.diagnostics import error
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

@@ -8,7 +8,7 @@ import feedparser
 import pytest
 
 from conftest import build_site
-from netsite import cyclepages
+from netsite.publish import cyclepages
 
 CONFIG = "title: Т\nbase_url: https://x.org/net/\ntimezone: Europe/Moscow\npaginate: 5\n"
 NEWS = ("---\ntitle: Новость {n}\ndate: 2026-10-{n:02d}\ninstitution: solnyshko\ntags: [экология]\n"
@@ -127,7 +127,8 @@ def test_a_rebuild_after_an_edit_adds_the_second_page_like_a_full_build(make_sit
 
 def test_editing_an_entry_renders_only_the_page_of_its_term_that_shows_it(make_site):
     from conftest import NOW
-    from netsite import build, incremental
+    from netsite import build
+    from netsite.server import incremental
 
     files = {f"content/news/n{i:02}.md": f"---\ntitle: Новость {i}\ndate: 2026-10-{i + 1:02}\ntags: [театр]\n---\nТекст {i}.\n"
              for i in range(25)}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netsite.urls import url_problem
+from netsite.content.urls import url_problem
 
 
 @pytest.mark.parametrize("url", ["https://a.example/x?y=1#z", "http://a.example", "mailto:sad@example.org",

@@ -9,13 +9,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Mapping
 
-from netsite import (agenda, cache as cache_module, catalogue, config as config_module, cyclepages, depends, feeds, ical,
-                     images, markup, output, parallel, pictures, render, schema, search, sources)
-from netsite.config import Config
+from netsite.content import agenda, config as config_module, images, markup, pictures, schema, sources
+from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search
+from netsite.rebuild import cache as cache_module, depends, parallel
+from netsite.content.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
-from netsite.models import Entry, OutputFile
-from netsite.site import Site, assemble, find_collisions, is_published
-from netsite.urls import Links, output_file
+from netsite.content.models import Entry, OutputFile
+from netsite.content.site import Site, assemble, find_collisions, is_published
+from netsite.content.urls import Links, output_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,13 +82,17 @@ def clock(options: Options, config: Config) -> datetime:
 
 
 def run(root: Path, options: Options, reuse: "Reuse | None" = None,
-        sink: Callable[[OutputFile], OutputFile] | None = None) -> Result:
-    """Everything but writing: returns the files, or raises NetsiteError with every problem.
+        sink: Callable[[OutputFile], OutputFile] | None = None, *, config: Config | None = None,
+        memo: "Memo | None" = None) -> Result:
+    """The pipeline, everything but writing: returns the files, or raises NetsiteError with every problem.
 
-    With `reuse`, files whose inputs are unchanged are taken over instead of rendered; `sink`
-    receives each rendered file at once and returns what to keep of it (see output.Spool).
+    `build`, `check` and `serve` all call it. With `reuse`, files whose inputs are unchanged are
+    taken over instead of rendered; `sink` receives each rendered file at once and returns what to
+    keep of it (see output.Spool); `memo` keeps what serve read, parsed and rendered between calls;
+    `config` is the configuration already loaded by the caller.
     """
-    config, site, extra_files, problems = prepare(root, options)
+    config = config or config_module.load(root)
+    site, extra_files, problems = prepare(config, options, memo)
     _stage(options, f"rendering {len(site.entries)} entries")
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
     files = sorted(rendered.files + extra_files, key=lambda f: f.path)
@@ -127,10 +132,10 @@ class Memo:
                 config, {}, {}, {}, None, {}
 
 
-def prepare(root: Path, options: Options, memo: Memo | None = None
-            ) -> tuple[Config, Site, list[OutputFile], list[Diagnostic]]:
+def prepare(config: Config, options: Options, memo: Memo | None = None
+            ) -> tuple[Site, list[OutputFile], list[Diagnostic]]:
     """Everything before rendering: the Site, the photos' files and the warnings, or NetsiteError."""
-    config = config_module.load(root)
+    root = config.root
     now = clock(options, config)
     if memo is not None:
         memo.fit(config)
@@ -163,7 +168,7 @@ def prepare(root: Path, options: Options, memo: Memo | None = None
     _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
     problems += found
     _stop_on_errors(problems, options.strict)
-    return config, site, picture_files + assets, sorted(problems, key=sort_key)
+    return site, picture_files + assets, sorted(problems, key=sort_key)
 
 
 def _each(memo: Memo | None, step: str, entries: list[Entry], apply: Callable) -> tuple[list, list, list]:
@@ -217,10 +222,11 @@ def build(root: Path, options: Options) -> Result:
     if warnings is not None:
         _stage(options, "nothing changed since the last build")
         files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in sorted(kept.last["files"]))
-        return Result(config, lambda: prepare(root, options)[1], files,
+        return Result(config, lambda: prepare(config, options)[0], files,
                       tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
     with output.Spool(out) as spool:
-        result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add)
+        result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add,
+                     config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
         output.write(result.files, out, search.index if result.config.search else None)
     if options.cache and options.fill_cache:

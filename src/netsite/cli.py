@@ -27,7 +27,7 @@ def _language(root: Path) -> str:
 
 def _site_language(root: Path) -> str | None:
     # Only the one key is read, so a netsite.yaml with other mistakes still names its language.
-    from netsite.frontmatter import load_mapping
+    from netsite.content.frontmatter import load_mapping
 
     try:
         text = (root / "netsite.yaml").read_bytes().decode("utf-8-sig")
@@ -194,7 +194,8 @@ def _repository_path(root: Path, shown: str) -> str | None:
 @_root_option
 def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -> None:
     """Create a new content file of KIND from its template; prints its path."""
-    from netsite import config as config_module, scaffold
+    from netsite import scaffold
+    from netsite.content import config as config_module
     from netsite.build import clock
 
     if institutions and kind not in scaffold.MEMBERS:
@@ -215,7 +216,7 @@ def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -
 def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
           no_cache: bool, port: int, host: str) -> None:
     """Serve the site from memory, rebuild on every save and reload the browser."""
-    from netsite import incremental, serve as dev
+    from netsite.server import incremental, serve as dev
 
     if host not in dev.LOCAL_HOSTS:
         click.echo(f"netsite: warning: serving on {host}: anyone who can reach this address can read the "

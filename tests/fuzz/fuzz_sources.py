@@ -25,10 +25,10 @@ from hypothesis import strategies as st  # noqa: E402
 
 import oracle  # noqa: E402
 from conftest import BASE_CONFIG, INSTITUTION, NOW, write_site  # noqa: E402
-from netsite import config as config_module, markup, schema, sources  # noqa: E402
+from netsite.content import config as config_module, markup, schema, sources  # noqa: E402
 from netsite.build import Options, run  # noqa: E402
 from netsite.diagnostics import NetsiteError  # noqa: E402
-from netsite.models import Document  # noqa: E402
+from netsite.content.models import Document  # noqa: E402
 from strategies import kind_and_source  # noqa: E402
 
 KINDS = ["news", "events", "practices", "pages", "institutions"]
@@ -71,7 +71,7 @@ def pipeline(kind: str, raw: bytes) -> None:
         except NetsiteError as exc:
             assert exc.diagnostics
             return
-        theme = oracle.theme_scripts(__import__("netsite.render").render.theme_dirs(root, "default"))
+        theme = oracle.theme_scripts(__import__("netsite.publish.render").render.theme_dirs(root, "default"))
         for file in result.files:
             if file.source is None:
                 assert oracle.file_problems(file.path, file.data, theme) == [], file.path

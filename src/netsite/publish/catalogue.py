@@ -11,8 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from netsite.models import Entry, OutputFile
-from netsite.site import Site
+from netsite.content.models import Entry, OutputFile
+from netsite.content.site import Site
 
 INDEX_PATH = "/practices/index.json"
 FIELDS = {"age": "age_groups", "area": "areas", "institution": "institutions", "format": "format"}

@@ -23,16 +23,17 @@ from babel import dates as babel_dates
 
 import markupsafe
 
-from netsite import agenda, catalogue, directory, eventpages, feeds, pictures, prose
+from netsite.content import agenda, pictures
+from netsite.publish import catalogue, directory, eventpages, feeds, prose
 from netsite.diagnostics import NetsiteError, error
-from netsite.frontmatter import FrontMatterError, load_mapping
-from netsite.models import Entry, OutputFile
-from netsite.site import Site
-from netsite.sources import is_junk
-from netsite.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
+from netsite.content.frontmatter import FrontMatterError, load_mapping
+from netsite.content.models import Entry, OutputFile
+from netsite.content.site import Site
+from netsite.content.sources import is_junk
+from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
 
-PACKAGE_THEMES = Path(__file__).resolve().parent / "themes"
-REPOSITORY_THEMES = Path(__file__).resolve().parents[2] / "themes"
+PACKAGE_THEMES = Path(__file__).resolve().parents[1] / "themes"
+REPOSITORY_THEMES = Path(__file__).resolve().parents[3] / "themes"
 
 
 def format_date(value: date, format: str = "medium", locale: str = "ru") -> str:

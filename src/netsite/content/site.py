@@ -9,11 +9,11 @@ from datetime import datetime
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from netsite import agenda, cycle as cycle_module
-from netsite.config import Config
+from netsite.content import agenda, cycle as cycle_module
+from netsite.content.config import Config
 from netsite.diagnostics import Diagnostic, did_you_mean, error
-from netsite.models import Entry, Term
-from netsite.urls import Links, make_slug, output_file, term_path
+from netsite.content.models import Entry, Term
+from netsite.content.urls import Links, make_slug, output_file, term_path
 
 TAXONOMIES = ("tags", "audience", "age_groups", "areas")
 

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 from netsite.diagnostics import Diagnostic, error
-from netsite.frontmatter import FORBIDDEN_CHARACTERS
-from netsite.models import Asset, Document
-from netsite.urls import _WINDOWS_RESERVED
+from netsite.content.frontmatter import FORBIDDEN_CHARACTERS
+from netsite.content.models import Asset, Document
+from netsite.content.urls import _WINDOWS_RESERVED
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 RACY_NS = 3_000_000_000

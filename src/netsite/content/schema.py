@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Callable
 
-from netsite import agenda, images, records
-from netsite.config import Config
+from netsite.content import agenda, images, records
+from netsite.content.config import Config
 from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
-from netsite.frontmatter import FrontMatter, FrontMatterError
-from netsite.frontmatter import parse as parse_front_matter
-from netsite.models import Document, Entry
-from netsite.urls import RESERVED_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem, url_problem
+from netsite.content.frontmatter import FrontMatter, FrontMatterError
+from netsite.content.frontmatter import parse as parse_front_matter
+from netsite.content.models import Document, Entry
+from netsite.content.urls import RESERVED_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem, url_problem
 
 MAX_TEXT = 2000
 STATUSES = ("scheduled", "cancelled", "postponed")

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from netsite.diagnostics import Diagnostic, error
-from netsite.models import OutputFile
+from netsite.content.models import OutputFile
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"

@@ -18,11 +18,12 @@ from urllib.parse import urlsplit
 
 import icalendar
 
-from netsite import agenda, icsfold
-from netsite.markup import to_plain
-from netsite.models import Entry, OutputFile
-from netsite.site import Site
-from netsite.urls import calendar_path, event_calendar_path, output_file, term_path
+from netsite.content import agenda
+from netsite.publish import icsfold
+from netsite.content.markup import to_plain
+from netsite.content.models import Entry, OutputFile
+from netsite.content.site import Site
+from netsite.content.urls import calendar_path, event_calendar_path, output_file, term_path
 
 icsfold.install()  # icalendar's own folding is a per-character loop: most of a big build's time
 PRODID = "-//netsite//netsite calendar//RU"

@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 from typing import Callable, Mapping
 
-from netsite import pagefind_order
+from netsite.publish import pagefind_order
 from netsite.diagnostics import NetsiteError, error
 
 TIMEOUT = 600
@@ -131,6 +131,6 @@ def _fail(message: str) -> None:
 
 def pages(site) -> list:
     """The /search/ page, when search is on (not in the sitemap: it has no content of its own)."""
-    from netsite.render import Page
+    from netsite.publish.render import Page
 
     return [Page("/search/", "search.html", {}, in_sitemap=False)] if site.config.search else []

@@ -30,7 +30,7 @@ from pathlib import Path, PurePath
 from collections.abc import Mapping
 from typing import Any, Callable, Iterator
 
-from netsite.models import Entry, Term
+from netsite.content.models import Entry, Term
 
 MISSING = "\0missing"
 """What a traced path resolves to when the new site does not have it."""
@@ -150,7 +150,7 @@ def _no_sets(value: Any) -> bool:
 def code_digest() -> str:
     """netsite's own source: a new version of any module makes every record stale."""
     digest = hashlib.blake2b(digest_size=16)
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     for path in sorted(package.rglob("*.py")):
         digest.update(path.relative_to(package).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
@@ -439,7 +439,7 @@ class Resolver:
         return found
 
     def _value(self, key: Key) -> Any:
-        from netsite import agenda
+        from netsite.content import agenda
 
         head = key[0]
         if head == "site":

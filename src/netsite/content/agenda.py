@@ -15,7 +15,7 @@ from typing import Iterable
 
 from dateutil.rrule import rrulestr
 
-from netsite.models import Entry, Occurrence
+from netsite.content.models import Entry, Occurrence
 
 MAX_OCCURRENCES = 400
 _DATETIME_RE = re.compile(

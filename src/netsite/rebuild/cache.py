@@ -23,11 +23,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
-from netsite import __version__, markup, parallel, sources, urls
-from netsite.depends import Record
+from netsite import __version__
+from netsite.content import markup, sources, urls
+from netsite.rebuild import parallel
+from netsite.rebuild.depends import Record
 from netsite.diagnostics import Diagnostic, Location
-from netsite.models import OutputFile
-from netsite.sources import file_status
+from netsite.content.models import OutputFile
+from netsite.content.sources import file_status
 
 FOLDER = ".netsite-cache"
 DATABASE = "cache.sqlite3"

@@ -35,10 +35,11 @@ import jinja2
 from feedgen.entry import FeedEntry
 from feedgen.feed import FeedGenerator
 
-from netsite import __version__, agenda, pictures
-from netsite.models import Entry, OutputFile
-from netsite.site import Site
-from netsite.urls import KIND_SECTIONS, output_file
+from netsite import __version__
+from netsite.content import agenda, pictures
+from netsite.content.models import Entry, OutputFile
+from netsite.content.site import Site
+from netsite.content.urls import KIND_SECTIONS, output_file
 
 FEED_KINDS = ("news", "events", "practices")
 """The kinds that are published in feeds, in the order of the site's sections."""
@@ -169,7 +170,7 @@ def absolute_html(fragment: str, origin: str, permalink: str) -> str:
             url = origin + url
         return f'{match.group(1)}{url}"'
 
-    def fix_srcset(match: re.Match) -> str:  # <picture> sources from netsite.pictures: "url 480w, url 960w"
+    def fix_srcset(match: re.Match) -> str:  # <picture> sources from netsite.content.pictures: "url 480w, url 960w"
         items = (origin + item if item.startswith("/") and not item.startswith("//") else item
                  for item in match.group(2).split(", "))
         return f'{match.group(1)}{", ".join(items)}"'

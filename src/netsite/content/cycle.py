@@ -15,10 +15,10 @@ from datetime import date, datetime, time, timezone
 from types import MappingProxyType
 from typing import Iterable, Mapping
 
-from netsite import agenda
+from netsite.content import agenda
 from netsite.diagnostics import Diagnostic, did_you_mean, error
-from netsite.models import Entry
-from netsite.records import Decision, PlanItem
+from netsite.content.models import Entry
+from netsite.content.records import Decision, PlanItem
 
 KINDS = ("agreements", "meetings", "plans", "projects")
 DONE, CANCELLED, UPCOMING, OVERDUE = "done", "cancelled", "upcoming", "overdue"

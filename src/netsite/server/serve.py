@@ -31,13 +31,14 @@ import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from netsite import incremental, search
+from netsite.publish import search
+from netsite.server import incremental
 from netsite.build import Options, Result
-from netsite.config import CONFIG_NAME
-from netsite.config import load as load_config
+from netsite.content.config import CONFIG_NAME
+from netsite.content.config import load as load_config
 from netsite.diagnostics import Diagnostic, NetsiteError, error
-from netsite.preview import Snapshot, allowed_hosts, make_handler
-from netsite.sources import is_junk
+from netsite.server.preview import Snapshot, allowed_hosts, make_handler
+from netsite.content.sources import is_junk
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 QUIET = 0.15

@@ -22,7 +22,8 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
-from netsite import build, depends, parallel
+from netsite import build
+from netsite.rebuild import depends
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +59,11 @@ def start(root: Path, options: build.Options) -> State:
 
 def rebuild(state: State) -> State:
     """Build again from the sources, reusing every result whose inputs are unchanged."""
-    options = state.clock
-    config, site, picture_files, problems = build.prepare(state.root, options, state.memo)
     previous = {} if state.result is None else {f.path: f for f in state.result.files}
     reuse = build.Reuse(state.records, previous.get, state.prints)
-    rendered = build.render_site(site, parallel.jobs(options.jobs), reuse)
-    files = sorted(rendered.files + picture_files, key=lambda f: f.path)
-    build.check_files(files, options.strict)
-    state.prints.keep_only(site.entries)
-    result = build.Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
-    return replace(state, result=result, rendered=rendered.made, records=rendered.records)
+    result = build.run(state.root, state.clock, reuse, memo=state.memo)
+    state.prints.keep_only(result.site.entries)
+    return replace(state, result=result, rendered=result.rendered, records=dict(result.records))
 
 
 class Stepper:

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from netsite.models import Entry
+from netsite.content.models import Entry
 
 TILE = 256
 WIDTH, HEIGHT = 768, 384

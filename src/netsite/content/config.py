@@ -10,10 +10,10 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping
 from urllib.parse import urlsplit
 
-from netsite import vocabularies
+from netsite.content import vocabularies
 from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error
-from netsite.frontmatter import FrontMatterError, load_mapping
-from netsite.urls import url_problem
+from netsite.content.frontmatter import FrontMatterError, load_mapping
+from netsite.content.urls import url_problem
 
 CONFIG_NAME = "netsite.yaml"
 LANGUAGES = ("ru", "en")

@@ -14,8 +14,8 @@ from datetime import date
 from typing import Any, Callable
 
 from netsite.diagnostics import Diagnostic, did_you_mean, error
-from netsite.frontmatter import FrontMatter
-from netsite.urls import slug_problem
+from netsite.content.frontmatter import FrontMatter
+from netsite.content.urls import slug_problem
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 

@@ -19,10 +19,10 @@ from urllib.parse import quote, urlencode
 from babel.dates import get_day_names
 from markupsafe import Markup
 
-from netsite import agenda
-from netsite.models import Entry, Occurrence
-from netsite.site import Site
-from netsite.urls import month_path
+from netsite.content import agenda
+from netsite.content.models import Entry, Occurrence
+from netsite.content.site import Site
+from netsite.content.urls import month_path
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 YANDEX = "https://calendar.yandex.ru/event"

@@ -29,8 +29,8 @@ from typing import Iterable
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from netsite.diagnostics import Diagnostic, error, warning
-from netsite.models import Asset, OutputFile
-from netsite.sources import file_status
+from netsite.content.models import Asset, OutputFile
+from netsite.content.sources import file_status
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 """A phone photo is 2–12 MB; anything larger is refused before it is read."""
@@ -95,7 +95,7 @@ def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
     A file beside index.md that nothing refers to is not published (a warning says so): a photo
     put there "just in case" must not reach the public without its author choosing to show it.
     """
-    from netsite.urls import output_file
+    from netsite.content.urls import output_file
 
     files: list[OutputFile] = []
     problems: list[Diagnostic] = []

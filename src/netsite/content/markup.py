@@ -23,9 +23,9 @@ from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
-from netsite import images
+from netsite.content import images
 from netsite.diagnostics import Diagnostic, error, warning
-from netsite.urls import SAFE_SCHEMES, make_slug, url_problem
+from netsite.content.urls import SAFE_SCHEMES, make_slug, url_problem
 
 MAX_HIGHLIGHT_BYTES = 64 * 1024
 """Longer code blocks are shown without colours: Pygments is slow on huge single lines."""

@@ -11,8 +11,8 @@ from __future__ import annotations
 import html
 import re
 
-from netsite import pictures
-from netsite.models import Entry
+from netsite.content import pictures
+from netsite.content.models import Entry
 
 _TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 

@@ -17,9 +17,9 @@ from datetime import date
 
 from babel.dates import format_date
 
-from netsite import agenda
-from netsite.cycle import STATUSES
-from netsite.models import Entry
+from netsite.content import agenda
+from netsite.content.cycle import STATUSES
+from netsite.content.models import Entry
 
 
 @dataclass(frozen=True, slots=True)
