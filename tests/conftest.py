@@ -18,7 +18,7 @@ from click.testing import CliRunner
 from netsite.build import Options, build, run
 from netsite.cli import main
 from netsite.diagnostics import NetsiteError
-from netsite.publish.render import theme_dirs
+from netsite.publish.theme import theme_dirs
 
 import oracle
 

@@ -10,6 +10,7 @@ import pytest
 from conftest import build_site, check_site, codes, diagnostics_of
 from netsite.content import agenda
 from netsite.content.models import Occurrence
+from netsite.publish import monthgrid
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -223,7 +224,7 @@ def test_the_end_instant_itself_is_past():
 # ---- month grid data -----------------------------------------------------------------------------
 
 def test_month_grid_is_monday_first_and_covers_the_month():
-    grid = agenda.month_grid(date(2026, 11, 1), {})
+    grid = monthgrid.month_grid(date(2026, 11, 1), {})
     days = [d for week in grid.weeks for d in week]
     assert days[0].day == date(2026, 10, 26) and days[0].day.weekday() == 0
     assert [d.day.day for d in days if d.in_month] == list(range(1, 31))
@@ -234,12 +235,12 @@ def test_occurrence_days_of_timed_all_day_and_midnight_ending_events():
     timed = Occurrence(datetime(2026, 11, 17, 10, tzinfo=MOSCOW), datetime(2026, 11, 19, 13, tzinfo=MOSCOW), False)
     all_day = Occurrence(datetime(2026, 12, 3, tzinfo=MOSCOW), datetime(2026, 12, 5, tzinfo=MOSCOW), True)
     to_midnight = Occurrence(datetime(2026, 12, 3, 22, tzinfo=MOSCOW), datetime(2026, 12, 4, tzinfo=MOSCOW), False)
-    assert [d.day for d in agenda.occurrence_days(timed, MOSCOW)] == [17, 18, 19]
-    assert [d.day for d in agenda.occurrence_days(all_day, MOSCOW)] == [3, 4]
-    assert [d.day for d in agenda.occurrence_days(to_midnight, MOSCOW)] == [3]
+    assert [d.day for d in monthgrid.occurrence_days(timed, MOSCOW)] == [17, 18, 19]
+    assert [d.day for d in monthgrid.occurrence_days(all_day, MOSCOW)] == [3, 4]
+    assert [d.day for d in monthgrid.occurrence_days(to_midnight, MOSCOW)] == [3]
     # Printed in another zone, a 01:00 Moscow start (23:00 in Berlin) falls on the previous day.
     early = Occurrence(datetime(2026, 12, 3, 1, tzinfo=MOSCOW), datetime(2026, 12, 3, 2, tzinfo=MOSCOW), False)
-    assert agenda.occurrence_days(early, BERLIN) == [date(2026, 12, 2)]
+    assert monthgrid.occurrence_days(early, BERLIN) == [date(2026, 12, 2)]
 
 
 @pytest.mark.parametrize("rule", ["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30;COUNT=3",

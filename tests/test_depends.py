@@ -12,7 +12,7 @@ import pytest
 
 from conftest import NOW
 from netsite import build
-from netsite.publish import cyclepages, render
+from netsite.publish import cyclepages, render, theme
 from netsite.rebuild import depends
 from netsite.content.models import Entry
 
@@ -74,7 +74,7 @@ def test_the_clock_notes_the_year_alone_or_the_whole_moment():
 
 
 def test_every_filter_and_global_is_pure_or_declares_what_it_reads(site):
-    dirs = render.theme_dirs(site.config.root, site.config.theme)
+    dirs = theme.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
     assert depends.untraced(env) == []

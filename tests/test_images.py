@@ -10,7 +10,8 @@ from PIL import Image
 
 import oracle
 from bad_inputs import news, photo
-from netsite.content import images
+
+from netsite.content import photo as photo_module
 
 BUNDLE = "content/news/b/index.md"
 SECRETS = (b"SERIAL-123456", b"PhoneMaker", b"Ivanova", b"GPS 55.7")
@@ -70,14 +71,14 @@ def test_unusual_pixel_modes_are_published(mode):
     converted = image.convert(mode) if mode != "I;16" else Image.new("I;16", (16, 16), 300)
     buffer = io.BytesIO()
     converted.save(buffer, fmt, **({"transparency": 0} if mode == "P" else {}))
-    cleaned = images.clean(buffer.getvalue(), fmt)
+    cleaned = photo_module.clean(buffer.getvalue(), fmt)
     assert isinstance(cleaned, bytes), cleaned
     assert oracle.image_metadata(cleaned) == []
 
 
 def test_re_encoding_is_deterministic():
     data = photo("JPEG", (64, 48))
-    assert images.clean(data, "JPEG") == images.clean(data, "JPEG")
+    assert photo_module.clean(data, "JPEG") == photo_module.clean(data, "JPEG")
 
 
 def test_documents_are_copied_as_they_are(make_site):
@@ -97,9 +98,9 @@ def test_post_build_scan_catches_a_theme_image_with_metadata(make_site):
 
 
 def test_scan_names_every_kind_of_metadata():
-    assert "exif" in images.metadata_of(photo("JPEG"))
-    assert {"icc_profile", "text:Comment"} <= set(images.metadata_of(photo("PNG")))
-    assert images.metadata_of(b"not an image") == ["unreadable"]
+    assert "exif" in photo_module.metadata_of(photo("JPEG"))
+    assert {"icc_profile", "text:Comment"} <= set(photo_module.metadata_of(photo("PNG")))
+    assert photo_module.metadata_of(b"not an image") == ["unreadable"]
 
 
 def test_a_file_nothing_refers_to_is_not_published(make_site):
@@ -126,7 +127,7 @@ def test_multi_picture_jpeg_from_a_camera_is_a_jpeg():
     buffer = io.BytesIO()
     first.save(buffer, "MPO", save_all=True, append_images=[second], exif=exif.tobytes())
     assert Image.open(io.BytesIO(buffer.getvalue())).format == "MPO"
-    cleaned = images.clean(buffer.getvalue(), "JPEG")
+    cleaned = photo_module.clean(buffer.getvalue(), "JPEG")
     assert isinstance(cleaned, bytes), cleaned
     with Image.open(io.BytesIO(cleaned)) as image:
         assert (image.format, image.size) == ("JPEG", (16, 12))

@@ -96,7 +96,7 @@ def test_what_every_page_shows_renders_everything(make_site, path, change):
 
 
 def own_template(name: str) -> str:
-    from netsite.publish.render import default_theme_dir
+    from netsite.publish.theme import default_theme_dir
 
     text = (default_theme_dir() / "templates" / name).read_text(encoding="utf-8")
     assert "<article" in text or "<main" in text
@@ -225,7 +225,7 @@ def test_a_file_written_again_within_its_clock_tick_is_read_again(make_site):
 
 
 def test_a_theme_showing_a_feeds_entries_is_rendered_again_when_they_change(make_site):
-    from netsite.publish.render import default_theme_dir
+    from netsite.publish.theme import default_theme_dir
 
     base = (default_theme_dir() / "templates/base.html").read_text(encoding="utf-8")
     own = base.replace('{% for feed in feeds(page_path) %}',

@@ -492,7 +492,7 @@ EDITS = {
 
 @pytest.mark.parametrize("what", sorted(EDITS))
 def test_a_warm_build_after_an_edit_equals_a_build_from_nothing(make_site, tmp_path, what):
-    from netsite.publish.render import default_theme_dir
+    from netsite.publish.theme import default_theme_dir
 
     root = make_site({
         "content/news/a.md": "---\ntitle: Итоги\ndate: 2026-11-01\ninstitution: solnyshko\nevent: ev\n---\nТекст.\n",

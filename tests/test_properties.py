@@ -14,7 +14,7 @@ from netsite.content import config as config_module, frontmatter, markup, schema
 from netsite.build import Options, run
 from netsite.diagnostics import NetsiteError
 from netsite.content.models import Document
-from netsite.publish.render import theme_dirs
+from netsite.publish.theme import theme_dirs
 from strategies import front_matter, kind_and_source, markdown
 
 THEME = oracle.theme_scripts(theme_dirs(Path("."), "default"))

@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 from netsite.content import agenda, config as config_module, images, markup, pictures, schema, sources
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search
-from netsite.rebuild import cache as cache_module, depends, parallel
+from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
+from netsite.rebuild import bodies, cache as cache_module, depends, outputs, parallel
 from netsite.content.config import Config
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.content.models import Entry, OutputFile
@@ -209,14 +209,14 @@ def _parse(document, config: Config, memo: Memo | None) -> tuple:
 
 def build(root: Path, options: Options) -> Result:
     """run() and write the output; pages, feeds and calendars still in the output as written, and
-    made from the same inputs, are neither rendered nor written again (cache.OutputRecords).
+    made from the same inputs, are neither rendered nor written again (outputs.OutputRecords).
 
     When every input is the same as at the last build and the output folder is as that build
     left it, there is nothing to do: its warnings are told again and nothing is touched.
     """
     config = config_module.load(root)
     out = config.output_path
-    kept = cache_module.OutputRecords.open(root, out, options.cache)
+    kept = outputs.OutputRecords.open(root, out, options.cache)
     inputs = _inputs(root, config, options) if options.cache else None
     warnings = kept.unchanged(inputs) if inputs else None
     if warnings is not None:
@@ -235,9 +235,9 @@ def build(root: Path, options: Options) -> Result:
 
 
 def _inputs(root: Path, config: Config, options: Options) -> str | None:
-    """The digest of everything a build reads (cache.inputs_digest), or None if it cannot be trusted."""
+    """The digest of everything a build reads (outputs.inputs_digest), or None if it cannot be trusted."""
     settings = repr((_CODE, clock(options, config).isoformat(), options.drafts, options.future, options.strict))
-    return cache_module.inputs_digest(root, render.theme_dirs(root, config.theme), settings)
+    return outputs.inputs_digest(root, theme.theme_dirs(root, config.theme), settings)
 
 
 def render_markdown(published: list[schema.Parsed], config: Config, options: Options = Options(),
@@ -259,7 +259,7 @@ def render_markdown(published: list[schema.Parsed], config: Config, options: Opt
         for item in todo]
     cache = cache_module.Cache.open(config.root, "markup", options.cache, options.fill_cache)
     try:
-        results = cache_module.render_all(jobs, cache, parallel.jobs(options.jobs), prune=memo is None)
+        results = bodies.render_all(jobs, cache, parallel.jobs(options.jobs), prune=memo is None)
     finally:
         cache.close()
     fresh = {}
@@ -302,7 +302,7 @@ class Rendered:
 def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                 sink: Callable[[OutputFile], OutputFile] | None = None) -> Rendered:
     """Every output file; a page, feed or calendar whose inputs are unchanged is taken over from `reuse`."""
-    dirs = render.theme_dirs(site.config.root, site.config.theme)
+    dirs = theme.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
     feed_set = env.globals["feeds"]
@@ -310,8 +310,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     reuse = reuse or Reuse()
     prints = reuse.prints
     resolve = depends.Resolver(site, prints, feed_set)
-    base = depends.digest(_CODE, render.theme_digest(dirs, ("i18n",)), prints.of(site.config))
-    template = render.TemplateDigests(env, dirs)
+    base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
+    template = theme.TemplateDigests(env, dirs)
     plan = _Plan(reuse, resolve, sink or (lambda file: file))
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     todo = []
@@ -333,7 +333,7 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     calendars = depends.digest(prints.of(site.now), prints.of(ical.zone_spans(site.events)))  # DTSTAMP, VTIMEZONEs
     specs = [spec for spec in ical.calendar_specs(site) if not plan.take(
         spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), calendars))]
-    for file in ical.calendar_files(site, render.load_strings(dirs, site.config.language), specs):
+    for file in ical.calendar_files(site, theme.load_strings(dirs, site.config.language), specs):
         plan.made(file, depends.Record(plan.wanted[file.path]))
     files = plan.files
     files.append(render.sitemap(site, pages))
@@ -344,7 +344,7 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     return Rendered(sorted(files, key=lambda f: f.path), plan.records, frozenset(plan.rendered))
 
 
-_CODE = depends.code_digest() + cache_module.fingerprint(cache_module.LIBRARIES, ()) + sys.version
+_CODE = depends.code_digest() + cache_module.fingerprint(outputs.LIBRARIES, ()) + sys.version
 """netsite's code, the versions of the libraries that shape output, and Python's: in every record."""
 
 

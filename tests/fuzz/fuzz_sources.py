@@ -71,7 +71,7 @@ def pipeline(kind: str, raw: bytes) -> None:
         except NetsiteError as exc:
             assert exc.diagnostics
             return
-        theme = oracle.theme_scripts(__import__("netsite.publish.render").render.theme_dirs(root, "default"))
+        theme = oracle.theme_scripts(__import__("netsite.publish.theme").publish.theme.theme_dirs(root, "default"))
         for file in result.files:
             if file.source is None:
                 assert oracle.file_problems(file.path, file.data, theme) == [], file.path

@@ -22,20 +22,18 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import warnings
 from pathlib import Path, PurePosixPath
 from typing import Iterable
 
-from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
+from PIL import Image
 
 from netsite.diagnostics import Diagnostic, error, warning
 from netsite.content.models import Asset, OutputFile
+from netsite.content.photo import clean, metadata_of
 from netsite.content.sources import file_status
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 """A phone photo is 2–12 MB; anything larger is refused before it is read."""
-MAX_PIXELS = 50_000_000
-"""50 megapixels: above any phone camera; a decompression bomb is far larger."""
 MAX_DOCUMENT_BYTES = 50 * 1024 * 1024
 
 # extension → (Pillow format that must be found inside, format to encode with)
@@ -55,13 +53,8 @@ _HINTS = {
     ".tiff": "TIFF is not shown by browsers: save the picture as JPEG or PNG",
     ".bmp": "BMP is not compressed: save the picture as PNG",
 }
-# Keys of Image.info that carry anything but pixels and their geometry.
-METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "photoshop", "iptc",
-                           "comment", "comments", "adobe", "adobe_transform", "extension", "mp",
-                           "mpoffset", "chromaticity", "gamma", "srgb"})
 FILE_FIELDS = ("image", "logo", "attachments", "attachment")
 """Front-matter keys whose values are names of the bundle's files."""
-_SRGB = ImageCms.createProfile("sRGB")
 _cache: dict[bytes, bytes | str] = {}
 _animated: dict[bytes, bool] = {}
 
@@ -211,71 +204,6 @@ def _looks_like(path, signatures: tuple[bytes, ...]) -> bool:
     return b"\x00" not in data
 
 
-def clean(data: bytes, expected: str) -> bytes | str:
-    """Image bytes → the same picture re-encoded from pixels, or 'code message' on a problem."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        try:
-            with Image.open(io.BytesIO(data)) as image:
-                problem = _check(image, expected)
-                if problem:
-                    return problem
-                image.load()
-                fresh = pixels(image)
-            return _encode(fresh, expected)
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return f"image.pixels the image has too many pixels (over {MAX_PIXELS // 1_000_000} megapixels)"
-        except UnidentifiedImageError:
-            return "image.format the file is not an image Pillow can read: save it again as JPEG or PNG"
-        except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            return f"image.damaged the image is damaged ({exc}): save it again from a photo editor"
-
-
-def _check(image: Image.Image, expected: str) -> str | None:
-    """Refuse before decoding: wrong format for the extension, or too many pixels."""
-    if image.format != expected and not (expected == "JPEG" and image.format == "MPO"):
-        # MPO is a JPEG with extra pictures (many cameras and phones write it): the first is the photo.
-        return (f"image.format the file is a {image.format} image but its name says {expected}: "
-                "give it its real extension")
-    width, height = image.size
-    if width * height > MAX_PIXELS or width < 1 or height < 1:
-        return f"image.pixels the image is {width}×{height} pixels: save it at most 8000 pixels wide"
-    return None
-
-
-def pixels(image: Image.Image) -> Image.Image:
-    """Upright, sRGB pixels in a fresh image that has no `info` at all (the first frame only)."""
-    upright = ImageOps.exif_transpose(image) or image
-    profile = image.info.get("icc_profile")
-    if profile and upright.mode in ("RGB", "RGBA", "CMYK"):
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
-            upright = ImageCms.profileToProfile(upright, source, _SRGB,
-                                                outputMode="RGBA" if upright.mode == "RGBA" else "RGB")
-        except (ImageCms.PyCMSError, OSError, ValueError):
-            pass  # a broken profile: the pixels are still right enough, and the profile is dropped
-    has_alpha = "A" in upright.mode or "transparency" in upright.info
-    mode = "RGBA" if has_alpha else ("L" if upright.mode in ("1", "L", "I", "I;16") else "RGB")
-    converted = upright.convert(mode)
-    fresh = Image.new(mode, converted.size)  # a new image: no info, no exif, no palette extras
-    fresh.paste(converted, (0, 0))
-    return fresh
-
-
-def _encode(image: Image.Image, fmt: str) -> bytes:
-    out = io.BytesIO()
-    if fmt == "JPEG":
-        rgb = image.convert("RGB") if image.mode == "RGBA" else image
-        rgb.save(out, "JPEG", quality=85, optimize=True, progressive=True)
-    elif fmt == "PNG":
-        image.save(out, "PNG", optimize=True)
-    elif fmt == "WEBP":
-        image.save(out, "WEBP", quality=85, method=4)
-    else:
-        image.save(out, "GIF", optimize=True)
-    return out.getvalue()
-
-
 def scan(files: Iterable[OutputFile]) -> list[Diagnostic]:
     """The post-build check: every published raster image must carry pixels and nothing else."""
     problems = []
@@ -301,16 +229,3 @@ def _metadata_of_file(path: Path) -> list[str]:
     return _SCANNED[key]
 
 
-def metadata_of(data: bytes) -> list[str]:
-    """Names of the metadata an image file carries; [] for clean pixels ('unreadable' if not an image)."""
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            found = {key for key in image.info if key in METADATA_KEYS}
-            if image.getexif():
-                found.add("exif")
-            found.update(f"text:{key}" for key in getattr(image, "text", {}) or {})
-            if getattr(image, "applist", None):
-                found.update(name for name, _ in image.applist if name not in ("APP0",))
-    except (OSError, ValueError, SyntaxError, EOFError):
-        return ["unreadable"]
-    return sorted(found)

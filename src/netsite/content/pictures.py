@@ -21,13 +21,13 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from netsite.content import images
 from netsite.diagnostics import Diagnostic, warning
+from netsite.content import photo
 from netsite.content.models import Asset, Entry, OutputFile
 
 WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 82}
-VERSION = "2"  # 2: pixels through images.pixels, so no comment or profile is carried over
+VERSION = "2"  # 2: pixels through photo.pixels, so no comment or profile is carried over
 """Bump to re-encode every cached image (a change of widths or quality does it by itself)."""
 SUFFIXES = (".jpg", ".jpeg", ".png", ".webp")
 CACHE = Path(".netsite-cache") / "pictures"
@@ -64,7 +64,7 @@ def widths_for(width: int) -> tuple[int, ...]:
 def decode(data: bytes) -> Image.Image:
     """Pixels upright and in RGB; nothing else of the file is carried over."""
     with Image.open(io.BytesIO(data)) as image:
-        return images.pixels(image).convert("RGB")
+        return photo.pixels(image).convert("RGB")
 
 
 def variants(image: Image.Image, key: str) -> dict[str, bytes]:

@@ -22,6 +22,7 @@ from markupsafe import Markup
 from netsite.content import agenda
 from netsite.content.models import Entry, Occurrence
 from netsite.content.site import Site
+from netsite.publish import monthgrid
 from netsite.content.urls import month_path
 
 GOOGLE = "https://calendar.google.com/calendar/render"
@@ -32,8 +33,8 @@ SCHEMA_STATUS = {"scheduled": "EventScheduled", "cancelled": "EventCancelled", "
 def month_contexts(site: Site) -> list[tuple[str, dict[str, Any]]]:
     """(site path, template context) of every month page from the first to the last occurrence,
     then '/calendar/', the month of the build's clock."""
-    index = agenda.days_index(site.events, site.config.zone)
-    months = agenda.month_span(index)
+    index = monthgrid.days_index(site.events, site.config.zone)
+    months = monthgrid.month_span(index)
     weekdays = weekday_names(site.config.language)
     today = site.now.astimezone(site.config.zone).date()
     current = date(today.year, today.month, 1)
@@ -41,7 +42,7 @@ def month_contexts(site: Site) -> list[tuple[str, dict[str, Any]]]:
     for first in months + [current]:
         before = bisect.bisect_left(months, first)
         after = bisect.bisect_right(months, first)
-        grid = agenda.month_grid(first, index)
+        grid = monthgrid.month_grid(first, index)
         pages.append((month_path(first.year, first.month), {
             "grid": grid, "weekdays": weekdays, "today": today,
             "busy": any(day.items for week in grid.weeks for day in week),

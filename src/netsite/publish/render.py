@@ -7,7 +7,6 @@ and `paginator`. Content is data: it is never rendered as a template.
 
 from __future__ import annotations
 
-import hashlib
 import math
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,22 +17,17 @@ from typing import Any, Iterable, Mapping
 import jinja2
 import jinja2.bccache
 import jinja2.meta
-from babel import Locale
 from babel import dates as babel_dates
 
 import markupsafe
 
 from netsite.content import agenda, pictures
 from netsite.publish import catalogue, directory, eventpages, feeds, prose
-from netsite.diagnostics import NetsiteError, error
-from netsite.content.frontmatter import FrontMatterError, load_mapping
+from netsite.publish.theme import COMPILED, Strings, load_strings
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
-
-PACKAGE_THEMES = Path(__file__).resolve().parents[1] / "themes"
-REPOSITORY_THEMES = Path(__file__).resolve().parents[3] / "themes"
 
 
 def format_date(value: date, format: str = "medium", locale: str = "ru") -> str:
@@ -55,80 +49,6 @@ def _babel(kind: str, value: date, _zone: tuple | None, format: str, locale: str
     """Babel parses the locale and the pattern on every call (12% of a 10k build); days repeat."""
     function = babel_dates.format_date if kind == "date" else babel_dates.format_time
     return function(value, format, locale=locale)
-
-
-def default_theme_dir() -> Path:
-    """The default theme: packaged beside this module, or the repository's in a source checkout."""
-    packaged = PACKAGE_THEMES / "default"
-    return packaged if packaged.is_dir() else REPOSITORY_THEMES / "default"
-
-
-def theme_dirs(root: Path, theme: str) -> list[Path]:
-    """Theme folders, the site's own first; anything it lacks falls back to the default theme."""
-    dirs = []
-    own = root / "themes" / theme
-    if own.is_dir():
-        dirs.append(own)
-    default = default_theme_dir()
-    if default not in dirs and default.resolve() != own.resolve():
-        dirs.append(default)
-    return dirs
-
-
-def theme_digest(dirs: list[Path], subfolders: tuple[str, ...] = ("templates", "i18n")) -> bytes:
-    """Every template and theme string of the theme folders in use (static files are only copied)."""
-    digest = hashlib.blake2b(digest_size=16)
-    for folder in dirs:
-        for sub in subfolders:
-            for path in sorted(p for p in (folder / sub).rglob("*") if p.is_file()):
-                digest.update(f"{folder}\0{path.relative_to(folder).as_posix()}\0".encode("utf-8", "surrogatepass"))
-                digest.update(path.read_bytes())
-    return digest.digest()
-
-
-class TemplateDigests:
-    """The digest of a template and every template it extends, includes or imports, by name.
-
-    A page depends on its template's closure only, so editing news/item.html renders the news
-    items again and nothing else. A template naming another by a variable depends on them all.
-    """
-
-    def __init__(self, env: jinja2.Environment, dirs: list[Path]):
-        self.env, self._done = env, {}
-        self.all = theme_digest(dirs, ("templates",))
-        """Every template of the theme folders: what a template naming others by a variable depends on."""
-
-    def __call__(self, name: str) -> bytes:
-        if name not in self._done:
-            self._done[name] = b""  # a cycle of includes ends here
-            names = self._closure(name, set())
-            digest = hashlib.blake2b(digest_size=16)
-            for each in sorted(names) if names is not None else ():
-                digest.update(each.encode() + b"\0" + self._source(each).encode("utf-8", "surrogatepass"))
-            self._done[name] = digest.digest() if names is not None else self.all
-        return self._done[name]
-
-    def _source(self, name: str) -> str:
-        return self.env.loader.get_source(self.env, name)[0]
-
-    def _closure(self, name: str, seen: set[str]) -> set[str] | None:
-        if name in seen:
-            return seen
-        seen.add(name)
-        for ref in _references(self.env, self._source(name)):
-            if ref is None or self._closure(ref, seen) is None:
-                return None
-        return seen
-
-
-_REFERENCES: dict[str, tuple] = {}
-
-
-def _references(env: jinja2.Environment, source: str) -> tuple:
-    """The templates a template's source names (parsed once per process: parsing is 1 s a build)."""
-    if source not in _REFERENCES:
-        _REFERENCES[source] = tuple(jinja2.meta.find_referenced_templates(env.parse(source)))
-    return _REFERENCES[source]
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,62 +89,12 @@ class Page:
     lastmod: datetime | None = None
 
 
-class Strings:
-    """Theme strings of one language, with plural forms chosen by Babel's CLDR rules."""
-
-    def __init__(self, language: str, table: Mapping[str, Any]):
-        self.locale = Locale.parse(language)
-        self.table = table
-
-    def __call__(self, key: str, n: int | None = None, **values: Any) -> str:
-        if key not in self.table:
-            raise KeyError(f"no theme string '{key}'")
-        text = self.table[key]
-        if isinstance(text, dict):
-            form = self.locale.plural_form(n if n is not None else 1)
-            text = text.get(form) or text["other"]
-        elif n is None and not values and "{" not in text:
-            return text  # most strings: ~50 a page, a million calls in a 10k build
-        return text.format(n=n, **values)
-
-
-def load_strings(dirs: list[Path], language: str) -> Strings:
-    """Merge i18n/<language>.yaml of the themes, the site's own overriding the default."""
-    table: dict[str, Any] = {}
-    for folder in reversed(dirs):
-        path = folder / "i18n" / f"{language}.yaml"
-        if path.is_file():
-            try:
-                table.update(load_mapping(path.read_text(encoding="utf-8"), "theme strings").data)
-            except FrontMatterError as exc:
-                raise NetsiteError([error(path.as_posix(), exc.line, exc.message, "theme.strings")], 2)
-    return Strings(language, table)
-
-
-class _Compiled(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, checked against their source by Jinja:
-    `serve` makes a new environment for every build, and compiling the theme took 0.3 s of each."""
-
-    def __init__(self) -> None:
-        self.store: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        if bucket.key in self.store:
-            bucket.bytecode_from_string(self.store[bucket.key])
-
-    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
-
-
-_COMPILED = _Compiled()
-
-
 def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     """One environment per build; filters and globals are registered here and nowhere else."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, bytecode_cache=_COMPILED)
+        keep_trailing_newline=True, bytecode_cache=COMPILED)
     language = site.config.language
     strings = load_strings(dirs, language)
     links = site.links

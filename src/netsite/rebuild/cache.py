@@ -17,19 +17,12 @@ import json
 import os
 import secrets
 import sqlite3
-import time
-from dataclasses import replace
 from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterable
 
 from netsite import __version__
-from netsite.content import markup, sources, urls
-from netsite.rebuild import parallel
-from netsite.rebuild.depends import Record
 from netsite.diagnostics import Diagnostic, Location
-from netsite.content.models import OutputFile
-from netsite.content.sources import file_status
 
 FOLDER = ".netsite-cache"
 DATABASE = "cache.sqlite3"
@@ -193,55 +186,6 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 # ---- the Markdown step ---------------------------------------------------------------------------
 
-def markup_fingerprint() -> str:
-    return fingerprint(("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "python-slugify",
-                        "text-unidecode"), (Path(markup.__file__), Path(urls.__file__)))
-
-
-def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: int,
-               prune: bool = True) -> list[markup.Rendered]:
-    """markup.render of every (text, ctx), in order: hits from the cache, misses on every core.
-
-    The key holds every input of the step but `ctx.resolve` (the other pages' URLs): the answers
-    a render got from it are stored with the value and asked again on a hit, so a renamed or
-    unpublished link target is a miss.
-    """
-    stamp = markup_fingerprint()
-    keys = [Cache.key("markup", stamp, text, ctx.source, str(ctx.body_line), ctx.page_url,
-                      ctx.site_url("/"), *sorted(ctx.assets)) for text, ctx in jobs]
-    hits = cache.get_many(keys)
-    results: list[markup.Rendered | None] = []
-    for key, (_, ctx) in zip(keys, jobs):
-        hit = hits.get(key)
-        fresh = hit is not None and all(ctx.resolve(target) == url for target, url in hit["resolved"])
-        results.append(_rendered(hit) if fresh else None)
-    misses = [index for index, result in enumerate(results) if result is None]
-    rendered = parallel.map_ordered(lambda index: _render_recording(*jobs[index]), misses, processes)
-    for index, (result, plain) in zip(misses, rendered):
-        results[index] = result
-    cache.put_many({keys[index]: plain for index, (_, plain) in zip(misses, rendered)})
-    if prune:  # only a build that rendered every body knows which entries are still used
-        cache.prune(set(keys))
-    return results
-
-
-def _render_recording(text: str, ctx: markup.Context) -> tuple[markup.Rendered, dict]:
-    """Render, noting every link target asked about and its answer; → (result, cache value)."""
-    asked: dict[str, str | None] = {}
-
-    def resolve(target: str) -> str | None:
-        asked[target] = ctx.resolve(target)
-        return asked[target]
-
-    result = markup.render(text, replace(ctx, resolve=resolve))
-    return result, _plain(result, asked)
-
-
-def _plain(rendered: markup.Rendered, asked: dict[str, str | None]) -> dict:
-    return {"html": rendered.html, "summary": rendered.summary, "headings": rendered.headings,
-            "images": rendered.images, "assets": rendered.assets, "resolved": sorted(asked.items()),
-            "diagnostics": [plain_diagnostic(d) for d in rendered.diagnostics]}
-
 
 def plain_diagnostic(d: Diagnostic) -> list:
     return [d.severity, d.message, d.location.path, d.location.line, d.location.col, d.code]
@@ -252,141 +196,9 @@ def diagnostic(value: list) -> Diagnostic:
     return Diagnostic(severity, message, Location(path, line, col), code)
 
 
-def _rendered(value: dict) -> markup.Rendered:
-    return markup.Rendered(value["html"], value["summary"], tuple(tuple(h) for h in value["headings"]),
-                    tuple(diagnostic(d) for d in value["diagnostics"]),
-                    tuple(value["images"]), tuple(value["assets"]))
-
-
 # ---- the output folder: how each file in it was made, and what the last build read ---------------
-
-class OutputRecords:
-    """How each file in the output folder was made (depends.Record), with its size and mtime then,
-    and the digest of everything the last build read.
-
-    A warm build takes over a file whose record is still fresh and which is still in the output
-    folder exactly as written (same size and modification time, like rsync's quick check),
-    without rendering or writing it; when nothing the build reads changed and the folder is as
-    the last build left it, there is nothing to do (`unchanged`). The rows are keyed by the output
-    folder, so two output folders never share them, and signed like every cache entry.
-    """
-
-    LAST = "last-build"
-
-    def __init__(self, cache: Cache, out: Path):
-        self.cache, self.out = cache, out
-        self._last_key = Cache.key(cache.step, self.LAST)
-        self.last = cache.get_many([self._last_key]).get(self._last_key)
-        self._rows: dict[str, dict] | None = None
-
-    @property
-    def rows(self) -> dict[str, dict]:
-        """Each file's row, read only when a build runs (a build with nothing to do needs `last`)."""
-        if self._rows is None:
-            rows = self.cache.get_all() if self.cache.path is not None else {}
-            self._rows = {value["path"]: value for key, value in rows.items() if key != self._last_key
-                          and isinstance(value, dict) and isinstance(value.get("path"), str)}
-        return self._rows
-
-    @staticmethod
-    def open(root: Path, out: Path, enabled: bool = True) -> "OutputRecords":
-        step = "output:" + hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
-        return OutputRecords(Cache.open(root, step, enabled), out)
-
-    def records(self) -> dict:
-        found = {}
-        for path, row in self.rows.items():
-            try:
-                found[path] = Record.from_json(row["record"])
-            except (KeyError, TypeError, ValueError):
-                continue
-        return found
-
-    def take(self, path: str) -> OutputFile | None:
-        """The output file at `path` as a file kept in place, if it is still as it was written."""
-        row = self.rows.get(path)
-        target = self.out.joinpath(*path.split("/"))
-        try:
-            info = target.lstat()
-        except OSError:
-            return None
-        if row is None or [info.st_size, info.st_mtime_ns] != [row.get("size"), row.get("mtime")]:
-            return None
-        return OutputFile(path, b"", source=target)
-
-    def unchanged(self, inputs: str) -> list | None:
-        """The last build's warnings when it read the same `inputs` and its output is as it left it."""
-        last = self.last
-        if not isinstance(last, dict) or last.get("inputs") != inputs:
-            return None
-        if output_listing(self.out) != last.get("files"):
-            return None
-        return last.get("diagnostics")
-
-    def save(self, records: dict, inputs: str, diagnostics: list) -> None:
-        """Note the written files' records, sizes and times and what this build read; forget files
-        the site no longer has. One walk of the output folder gives every size and time."""
-        listing = output_listing(self.out)
-        changed = {}
-        for path, record in records.items():
-            if path in listing:
-                size, mtime = listing[path]
-                row = {"path": path, "record": record.to_json(), "size": size, "mtime": mtime}
-                if self.rows.get(path) != row:
-                    changed[Cache.key(self.cache.step, path)] = row
-        last = self._last_key
-        changed[last] = {"inputs": inputs, "files": listing, "diagnostics": diagnostics}
-        self.cache.put_many(changed)
-        if set(self.rows) - set(records):
-            self.cache.prune({Cache.key(self.cache.step, path) for path in records} | {last})
-        self.cache.close()
 
 
 # ---- what a build reads -------------------------------------------------------------------------------
 
-LIBRARIES = ("jinja2", "markdown-it-py", "mdit-py-plugins", "pyyaml", "pygments", "feedgen", "icalendar",
-             "python-dateutil", "babel", "python-slugify", "text-unidecode", "nh3", "Pillow", "tzdata", "lxml",
-             "pagefind", "pagefind-bin")
-"""Every library whose version can change the output."""
 
-
-def inputs_digest(root: Path, folders: Iterable[Path], settings: str) -> str | None:
-    """One digest of the status of everything a build reads under content/, the theme folders and
-    netsite.yaml (each file's name, size, times and inode, as git's index does: any write changes
-    the change time, or on Windows the modification time), with `settings` (netsite's code, the
-    libraries, the options and the clock). Statuses, not bytes: the build reads every source
-    right after, and reading them twice cost as much as the rest of a warm build.
-
-    None when a file was written so recently that a second write in the same tick of the file
-    system's clock would leave the same status (sources.settled): such a build is never skipped.
-    """
-    digest = hashlib.blake2b(digest_size=32)
-    digest.update(settings.encode("utf-8", "surrogatepass"))
-    now, recent = time.time_ns(), False
-    for folder in [root / "content", root / "netsite.yaml", *folders]:
-        for path in sorted(folder.rglob("*")) if folder.is_dir() else [folder]:
-            try:
-                info = path.lstat()
-            except OSError:
-                continue
-            recent = recent or not sources.settled(max(info.st_mtime_ns, info.st_ctime_ns), now)
-            digest.update(f"{path.as_posix()}\0{file_status(info)}\0".encode("utf-8", "surrogatepass"))
-    return None if recent else digest.hexdigest()
-
-
-def output_listing(out: Path) -> dict[str, list[int]]:
-    """Every file of the output folder → [size, mtime_ns] (links and other oddities as [-1, -1])."""
-    listing: dict[str, list[int]] = {}
-
-    def walk(folder: str, prefix: str) -> None:
-        with os.scandir(folder) as entries:
-            for entry in entries:
-                if entry.is_dir(follow_symlinks=False):
-                    walk(entry.path, prefix + entry.name + "/")
-                else:
-                    info = entry.stat(follow_symlinks=False)
-                    regular = entry.is_file(follow_symlinks=False)
-                    listing[prefix + entry.name] = [info.st_size, info.st_mtime_ns] if regular else [-1, -1]
-    if out.is_dir() and not out.is_symlink():
-        walk(str(out), "")
-    return listing
