@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from netsite.content import markup  # noqa: E402
+from netsite.content import markup
 
 PATTERNS = {
     "emphasis *a": lambda n: "*a" * (n // 2),

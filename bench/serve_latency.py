@@ -32,8 +32,8 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE), str(HERE.parent / "src")]
 from generate import generate  # noqa: E402
 
-from netsite.server import incremental, serve  # noqa: E402
 from netsite.build import Options  # noqa: E402
+from netsite.server import incremental, serve  # noqa: E402
 
 
 def served(url: str) -> str:

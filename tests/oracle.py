@@ -10,9 +10,9 @@ import io
 import json
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
 from html.parser import HTMLParser
 from pathlib import Path
-from typing import Callable, Iterable
 
 from PIL import Image
 

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from conftest import build_site, check_site, codes, diagnostics_of
 from netsite.content import agenda
 from netsite.content.models import Occurrence
 from netsite.publish import monthgrid
+
+from conftest import build_site, check_site, codes, diagnostics_of
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 BERLIN = zoneinfo.ZoneInfo("Europe/Berlin")
@@ -35,7 +36,7 @@ def test_dst_gap_and_overlap_are_refused(text, code):
 
 def test_overlap_resolved_by_an_explicit_offset():
     moment = agenda.parse_moment("2026-10-25 02:30+01:00", BERLIN)
-    assert moment.value.astimezone(timezone.utc) == datetime(2026, 10, 25, 1, 30, tzinfo=timezone.utc)
+    assert moment.value.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
 
 
 def test_all_day_end_is_inclusive_for_authors_and_exclusive_inside():
@@ -71,7 +72,7 @@ def test_an_offset_start_keeps_its_offset_as_the_zone(make_site):
     root = make_site({"content/events/x.md": event('start: "2026-12-03 10:00+05:00"')})
     entry = check_site(root).site.event("x")
     assert entry.zone == "+05:00"
-    assert entry.start.astimezone(timezone.utc).hour == 5
+    assert entry.start.astimezone(UTC).hour == 5
 
 
 # ---- recurrence ----------------------------------------------------------------------------------

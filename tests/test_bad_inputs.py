@@ -4,14 +4,14 @@ line), or builds into sanitized output. One table; one test function per kind of
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 import pytest
-from conftest import BASE_CONFIG, INSTITUTION, build_site, cli, codes, diagnostics_of, write_site
 
 from bad_inputs import EVENT, NEWS, event, news, page, photo, png_bomb, truncated_jpeg
+from conftest import BASE_CONFIG, INSTITUTION, build_site, cli, codes, diagnostics_of, write_site
 
 BILLION_LAUGHS = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]',
                   "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]", "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]"]

@@ -8,8 +8,8 @@ from pathlib import Path
 from conftest import build_site
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import CYCLE, generate  # noqa: E402
-from run import pagefind_command  # noqa: E402
+from generate import CYCLE, generate
+from run import pagefind_command
 
 KINDS = ("institutions", "pages", "practices", "events", "news") + CYCLE
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 
-from conftest import build_site, check_site
 from netsite.publish import catalogue
+
+from conftest import build_site, check_site
 
 PRACTICE = """\
 ---

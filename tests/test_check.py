@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import pytest
-
-from conftest import BASE_CONFIG, NOW, check_site, cli
 from test_build import _jpeg
+
 from netsite import audit
 from netsite.diagnostics import Diagnostic, Location, error, format_github, warning
+
+from conftest import BASE_CONFIG, NOW, check_site, cli
 
 # ---- a site that does not build: the build's problems, in both formats ---------------------------
 

@@ -2,9 +2,10 @@
 
 import pytest
 
-from conftest import cli, write_site
 from netsite.content.config import load
 from netsite.diagnostics import NetsiteError
+
+from conftest import cli, write_site
 
 
 def load_errors(tmp_path, text):

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
-
 import os
+from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
-from conftest import NOW
 from netsite import build
+from netsite.content.models import Entry
 from netsite.publish import cyclepages, render, theme
 from netsite.rebuild import depends
-from netsite.content.models import Entry
 
+from conftest import NOW
 
 SRC = str(Path(depends.__file__).resolve().parents[1])
 
@@ -36,11 +35,11 @@ def test_equal_values_have_equal_digests_and_any_change_shows():
     prints = depends.Fingerprints()
     assert prints.of(entry()) == depends.Fingerprints().of(entry())
     for change in ({"body": "<p>Текст!</p>"}, {"title": "Другая"}, {"fields": {"institutions": ("x",)}},
-                   {"date": datetime(2026, 1, 1, tzinfo=timezone.utc)}, {"tags": ("театр",)}):
+                   {"date": datetime(2026, 1, 1, tzinfo=UTC)}, {"tags": ("театр",)}):
         assert prints.of(entry(**change)) != prints.of(entry())
     assert prints.of((1, "1")) != prints.of(("1", 1)) and prints.of([True]) != prints.of([1])
     moscow = datetime(2026, 1, 1, 12, tzinfo=ZoneInfo("Europe/Moscow"))
-    assert prints.of(moscow) != prints.of(moscow.astimezone(timezone.utc))  # the same instant, shown otherwise
+    assert prints.of(moscow) != prints.of(moscow.astimezone(UTC))  # the same instant, shown otherwise
 
 
 def test_an_object_without_a_stable_form_is_never_equal():
@@ -63,14 +62,14 @@ def test_reads_through_the_tracked_site_are_noted(site):
 
 
 def test_the_clock_notes_the_year_alone_or_the_whole_moment():
-    now = depends.TrackedNow.of(datetime(2026, 11, 25, 12, tzinfo=timezone.utc))
+    now = depends.TrackedNow.of(datetime(2026, 11, 25, 12, tzinfo=UTC))
     with depends.tracing() as keys:
         assert now.year == 2026
     assert keys == {("year",)}
     with depends.tracing() as keys:
-        assert datetime(2026, 1, 1, tzinfo=timezone.utc) < now
+        assert datetime(2026, 1, 1, tzinfo=UTC) < now
     assert keys == {("now",)}
-    assert type(depends.unwrap(now)) is datetime and depends.unwrap(now) == datetime(2026, 11, 25, 12, tzinfo=timezone.utc)
+    assert type(depends.unwrap(now)) is datetime and depends.unwrap(now) == datetime(2026, 11, 25, 12, tzinfo=UTC)
 
 
 def test_every_filter_and_global_is_pure_or_declares_what_it_reads(site):

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import BASE_CONFIG, build_site, diagnostics_of
-from netsite.publish import directory
 from netsite.content.models import Entry
+from netsite.publish import directory
+
+from conftest import BASE_CONFIG, build_site, diagnostics_of
 
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 

@@ -7,7 +7,7 @@ import io
 import json
 import re
 import shutil
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from html.parser import HTMLParser
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,19 +15,20 @@ from zoneinfo import ZoneInfo
 import feedparser
 import pytest
 import yaml
+from feedgen.entry import FeedEntry
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
-from feedgen.entry import FeedEntry
 from lxml import etree
 from PIL import Image
 from slugify import slugify
 
-from conftest import REPO, build_site, codes, diagnostics_of, write_site
 from netsite.publish.feeds import absolute_html, xml_text
+
+from conftest import REPO, build_site, codes, diagnostics_of, write_site
 
 ZONE = ZoneInfo("Europe/Moscow")
 CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=ZONE)
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ATOM = "{http://www.w3.org/2005/Atom}"
 FEED_KINDS = ("news", "events", "practices")
 TERM_SECTIONS = {"tags": "tags", "audience": "audiences", "age_groups": "age-groups", "areas": "areas"}
@@ -122,7 +123,7 @@ def parse(path: Path):
 
 
 def stamp(parsed_time) -> datetime:
-    return datetime.fromtimestamp(calendar.timegm(parsed_time), timezone.utc)
+    return datetime.fromtimestamp(calendar.timegm(parsed_time), UTC)
 
 
 # ---- the example site ----------------------------------------------------------------------------

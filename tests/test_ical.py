@@ -5,15 +5,16 @@ from __future__ import annotations
 import shutil
 import zoneinfo
 from collections import defaultdict
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import icalendar
 import pytest
 import recurring_ical_events
 
-from conftest import REPO, build_site
 from netsite.content import agenda
+
+from conftest import REPO, build_site
 
 WINDOW = (date(2000, 1, 1), date(2100, 1, 1))
 
@@ -28,12 +29,12 @@ def instances(cal: icalendar.Calendar) -> dict[str, list]:
     found = defaultdict(list)
     for item in recurring_ical_events.of(cal).between(*WINDOW):
         start = item.decoded("dtstart")
-        found[str(item["uid"])].append(start.astimezone(timezone.utc) if isinstance(start, datetime) else start)
+        found[str(item["uid"])].append(start.astimezone(UTC) if isinstance(start, datetime) else start)
     return {uid: sorted(starts) for uid, starts in found.items()}
 
 
 def expected(event) -> list:
-    return [o.start.date() if o.all_day else o.start.astimezone(timezone.utc) for o in agenda.occurrences(event)]
+    return [o.start.date() if o.all_day else o.start.astimezone(UTC) for o in agenda.occurrences(event)]
 
 
 @pytest.fixture(scope="module")
@@ -53,11 +54,11 @@ def test_known_instants_of_the_example(example):
     _, public = example
     found = instances(read(public / "calendar.ics"))
     # 12:00 in Yekaterinburg (UTC+5) is 07:00 UTC.
-    assert found["konferenciya-ekaterinburg@net.example.org"] == [datetime(2027, 2, 11, 7, 0, tzinfo=timezone.utc)]
+    assert found["konferenciya-ekaterinburg@net.example.org"] == [datetime(2027, 2, 11, 7, 0, tzinfo=UTC)]
     club = found["klub-knizhkina-sreda@net.example.org"]
-    assert len(club) == 8 and datetime(2026, 11, 4, 14, 0, tzinfo=timezone.utc) not in club
+    assert len(club) == 8 and datetime(2026, 11, 4, 14, 0, tzinfo=UTC) not in club
     meeting = found["metodicheskoe-obedinenie@net.example.org"]
-    assert meeting[0] == datetime(2026, 9, 17, 11, 0, tzinfo=timezone.utc) and all(d.weekday() == 3 for d in meeting)
+    assert meeting[0] == datetime(2026, 9, 17, 11, 0, tzinfo=UTC) and all(d.weekday() == 3 for d in meeting)
     assert found["den-kosmonavtiki@net.example.org"] == [date(2027, 4, 12)]
 
 
@@ -101,7 +102,7 @@ def test_calendar_properties_for_subscribers(example):
     tzids = {str(tz["tzid"]) for tz in cal.walk("VTIMEZONE")}
     assert tzids == {"Europe/Moscow", "Asia/Yekaterinburg"}
     for item in cal.walk("VEVENT"):
-        assert item.decoded("dtstamp") == datetime(2026, 11, 25, 9, 0, tzinfo=timezone.utc)
+        assert item.decoded("dtstamp") == datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
         assert str(item["url"]) == f"https://net.example.org/events/{str(item['uid']).split('@')[0]}/"
 
 
@@ -220,7 +221,7 @@ def test_vtimezone_onsets_are_local_times_before_each_change(make_site):
         zone = zoneinfo.ZoneInfo(key)
         for part in tz.subcomponents[1:]:  # the first one only states the offset at the start
             before, after = part["tzoffsetfrom"].td, part["tzoffsetto"].td
-            instant = (part.decoded("dtstart") - before).replace(tzinfo=timezone.utc)
+            instant = (part.decoded("dtstart") - before).replace(tzinfo=UTC)
             assert (instant - timedelta(seconds=1)).astimezone(zone).utcoffset() == before
             assert instant.astimezone(zone).utcoffset() == after
             onsets.append((key, part.decoded("dtstart")))

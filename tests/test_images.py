@@ -5,13 +5,13 @@ from __future__ import annotations
 import io
 
 import pytest
-from conftest import build_site, codes, diagnostics_of
 from PIL import Image
+
+from netsite.content import photo as photo_module
 
 import oracle
 from bad_inputs import news, photo
-
-from netsite.content import photo as photo_module
+from conftest import build_site, codes, diagnostics_of
 
 BUNDLE = "content/news/b/index.md"
 SECRETS = (b"SERIAL-123456", b"PhoneMaker", b"Ivanova", b"GPS 55.7")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import NOW
 from netsite import build
 from netsite.server import incremental
+
+from conftest import NOW
 
 
 @pytest.fixture(autouse=True)

@@ -11,14 +11,15 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASE_CONFIG, INSTITUTION, cli, diagnostics_of
 from test_bad_inputs import BAD
 from test_docs import codes_in_source
 
-from bad_inputs import EVENT, NEWS, event, news, page
 from netsite import messages
 from netsite.diagnostics import Diagnostic, error
 from netsite.messages_ru import CATALOGUE
+
+from bad_inputs import EVENT, NEWS, event, news, page
+from conftest import BASE_CONFIG, INSTITUTION, cli, diagnostics_of
 
 # Codes made at run time, which a grep for quoted codes cannot see.
 DYNAMIC_CODES = {"io", "internal", "agreement.dates", "plan.dates", "project.dates", "image.pixels",
@@ -207,9 +208,9 @@ def test_codes_without_a_bad_input_still_translate_their_real_messages():
     import jinja2
 
     from netsite.content import images
-    from netsite.server import serve
     from netsite.content.config import load
     from netsite.diagnostics import NetsiteError
+    from netsite.server import serve
 
     made: list[Diagnostic] = []
     try:
@@ -332,7 +333,8 @@ def test_a_message_without_a_rule_stays_english():
 @pytest.mark.parametrize("fmt", ["text", "github"])
 @pytest.mark.parametrize("name", ["broken", "mistakes"])
 def test_check_output_in_russian_is_golden(make_site, monkeypatch, golden, name, fmt):
-    from test_check import BROKEN as CHECK_BROKEN, MISTAKES
+    from test_check import BROKEN as CHECK_BROKEN
+    from test_check import MISTAKES
 
     root = make_site(CHECK_BROKEN if name == "broken" else MISTAKES)
     monkeypatch.chdir(root)

@@ -7,8 +7,9 @@ from datetime import date
 
 import pytest
 
-from conftest import build_site, cli
 from netsite import scaffold
+
+from conftest import build_site, cli
 
 ROSINKA = {"content/institutions/rosinka.md": "---\ntitle: Детский сад «Росинка»\n---\n"}
 

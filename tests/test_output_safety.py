@@ -5,11 +5,12 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import BASE_CONFIG, build_site, codes, diagnostics_of
+
+from netsite.content.models import OutputFile
+from netsite.publish import output
 
 from bad_inputs import news
-from netsite.publish import output
-from netsite.content.models import OutputFile
+from conftest import BASE_CONFIG, build_site, codes, diagnostics_of
 
 NEWS = "content/news/x.md"
 

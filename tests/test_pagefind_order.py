@@ -6,8 +6,9 @@ import gzip
 
 import pytest
 
-from conftest import build_site
 from netsite.publish import pagefind_order
+
+from conftest import build_site
 
 
 @pytest.mark.parametrize("value", [0, 23, 24, 255, 256, 70000, "", "Раздел", [], [1, ["a", [2, 3]]], list(range(30))])

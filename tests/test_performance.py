@@ -9,13 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from conftest import NOW, build_site, check_site, codes, diagnostics_of
 from netsite.content import markup
-from netsite.rebuild import cache as cache_module, parallel
+from netsite.rebuild import cache as cache_module
+from netsite.rebuild import parallel
 from netsite.rebuild.cache import DATABASE, FOLDER, Cache
 
+from conftest import NOW, build_site, check_site, codes, diagnostics_of
+
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
-from generate import generate  # noqa: E402
+from datetime import UTC
+
+from generate import generate
 
 
 @pytest.fixture(autouse=True)
@@ -256,8 +260,8 @@ def test_update_in_place_replaces_changes_and_removes_stale(tmp_path):
 
 
 def test_failed_write_leaves_the_old_site_as_it_was(tmp_path):
-    from netsite.publish import output
     from netsite.content.models import OutputFile
+    from netsite.publish import output
 
     out = tmp_path / "public"
     output.write(files_of(a__index_html=b"A", b__index_html=b"B"), out)
@@ -296,13 +300,13 @@ def test_a_file_where_a_folder_was_falls_back_to_the_swap(tmp_path):
 
 def test_memoised_dates_keep_the_zone():
     """Equal instants in two zones hash alike; the memo must still give each its local date."""
-    from datetime import datetime, timezone
+    from datetime import datetime
     from zoneinfo import ZoneInfo
 
     from netsite.publish.render import format_date, format_time
 
     moscow = datetime(2026, 1, 1, 1, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    utc = moscow.astimezone(timezone.utc)
+    utc = moscow.astimezone(UTC)
     assert (format_date(moscow, "d MMMM y"), format_time(moscow, "HH:mm")) == ("1 января 2026", "01:00")
     assert (format_date(utc, "d MMMM y"), format_time(utc, "HH:mm")) == ("31 декабря 2025", "22:00")
 
@@ -334,7 +338,8 @@ def test_cli_options_reach_the_build(make_site):
 
 # ---- ICS folding: the fast fold gives icalendar's bytes --------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st
 
 
 @settings(max_examples=400, deadline=None)

@@ -6,8 +6,9 @@ import io
 
 from PIL import Image
 
-from conftest import build_site, codes, diagnostics_of
 from netsite.content import pictures
+
+from conftest import build_site, codes, diagnostics_of
 
 
 def jpeg(width: int = 1600, height: int = 1000, colour=(200, 120, 40)) -> bytes:

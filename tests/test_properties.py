@@ -6,18 +6,20 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from conftest import INSTITUTION, NOW, write_site
 from hypothesis import HealthCheck, given, settings
 
-import oracle
-from netsite.content import config as config_module, frontmatter, markup, schema, sources
 from netsite.build import Options, run
-from netsite.diagnostics import NetsiteError
+from netsite.content import config as config_module
+from netsite.content import frontmatter, markup, schema, sources
 from netsite.content.models import Document
+from netsite.diagnostics import NetsiteError
 from netsite.publish.theme import theme_dirs
+
+import oracle
+from conftest import INSTITUTION, NOW, write_site
 from strategies import front_matter, kind_and_source, markdown
 
-THEME = oracle.theme_scripts(theme_dirs(Path("."), "default"))
+THEME = oracle.theme_scripts(theme_dirs(Path(), "default"))
 CONFIG = config_module.from_mapping(Path(tempfile.gettempdir()) / "netsite-properties", {
     "title": "x", "base_url": "https://x.org/", "timezone": "Europe/Moscow"}, {})
 

@@ -7,10 +7,11 @@ import os
 
 import pytest
 
-from conftest import BASE_CONFIG, build_site, cli
-from netsite.publish import search
 from netsite.build import Options
 from netsite.diagnostics import NetsiteError
+from netsite.publish import search
+
+from conftest import BASE_CONFIG, build_site, cli
 
 PRACTICE = """\
 ---

@@ -14,9 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from conftest import INSTITUTION, NOW, build_site, write_site
-from netsite.server import preview, serve
 from netsite.diagnostics import error
+from netsite.server import preview, serve
+
+from conftest import INSTITUTION, NOW, build_site, write_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SRC = REPO_ROOT / "src"
@@ -418,8 +419,15 @@ def test_content_types():
 # ---- trigger latency and folders made later ------------------------------------------------------
 
 def test_an_event_that_ends_a_save_asks_the_short_wait(tmp_path):
-    from watchdog.events import (FileClosedEvent, FileClosedNoWriteEvent, FileCreatedEvent, FileDeletedEvent,
-                                 FileModifiedEvent, FileMovedEvent, FileOpenedEvent)
+    from watchdog.events import (
+        FileClosedEvent,
+        FileClosedNoWriteEvent,
+        FileCreatedEvent,
+        FileDeletedEvent,
+        FileModifiedEvent,
+        FileMovedEvent,
+        FileOpenedEvent,
+    )
 
     news = str(tmp_path / "content/news/a.md")
     asked: list[float] = []

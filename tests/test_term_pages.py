@@ -7,8 +7,9 @@ import re
 import feedparser
 import pytest
 
-from conftest import build_site
 from netsite.publish import cyclepages
+
+from conftest import build_site
 
 CONFIG = "title: Т\nbase_url: https://x.org/net/\ntimezone: Europe/Moscow\npaginate: 5\n"
 NEWS = ("---\ntitle: Новость {n}\ndate: 2026-10-{n:02d}\ninstitution: solnyshko\ntags: [экология]\n"
@@ -126,9 +127,10 @@ def test_a_rebuild_after_an_edit_adds_the_second_page_like_a_full_build(make_sit
 
 
 def test_editing_an_entry_renders_only_the_page_of_its_term_that_shows_it(make_site):
-    from conftest import NOW
     from netsite import build
     from netsite.server import incremental
+
+    from conftest import NOW
 
     files = {f"content/news/n{i:02}.md": f"---\ntitle: Новость {i}\ndate: 2026-10-{i + 1:02}\ntags: [театр]\n---\nТекст {i}.\n"
              for i in range(25)}

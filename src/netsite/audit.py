@@ -20,9 +20,9 @@ import lxml.html
 from PIL import Image, UnidentifiedImageError
 
 from netsite.build import Result
-from netsite.diagnostics import Diagnostic, error, sort_key, warning
 from netsite.content.models import Entry
 from netsite.content.urls import output_file
+from netsite.diagnostics import Diagnostic, error, sort_key, warning
 
 # (tag, attribute) pairs whose URL the browser fetches by itself: these must stay on our host.
 _RESOURCES = {("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"), ("script", "src"),

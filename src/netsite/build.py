@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Mapping
 
-from netsite.content import agenda, config as config_module, images, markup, pictures, schema, sources
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
-from netsite.rebuild import bodies, cache as cache_module, depends, outputs, parallel
+from netsite.content import agenda, images, markup, pictures, schema, sources
+from netsite.content import config as config_module
 from netsite.content.config import Config
-from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file
+from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
+from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
+from netsite.rebuild import bodies, depends, outputs, parallel
+from netsite.rebuild import cache as cache_module
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +76,16 @@ def clock(options: Options, config: Config) -> datetime:
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
-            return datetime.fromtimestamp(int(epoch), timezone.utc).astimezone(config.zone)
+            return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
         except ValueError:
             raise NetsiteError([error("SOURCE_DATE_EPOCH", None, "must be whole seconds since 1970",
                                       "usage.now")], 2) from None
     return datetime.now(config.zone).replace(microsecond=0)
 
 
-def run(root: Path, options: Options, reuse: "Reuse | None" = None,
+def run(root: Path, options: Options, reuse: Reuse | None = None,
         sink: Callable[[OutputFile], OutputFile] | None = None, *, config: Config | None = None,
-        memo: "Memo | None" = None) -> Result:
+        memo: Memo | None = None) -> Result:
     """The pipeline, everything but writing: returns the files, or raises NetsiteError with every problem.
 
     `build`, `check` and `serve` all call it. With `reuse`, files whose inputs are unchanged are

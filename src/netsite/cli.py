@@ -10,9 +10,10 @@ from pathlib import Path
 
 import click
 
-from netsite import __version__
-from netsite.build import Options, build as run_build, run as run_check
-from netsite import messages
+from netsite import __version__, messages
+from netsite.build import Options
+from netsite.build import build as run_build
+from netsite.build import run as run_check
 from netsite.diagnostics import NetsiteError, error, format_github
 from netsite.scaffold import KINDS as SCAFFOLD_KINDS
 
@@ -32,7 +33,7 @@ def _site_language(root: Path) -> str | None:
     try:
         text = (root / "netsite.yaml").read_bytes().decode("utf-8-sig")
         return str(load_mapping(text, "netsite.yaml").data.get("language", messages.DEFAULT)).strip()
-    except Exception:  # noqa: BLE001 - unreadable in any way: the default language, and load() reports why
+    except Exception:
         return None
 
 
@@ -195,8 +196,8 @@ def _repository_path(root: Path, shown: str) -> str | None:
 def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -> None:
     """Create a new content file of KIND from its template; prints its path."""
     from netsite import scaffold
-    from netsite.content import config as config_module
     from netsite.build import clock
+    from netsite.content import config as config_module
 
     if institutions and kind not in scaffold.MEMBERS:
         raise click.UsageError(f"--institution is not used for {kind}")
@@ -216,7 +217,8 @@ def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -
 def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
           no_cache: bool, port: int, host: str) -> None:
     """Serve the site from memory, rebuild on every save and reload the browser."""
-    from netsite.server import incremental, serve as dev
+    from netsite.server import incremental
+    from netsite.server import serve as dev
 
     if host not in dev.LOCAL_HOSTS:
         click.echo(f"netsite: warning: serving on {host}: anyone who can reach this address can read the "

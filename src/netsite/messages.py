@@ -20,7 +20,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from babel import Locale
 

@@ -15,9 +15,9 @@ from string import Template
 
 from netsite.content import schema, sources
 from netsite.content.config import Config
-from netsite.diagnostics import NetsiteError, did_you_mean, error
 from netsite.content.frontmatter import FrontMatterError, load_mapping
 from netsite.content.urls import RESERVED_PAGE_SLUGS, make_slug, slug_from_filename, slug_problem
+from netsite.diagnostics import NetsiteError, did_you_mean, error
 
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
 KINDS = tuple(sorted(p.stem for p in SCAFFOLDS.glob("*.md")))

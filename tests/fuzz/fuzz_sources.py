@@ -23,12 +23,14 @@ sys.path[:0] = [str(HERE.parent), str(HERE.parents[1] / "src")]
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+from netsite.build import Options, run  # noqa: E402
+from netsite.content import config as config_module  # noqa: E402
+from netsite.content import markup, schema, sources
+from netsite.content.models import Document  # noqa: E402
+from netsite.diagnostics import NetsiteError  # noqa: E402
+
 import oracle  # noqa: E402
 from conftest import BASE_CONFIG, INSTITUTION, NOW, write_site  # noqa: E402
-from netsite.content import config as config_module, markup, schema, sources  # noqa: E402
-from netsite.build import Options, run  # noqa: E402
-from netsite.diagnostics import NetsiteError  # noqa: E402
-from netsite.content.models import Document  # noqa: E402
 from strategies import kind_and_source  # noqa: E402
 
 KINDS = ["news", "events", "practices", "pages", "institutions"]

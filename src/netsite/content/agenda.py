@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Iterable
+from datetime import UTC, date, datetime, time, timedelta, timezone
 
 from dateutil.rrule import rrulestr
 
@@ -64,7 +64,7 @@ def parse_moment(text: object, zone: zoneinfo.ZoneInfo) -> Moment:
 
 def _offset_zone(offset: str) -> timezone:
     if offset == "Z":
-        return timezone.utc
+        return UTC
     sign = -1 if offset[0] == "-" else 1
     digits = offset[1:].replace(":", "")
     return timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
@@ -75,7 +75,7 @@ def localize(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     first = naive.replace(tzinfo=zone, fold=0)
     second = naive.replace(tzinfo=zone, fold=1)
     if first.utcoffset() != second.utcoffset():
-        roundtrip = first.astimezone(timezone.utc).astimezone(zone).replace(tzinfo=None)
+        roundtrip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if roundtrip != naive:
             raise TimeError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks are moved "
                             "forward then): pick another time", "date.nonexistent")
@@ -239,7 +239,7 @@ def ics_rule(rule: str, start: datetime, all_day: bool) -> dict[str, str]:
         if all_day:
             parts["UNTIL"] = f"{local:%Y%m%d}"
         else:
-            moment = local.replace(tzinfo=start.tzinfo).astimezone(timezone.utc)
+            moment = local.replace(tzinfo=start.tzinfo).astimezone(UTC)
             parts["UNTIL"] = f"{moment:%Y%m%dT%H%M%SZ}"
     return parts
 
@@ -249,7 +249,7 @@ def _until(value: str, start: datetime) -> datetime:
     if re.fullmatch(r"\d{8}", value):
         return datetime.strptime(value, "%Y%m%d").replace(hour=23, minute=59, second=59)
     if re.fullmatch(r"\d{8}T\d{6}Z", value):
-        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        moment = datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
         return moment.astimezone(start.tzinfo).replace(tzinfo=None)
     if re.fullmatch(r"\d{8}T\d{6}", value):
         return datetime.strptime(value, "%Y%m%dT%H%M%S")

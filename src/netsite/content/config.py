@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import re
 import zoneinfo
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 from netsite.content import vocabularies
-from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error
 from netsite.content.frontmatter import FrontMatterError, load_mapping
 from netsite.content.urls import url_problem
+from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error
 
 CONFIG_NAME = "netsite.yaml"
 LANGUAGES = ("ru", "en")

@@ -10,20 +10,20 @@ kinds), so one file shows a project whole and the other kinds' schemas stay as t
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
 from netsite.content import agenda
-from netsite.diagnostics import Diagnostic, did_you_mean, error
 from netsite.content.models import Entry
 from netsite.content.records import Decision, PlanItem
+from netsite.diagnostics import Diagnostic, did_you_mean, error
 
 KINDS = ("agreements", "meetings", "plans", "projects")
 DONE, CANCELLED, UPCOMING, OVERDUE = "done", "cancelled", "upcoming", "overdue"
 STATUSES = (DONE, OVERDUE, UPCOMING, CANCELLED)
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True)

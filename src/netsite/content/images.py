@@ -22,15 +22,15 @@ from __future__ import annotations
 import hashlib
 import io
 import re
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
-from typing import Iterable
 
 from PIL import Image
 
-from netsite.diagnostics import Diagnostic, error, warning
 from netsite.content.models import Asset, OutputFile
 from netsite.content.photo import clean, metadata_of
 from netsite.content.sources import file_status
+from netsite.diagnostics import Diagnostic, error, warning
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 """A phone photo is 2–12 MB; anything larger is refused before it is read."""

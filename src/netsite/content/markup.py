@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import nh3
@@ -24,8 +24,8 @@ from pygments.lexers import get_lexer_by_name
 from pygments.util import ClassNotFound
 
 from netsite.content import images
-from netsite.diagnostics import Diagnostic, error, warning
 from netsite.content.urls import SAFE_SCHEMES, make_slug, url_problem
+from netsite.diagnostics import Diagnostic, error, warning
 
 MAX_HIGHLIGHT_BYTES = 64 * 1024
 """Longer code blocks are shown without colours: Pygments is slow on huge single lines."""

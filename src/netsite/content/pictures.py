@@ -21,9 +21,9 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from netsite.diagnostics import Diagnostic, warning
 from netsite.content import photo
 from netsite.content.models import Asset, Entry, OutputFile
+from netsite.diagnostics import Diagnostic, warning
 
 WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 82}

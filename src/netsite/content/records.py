@@ -9,13 +9,14 @@ events and plan items are only checked for shape here; `cycle.assemble` checks t
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
-from netsite.diagnostics import Diagnostic, did_you_mean, error
 from netsite.content.frontmatter import FrontMatter
 from netsite.content.urls import slug_problem
+from netsite.diagnostics import Diagnostic, did_you_mean, error
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 

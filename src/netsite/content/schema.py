@@ -7,17 +7,18 @@ turns a front-matter value into a typed value or raises `Invalid` with the messa
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Callable
+from typing import Any
 
 from netsite.content import agenda, images, records
 from netsite.content.config import Config
-from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 from netsite.content.frontmatter import FrontMatter, FrontMatterError
 from netsite.content.frontmatter import parse as parse_front_matter
 from netsite.content.models import Document, Entry
 from netsite.content.urls import RESERVED_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem, url_problem
+from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 
 MAX_TEXT = 2000
 STATUSES = ("scheduled", "cancelled", "postponed")
@@ -360,4 +361,4 @@ def check_page_slug(entry: Entry) -> list[Diagnostic]:
     return []
 
 
-__all__ = ["parse", "Parsed", "KINDS", "check_page_slug", "make_slug"]
+__all__ = ["KINDS", "Parsed", "check_page_slug", "make_slug", "parse"]

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
-from typing import Iterable, Mapping
 
-from netsite.content import agenda, cycle as cycle_module
+from netsite.content import agenda
+from netsite.content import cycle as cycle_module
 from netsite.content.config import Config
-from netsite.diagnostics import Diagnostic, did_you_mean, error
 from netsite.content.models import Entry, Term
 from netsite.content.urls import Links, make_slug, output_file, term_path
+from netsite.diagnostics import Diagnostic, did_you_mean, error
 
 TAXONOMIES = ("tags", "audience", "age_groups", "areas")
 

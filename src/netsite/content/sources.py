@@ -8,10 +8,10 @@ import stat
 import time
 from pathlib import Path
 
-from netsite.diagnostics import Diagnostic, error
 from netsite.content.frontmatter import FORBIDDEN_CHARACTERS
 from netsite.content.models import Asset, Document
 from netsite.content.urls import _WINDOWS_RESERVED
+from netsite.diagnostics import Diagnostic, error
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 RACY_NS = 3_000_000_000
@@ -144,7 +144,7 @@ def _assets(root: Path, folder: Path, problems: list[Diagnostic]) -> tuple[Asset
     assets = []
     for path in sorted(folder.rglob("*")):
         relative = path.relative_to(folder)
-        if any(is_junk(part) for part in relative.parts) or path.name == "index.md" and path.parent == folder:
+        if any(is_junk(part) for part in relative.parts) or (path.name == "index.md" and path.parent == folder):
             continue
         refused = _refused(root, path)
         if refused:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from slugify import slugify
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
-from typing import Mapping
 
 # Labels per language; the id is what authors write and what URLs carry.
 DEFAULTS: dict[str, dict[str, dict[str, str]]] = {

@@ -8,7 +8,7 @@ rounded to one decimal before formatting, so the output is byte-stable on every 
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
 from markupsafe import Markup

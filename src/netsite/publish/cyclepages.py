@@ -10,11 +10,11 @@ from __future__ import annotations
 import jinja2
 from markupsafe import Markup
 
-from netsite.publish import charts, eventpages, monitoring
 from netsite.content.cycle import STATUSES
 from netsite.content.models import Entry, OutputFile, Term
-from netsite.publish.render import Page, audience_order
 from netsite.content.site import Site
+from netsite.publish import charts, eventpages, monitoring
+from netsite.publish.render import Page, audience_order
 
 SECTIONS = ("agreements", "meetings", "plans", "projects")
 # done green, overdue red, upcoming blue, cancelled grey: the colours of the plan's status badges

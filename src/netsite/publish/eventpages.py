@@ -12,7 +12,7 @@ from __future__ import annotations
 import bisect
 import json
 import zoneinfo
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -22,8 +22,8 @@ from markupsafe import Markup
 from netsite.content import agenda
 from netsite.content.models import Entry, Occurrence
 from netsite.content.site import Site
-from netsite.publish import monthgrid
 from netsite.content.urls import month_path
+from netsite.publish import monthgrid
 
 GOOGLE = "https://calendar.google.com/calendar/render"
 YANDEX = "https://calendar.yandex.ru/event"
@@ -93,7 +93,7 @@ def _stamps(occurrence: Occurrence) -> tuple[str, str]:
         return f"{start:%Y%m%d}", f"{end:%Y%m%d}"  # Google's all-day end is exclusive, like ours
     if isinstance(start.tzinfo, zoneinfo.ZoneInfo):
         return f"{start:%Y%m%dT%H%M%S}", f"{end:%Y%m%dT%H%M%S}"  # local, read in 'ctz'
-    utc = lambda d: d.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")  # noqa: E731
+    utc = lambda d: d.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")  # noqa: E731
     return utc(start), utc(end)
 
 

@@ -25,10 +25,10 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import MappingProxyType
-from typing import Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 import jinja2
@@ -43,7 +43,7 @@ from netsite.content.urls import KIND_SECTIONS, output_file
 
 FEED_KINDS = ("news", "events", "practices")
 """The kinds that are published in feeds, in the order of the site's sections."""
-EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Pages without a feed of their own that still have a fitting one: the calendar is the events'.
 ALIASES = {"/calendar/": "/events/"}
 # An explicit table, not `mimetypes`: that one reads the Windows registry and /etc/mime.types.

@@ -12,18 +12,18 @@ at 75 octets between characters, never inside a UTF-8 sequence; tests check ever
 from __future__ import annotations
 
 import zoneinfo
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from datetime import UTC, date, datetime, timedelta
 from urllib.parse import urlsplit
 
 import icalendar
 
 from netsite.content import agenda
-from netsite.publish import icsfold
 from netsite.content.markup import to_plain
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.urls import calendar_path, event_calendar_path, output_file, term_path
+from netsite.publish import icsfold
 
 icsfold.install()  # icalendar's own folding is a per-character loop: most of a big build's time
 PRODID = "-//netsite//netsite calendar//RU"
@@ -75,7 +75,7 @@ class _Items(dict):
 
 def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable[..., str],
              zones: dict[str, icalendar.Timezone] | None = None,
-             items: "_Items | None" = None) -> bytes:
+             items: _Items | None = None) -> bytes:
     """One VCALENDAR with its events (in the order given) and the VTIMEZONEs they use."""
     cal = icalendar.Calendar()
     cal.add("prodid", PRODID)
@@ -125,11 +125,11 @@ def vtimezone(key: str, first_year: int, last_year: int) -> icalendar.Timezone:
     3.6.5). Written here because icalendar 7.3's Timezone.from_tzinfo puts the spring change at
     03:00 instead of 02:00 in Europe/Berlin (the local time after it), which Outlook would use."""
     zone = zoneinfo.ZoneInfo(key)
-    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(timezone.utc)
+    start = datetime(first_year, 1, 1, tzinfo=zone).astimezone(UTC)
     tz = icalendar.Timezone()
     tz.add("tzid", key)
     tz.add_component(_observance(start, start, zone))
-    for instant in _transitions(zone, start, datetime(last_year + 1, 1, 1, tzinfo=timezone.utc)):
+    for instant in _transitions(zone, start, datetime(last_year + 1, 1, 1, tzinfo=UTC)):
         tz.add_component(_observance(instant - timedelta(seconds=1), instant, zone))
     return tz
 
@@ -168,7 +168,7 @@ def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.E
     item = icalendar.Event()
     host = urlsplit(site.config.base_url).hostname
     item.add("uid", f"{event.slug}@{host}")
-    item.add("dtstamp", site.now.astimezone(timezone.utc))
+    item.add("dtstamp", site.now.astimezone(UTC))
     item.add("dtstart", _value(event.start, event.all_day))
     item.add("dtend", _value(event.end, event.all_day))
     if event.get("rrule"):
@@ -198,7 +198,7 @@ def _value(moment: datetime, all_day: bool) -> date | datetime:
         return moment.date()
     if isinstance(moment.tzinfo, zoneinfo.ZoneInfo):
         return moment
-    return moment.astimezone(timezone.utc)  # a fixed offset has no TZID: UTC says the same instant
+    return moment.astimezone(UTC)  # a fixed offset has no TZID: UTC says the same instant
 
 
 def description(site: Site, event: Entry, strings: Callable[..., str]) -> str:

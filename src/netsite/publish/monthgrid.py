@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
-from typing import Iterable
 
 from netsite.content.agenda import occurrences
 from netsite.content.models import Entry, Occurrence
+
 
 @dataclass(frozen=True, slots=True)
 class DayItem:

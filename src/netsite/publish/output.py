@@ -16,11 +16,11 @@ import os
 import shutil
 import stat
 import unicodedata
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable
 
-from netsite.diagnostics import Diagnostic, error
 from netsite.content.models import OutputFile
+from netsite.diagnostics import Diagnostic, error
 
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
@@ -39,7 +39,7 @@ class Spool:
         self.folder = out.with_name(f".{out.name}{SPOOL_MARK}{os.getpid()}")
         self._count = 0
 
-    def __enter__(self) -> "Spool":
+    def __enter__(self) -> Spool:
         self.folder.parent.mkdir(parents=True, exist_ok=True)
         clean_stale(self.out)
         self.folder.mkdir()

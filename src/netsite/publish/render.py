@@ -8,26 +8,26 @@ and `paginator`. Content is data: it is never rendered as a template.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import jinja2
 import jinja2.bccache
 import jinja2.meta
+import markupsafe
 from babel import dates as babel_dates
 
-import markupsafe
-
 from netsite.content import agenda, pictures
-from netsite.publish import catalogue, directory, eventpages, feeds, prose
-from netsite.publish.theme import COMPILED, Strings, load_strings
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
+from netsite.publish import catalogue, directory, eventpages, feeds, prose
+from netsite.publish.theme import COMPILED, Strings, load_strings
 
 
 def format_date(value: date, format: str = "medium", locale: str = "ru") -> str:

@@ -18,11 +18,11 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Callable, Mapping
 
-from netsite.publish import pagefind_order
 from netsite.diagnostics import NetsiteError, error
+from netsite.publish import pagefind_order
 
 TIMEOUT = 600
 """Seconds; a network of a few thousand pages indexes in a few seconds."""

@@ -9,6 +9,7 @@ from netsite.content import markup, urls
 from netsite.rebuild import parallel
 from netsite.rebuild.cache import Cache, diagnostic, fingerprint, plain_diagnostic
 
+
 def markup_fingerprint() -> str:
     return fingerprint(("markdown-it-py", "mdit-py-plugins", "pygments", "nh3", "python-slugify",
                         "text-unidecode"), (Path(markup.__file__), Path(urls.__file__)))

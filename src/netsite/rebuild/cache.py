@@ -17,9 +17,10 @@ import json
 import os
 import secrets
 import sqlite3
+from collections.abc import Iterable
 from importlib import metadata
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from netsite import __version__
 from netsite.diagnostics import Diagnostic, Location
@@ -78,7 +79,7 @@ class Cache:
         self._db: sqlite3.Connection | None = None
 
     @staticmethod
-    def open(root: Path, step: str, enabled: bool = True, writable: bool = True) -> "Cache":
+    def open(root: Path, step: str, enabled: bool = True, writable: bool = True) -> Cache:
         """The step's cache; `writable=False` (for `check`, which writes nothing) only reads."""
         if not enabled or not (writable or (root / FOLDER / DATABASE).is_file()):
             return Cache(None)

@@ -24,11 +24,11 @@ import dataclasses
 import enum
 import hashlib
 import os
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path, PurePath
-from collections.abc import Mapping
-from typing import Any, Callable, Iterator
+from typing import Any
 
 from netsite.content.models import Entry, Term
 
@@ -91,7 +91,7 @@ class Fingerprints:
             self._feed(put, getattr(value, item.name))
         put(b">")
 
-    def _feed(self, put: Callable[[bytes], None], value: Any) -> None:  # noqa: C901 - one case per type
+    def _feed(self, put: Callable[[bytes], None], value: Any) -> None:
         if isinstance(value, str):
             data = value.encode("utf-8", "surrogatepass")
             put(b"s%d:" % len(data) + data)
@@ -161,7 +161,7 @@ def code_digest() -> str:
 class Tracked:
     """A read-only view of the Site (or a part of it) that notes every path read through it."""
 
-    __slots__ = ("_value", "_path")
+    __slots__ = ("_path", "_value")
 
     def __init__(self, value: Any, path: Key):
         self._value, self._path = value, path
@@ -214,7 +214,7 @@ class TrackedSequence:
     """A tuple read through a Tracked view: its length alone is a key of its own (a page that shows
     "120 entries" does not depend on what the entries are), anything else reads it whole."""
 
-    __slots__ = ("_value", "_path")
+    __slots__ = ("_path", "_value")
 
     def __init__(self, value: tuple, path: Key):
         self._value, self._path = value, path
@@ -283,7 +283,7 @@ class TrackedNow(datetime):
         return datetime.__getattribute__(self, name)
 
     @staticmethod
-    def of(moment: datetime) -> "TrackedNow":
+    def of(moment: datetime) -> TrackedNow:
         return TrackedNow(moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
                           moment.microsecond, moment.tzinfo, fold=moment.fold)
 
@@ -494,7 +494,7 @@ class Record:
         return [self.fixed.hex(), [[list(key), digest.hex()] for key, digest in self.reads]]
 
     @staticmethod
-    def from_json(value: list) -> "Record":
+    def from_json(value: list) -> Record:
         return Record(bytes.fromhex(value[0]), tuple((_tuple(key), bytes.fromhex(d)) for key, d in value[1]))
 
 

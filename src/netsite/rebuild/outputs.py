@@ -5,14 +5,15 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 
 from netsite.content import sources
 from netsite.content.models import OutputFile
 from netsite.content.sources import file_status
 from netsite.rebuild.cache import Cache
 from netsite.rebuild.depends import Record
+
 
 class OutputRecords:
     """How each file in the output folder was made (depends.Record), with its size and mtime then,
@@ -43,7 +44,7 @@ class OutputRecords:
         return self._rows
 
     @staticmethod
-    def open(root: Path, out: Path, enabled: bool = True) -> "OutputRecords":
+    def open(root: Path, out: Path, enabled: bool = True) -> OutputRecords:
         step = "output:" + hashlib.sha256(str(out.resolve()).encode("utf-8", "surrogatepass")).hexdigest()[:32]
         return OutputRecords(Cache.open(root, step, enabled), out)
 

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import os
 from dataclasses import dataclass, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from netsite import build
@@ -47,7 +47,7 @@ def frozen_clock(options: build.Options) -> build.Options:
     """The options with `now` fixed to this moment, unless --now or SOURCE_DATE_EPOCH fix it already."""
     if options.now or os.environ.get("SOURCE_DATE_EPOCH"):
         return options
-    return replace(options, now=datetime.now(timezone.utc).replace(microsecond=0).isoformat())
+    return replace(options, now=datetime.now(UTC).replace(microsecond=0).isoformat())
 
 
 def start(root: Path, options: build.Options) -> State:

@@ -13,10 +13,11 @@ import html
 import json
 import mimetypes
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from types import MappingProxyType
-from typing import Mapping, Protocol
+from typing import Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from netsite import messages
@@ -178,13 +179,13 @@ class _Handler(BaseHTTPRequestHandler):
     def version_string(self) -> str:
         return "netsite"
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 - the signature of http.server
+    def log_message(self, format: str, *args) -> None:
         pass  # only cli.py prints; a request log would bury the build messages
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server dispatches to
+    def do_GET(self) -> None:
         self._answer(send_body=True)
 
-    def do_HEAD(self) -> None:  # noqa: N802
+    def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
     def _not_allowed(self) -> None:

@@ -21,24 +21,24 @@ from __future__ import annotations
 import socket
 import threading
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from http.server import ThreadingHTTPServer
 from pathlib import Path
 from types import MappingProxyType
-from typing import Callable, Mapping
 
 import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from netsite.publish import search
-from netsite.server import incremental
 from netsite.build import Options, Result
 from netsite.content.config import CONFIG_NAME
 from netsite.content.config import load as load_config
-from netsite.diagnostics import Diagnostic, NetsiteError, error
-from netsite.server.preview import Snapshot, allowed_hosts, make_handler
 from netsite.content.sources import is_junk
+from netsite.diagnostics import Diagnostic, NetsiteError, error
+from netsite.publish import search
+from netsite.server import incremental
+from netsite.server.preview import Snapshot, allowed_hosts, make_handler
 
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1")
 QUIET = 0.15
@@ -115,7 +115,7 @@ class Builder:
                 result = self.step(self.root, self.options)
                 stepped = time.perf_counter()
                 new = snapshot_of(result, old.version, self._read)
-            except Exception as exc:  # noqa: BLE001 - shown in the overlay; the last good site stays served
+            except Exception as exc:
                 stepped = time.perf_counter()
                 new = replace(old, problems=failure(exc), failed=True)
             else:
@@ -176,7 +176,7 @@ class Builder:
                     bundle = indexer.run(files, cancelled=lambda: self._closed or self._wanted is not None)
                 except search.Cancelled:
                     continue  # a newer build is waiting: index that one instead
-                except Exception as exc:  # noqa: BLE001 - the site stays served; the status and the terminal say why
+                except Exception as exc:
                     self._publish_index(generation, None, failure(exc), time.perf_counter() - started)
                 else:
                     self._publish_index(generation, bundle, (), time.perf_counter() - started)
