@@ -13,7 +13,7 @@ def load_errors(tmp_path, text):
     with pytest.raises(NetsiteError) as info:
         load(tmp_path)
     assert info.value.exit_code == 2
-    return [(d.code, d.location.path, d.location.line, d.message) for d in info.value.diagnostics]
+    return [(d.code, d.location.path, d.location.line, str(d.message)) for d in info.value.diagnostics]
 
 
 def test_valid_config_is_frozen_with_defaults(tmp_path):

@@ -229,7 +229,7 @@ def test_bad_references_and_records_are_errors_at_their_lines(make_site, code, p
 def test_unknown_party_has_a_hint_and_every_problem_comes_in_one_run(make_site):
     err = diagnostics_of(make_site(BAD))
     hint = [d for d in err.diagnostics if d.location.path.endswith("one.md") and d.code == "ref.institution"]
-    assert "did you mean 'solnyshko'" in hint[0].message
+    assert "did you mean 'solnyshko'" in str(hint[0].message)
     assert len(err.diagnostics) >= 19
 
 

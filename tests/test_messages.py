@@ -1,30 +1,33 @@
-"""Diagnostic messages in Russian (netsite.messages, netsite.messages_ru).
+"""Diagnostic messages in English and Russian (netsite.messages, src/netsite/locale/*/LC_MESSAGES/netsite.po).
 
-Every code netsite can report has Russian rules; every message that the bad-input corpus and the
-cases below really produce is translated (no rule may silently stop matching its English); the
-Russian keeps the place, the code and each placeholder; the command line speaks the site's language.
+The two catalogues have the same names, the same placeholders and the same plural entries; every
+name the sources use is in them and every entry is used; the Russian entries were written for the
+English that is there now. Every message that the bad-input corpus and the cases below really
+produce reads as Russian and keeps the place, the code and each value; the command line speaks the
+site's language.
 """
 
 from __future__ import annotations
 
+import ast
 import re
+import string
 from pathlib import Path
 
 import pytest
+from babel import Locale
+from babel.messages.pofile import read_po
 from test_bad_inputs import BAD
-from test_docs import codes_in_source
 
 from netsite import messages
 from netsite.diagnostics import Diagnostic, error
-from netsite.messages_ru import CATALOGUE
+from netsite.messages import message
 
 from bad_inputs import EVENT, NEWS, event, news, page
-from conftest import BASE_CONFIG, INSTITUTION, cli, diagnostics_of
+from conftest import BASE_CONFIG, INSTITUTION, REPO, cli, diagnostics_of
 
-# Codes made at run time, which a grep for quoted codes cannot see.
-DYNAMIC_CODES = {"io", "internal", "agreement.dates", "plan.dates", "project.dates", "image.pixels",
-                 "image.format", "image.damaged", "config.syntax", "config.alias", "config.tag", "config.depth",
-                 "config.duplicate", "config.character", "config.number"}
+SOURCES = REPO / "src" / "netsite"
+KEY = re.compile(r"(?:part:)?[a-z]+(?:\.[a-z0-9_-]+)*(?::[a-z0-9.-]+)?")
 
 INST = "content/institutions/solnyshko.md"
 PLAN = "content/plans/p.md"
@@ -159,12 +162,15 @@ def placeholders(message: str) -> set[str]:
 
 
 def assert_russian(diagnostic: Diagnostic, where: str) -> None:
-    ru = messages.translate(diagnostic.message, diagnostic.code)
-    assert ru is not None, f"{where}: no Russian rule for [{diagnostic.code}] {diagnostic.message!r}"
     line = messages.localized(diagnostic, "ru").format()
     assert line.startswith(f"{diagnostic.location}: {diagnostic.severity}: ") and line.endswith(f" [{diagnostic.code}]")
+    assert_russian_text(str(diagnostic.message), diagnostic.message.text("ru"), where)
+
+
+def assert_russian_text(source: str, ru: str, where: str) -> None:
+    """`ru` reads as Russian and keeps every quoted value and path of the English `source`."""
     rest = _PLACEHOLDER.sub(" ", ru)
-    source_words = set(re.findall(r"\w+", diagnostic.message))
+    source_words = set(re.findall(r"\w+", source))
     words = [w for w in re.findall(r"\w+", rest) if not re.search(r"[\d_]", w)
              and (w not in source_words or re.search("[а-яё]", w, re.I))]
     assert sum(1 for w in words if re.search("[а-яё]", w, re.I)) >= 2, f"{where}: hardly any Russian in {ru!r}"
@@ -173,7 +179,7 @@ def assert_russian(diagnostic: Diagnostic, where: str) -> None:
     english = [m.group() for m in _ENGLISH.finditer(rest)
                if not set(m.group().split()) <= _KEPT | {w for w in source_words if w.isupper()}]
     assert not english, f"{where}: English words left in {ru!r}: {english}"
-    for value in placeholders(diagnostic.message):
+    for value in placeholders(source):
         assert value in ru, f"{where}: {value!r} is lost in {ru!r}"
 
 
@@ -194,9 +200,103 @@ def test_more_bad_inputs_read_in_russian(make_site, name):
         assert_russian(diagnostic, name)
 
 
-def test_every_code_has_russian_rules():
-    missing = (codes_in_source() | DYNAMIC_CODES) - set(CATALOGUE)
-    assert not missing, f"add Russian rules for {sorted(missing)} to src/netsite/messages_ru.py"
+# ---- the catalogues ---------------------------------------------------------------------------------
+
+def _po(language: str):
+    with (messages.LOCALE / language / "LC_MESSAGES" / "netsite.po").open("rb") as file:
+        return read_po(file, locale=language)
+
+
+def _fields(text: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(text) if name is not None}
+
+
+def test_both_catalogues_have_the_same_names():
+    english, russian = messages.catalogue("en"), messages.catalogue("ru")
+    assert set(english) == set(russian), (f"only in English: {sorted(set(english) - set(russian))}; "
+                                          f"only in Russian: {sorted(set(russian) - set(english))}")
+    assert all(KEY.fullmatch(key) for key in english), [key for key in english if not KEY.fullmatch(key)]
+    untranslated = [key for key, text in russian.items() if not all(text if isinstance(text, tuple) else (text,))]
+    assert not untranslated, f"translation coverage is below 100 %: {untranslated}"
+
+
+@pytest.mark.parametrize("key", sorted(messages.catalogue("en")))
+def test_placeholders_and_plural_forms_match_between_languages(key):
+    english, russian = messages.catalogue("en")[key], messages.catalogue("ru")[key]
+    assert isinstance(english, tuple) == isinstance(russian, tuple), f"{key}: plural in one language only"
+    forms = {"en": english if isinstance(english, tuple) else (english,),
+             "ru": russian if isinstance(russian, tuple) else (russian,)}
+    expected = _fields(forms["en"][0])
+    for language, texts in forms.items():
+        for text in texts:
+            assert _fields(text) == expected, f"{key} [{language}] {text!r}: placeholders differ from {expected}"
+    if isinstance(english, tuple):
+        assert messages.COUNT in expected, f"{key}: plural forms are chosen by {{{messages.COUNT}}}"
+        assert (len(english), len(russian)) == (2, 3)
+
+
+def test_the_catalogues_pass_babels_checks():
+    for language in messages.LANGUAGES:
+        catalogue = _po(language)
+        problems = [(entry.id, str(error)) for entry, errors in catalogue.check() for error in errors]
+        assert not problems, f"{language}: {problems}"
+        assert not [entry.id for entry in catalogue if entry.fuzzy and entry.id], f"{language}: fuzzy entries"
+
+
+def test_each_russian_entry_was_written_for_the_english_there_now():
+    """A Russian entry notes the English it translates (#. en: …): changing one sentence shows up here."""
+    english = messages.catalogue("en")
+    stale = []
+    for entry in _po("ru"):
+        if entry.id:
+            key = entry.id[0] if isinstance(entry.id, tuple) else entry.id
+            texts = english[key] if isinstance(english[key], tuple) else (english[key],)
+            if [c.removeprefix("en: ") for c in entry.auto_comments] != list(texts):
+                stale.append(key)
+    assert not stale, f"the English of {stale} changed: check the Russian and its '#. en:' comment"
+
+
+def test_the_russian_plural_rule_is_babels():
+    rule = Locale.parse("ru").plural_form
+    index = {"one": 0, "few": 1, "many": 2}
+    for number in range(0, 1201):
+        assert messages.plural_index("ru", number) == index[rule(number)], number
+    assert [messages.plural_index("en", n) for n in (0, 1, 2, 21)] == [1, 0, 1, 1]
+
+
+def _names_in_sources() -> tuple[set[str], list[re.Pattern]]:
+    """Message names written in the sources: string constants, and f-strings as patterns."""
+    catalogue = messages.catalogue("en")
+    names, patterns = set(), []
+    for path in sorted(SOURCES.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and (
+                    node.value in catalogue or node.value.startswith(messages.PART + ":")):
+                names.add(node.value)
+            elif isinstance(node, ast.JoinedStr) and any(isinstance(v, ast.Constant) and ":" in str(v.value)
+                                                         for v in node.values):
+                pieces = [re.escape(v.value) if isinstance(v, ast.Constant) else "[a-z_.-]+" for v in node.values]
+                patterns.append(re.compile("".join(pieces)))
+            elif isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("error", "warning") \
+                    and len(node.args) > 2 and isinstance(node.args[2], ast.Constant):
+                names.add(node.args[2].value)
+    return names, patterns
+
+
+def test_every_name_the_sources_use_is_in_the_catalogue_and_every_entry_is_used():
+    names, patterns = _names_in_sources()
+    catalogue = set(messages.catalogue("en"))
+    unknown = names - catalogue
+    assert not unknown, f"add {sorted(unknown)} to src/netsite/locale/*/LC_MESSAGES/netsite.po"
+    unused = {key for key in catalogue - names if not any(p.fullmatch(key) for p in patterns)}
+    assert not unused, f"no source uses {sorted(unused)}: remove them from the catalogues"
+
+
+def test_the_registry_of_codes_is_the_catalogue():
+    codes = messages.codes()
+    assert {"event.dates", "field.unknown", "io", "internal", "config.syntax"} <= codes
+    assert not any(code.startswith(messages.PART) for code in codes)
+    assert {key.partition(":")[0] for key in messages.catalogue("en") if not key.startswith("part:")} == codes
 
 
 
@@ -222,8 +322,7 @@ def test_codes_without_a_bad_input_still_translate_their_real_messages():
     made += serve.failure(jinja2.TemplateSyntaxError("unexpected '}'", 7, "base.html", "base.html"))
     made += serve.failure(jinja2.UndefinedError("'entry' is undefined"))
     for name in ("a.heif", "a.tif", "a.bmp"):
-        made.append(error("content/news/b/" + name, None, f"'{name}' cannot be published: "
-                          f"{images.kind_problem(name)}", "asset.type"))
+        made.append(error("content/news/b/" + name, None, "asset.type", name=name, problem=images.kind_problem(name)))
     assert len(made) == 8
     for diagnostic in made:
         assert_russian(diagnostic, diagnostic.code)
@@ -246,9 +345,10 @@ def test_netsite_new_refuses_in_russian(new_site, args, code):
     english = cli("new", *args, "--root", new_site).stderr
     russian = cli("new", *args, "--root", new_site, messages="").stderr
     assert english.endswith(f" [{code}]\n") and russian.endswith(f" [{code}]\n")
-    place, _, message = english.removesuffix(f" [{code}]\n").partition(": error: ")
-    assert_russian(error(place, None, message, code), code)
-    assert russian == messages.localized(error(place, None, message, code), "ru").format() + "\n"
+    place, _, text = english.removesuffix(f" [{code}]\n").partition(": error: ")
+    russian_place, _, russian_text = russian.removesuffix(f" [{code}]\n").partition(": error: ")
+    assert russian_place == place
+    assert_russian_text(text, russian_text, code)
 
 
 def test_new_refuses_an_existing_file_in_russian(new_site):
@@ -317,17 +417,23 @@ def test_warnings_are_russian_after_a_build(make_site):
 def test_russian_plural_forms_follow_babel():
     assert [messages.counted(n, ("ошибка", "ошибки", "ошибок")) for n in (1, 2, 5, 11, 21, 22, 25)] == [
         "1 ошибка", "2 ошибки", "5 ошибок", "11 ошибок", "21 ошибка", "22 ошибки", "25 ошибок"]
-    assert messages.translate("front matter is nested more than 21 levels deep", "frontmatter.depth") == (
-        "в блоке сведений больше 21 уровня вложенности: упростите его")
-    assert messages.translate("rrule gives more than 400 occurrences: lower COUNT or UNTIL", "event.rrule") == (
-        "rrule даёт больше 400 повторений: уменьшите COUNT или UNTIL")
+    assert message("frontmatter.depth", n=21).text("ru") == "в блоке сведений больше 21 уровня вложенности: упростите его"
+    assert message("event.rrule:too-many", n=400).text("ru") == "rrule даёт больше 400 повторений: уменьшите COUNT или UNTIL"
+    assert str(message("event.rrule:too-many", n=400)) == "rrule gives more than 400 occurrences: lower COUNT or UNTIL"
+    assert str(message("part:value.long", key="title", n=1)) == "'title' is longer than 1 character"
 
 
-def test_a_message_without_a_rule_stays_english():
-    d = error("content/news/x.md", 3, "something new that has no rule yet", "field.type")
-    assert messages.translate(d.message, d.code) is None
-    assert messages.localized(d, "ru") == d
-    assert messages.translate("'end' is before 'start'", "no.such-code") is None
+def test_a_message_is_its_name_and_values_and_its_text_is_made_when_shown():
+    d = error("content/news/x.md", 3, "ref.institution", slug="solnyshk", folder="content/institutions/",
+              hint=message("part:hint", word="solnyshko"))
+    assert d.code == "ref.institution" and messages.localized(d, "ru").message.values == d.message.values
+    assert messages.from_json(messages.to_json(d.message)) == d.message
+    assert messages.localized(d, "ru").format() == ("content/news/x.md:3: error: в content/institutions/ нет учреждения "
+                                                    "'solnyshk' (может быть, вы имели в виду 'solnyshko'?) [ref.institution]")
+    with pytest.raises(KeyError):
+        str(message("no.such-code"))
+    with pytest.raises(KeyError):
+        str(message("event.dates:before", later="end"))  # a value the sentence needs is missing
 
 
 @pytest.mark.parametrize("fmt", ["text", "github"])

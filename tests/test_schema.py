@@ -48,7 +48,7 @@ def test_missing_and_unknown_keys(make_site):
     error = diagnostics_of(root)
     assert codes(error) >= {("field.unknown", "content/news/a.md", 3), ("field.required", "content/news/a.md", 2),
                             ("field.required", "content/practices/b.md", 2)}
-    hint = [d.message for d in error.diagnostics if d.code == "field.unknown"][0]
+    hint = [str(d.message) for d in error.diagnostics if d.code == "field.unknown"][0]
     assert "did you mean 'institution'" in hint
 
 
@@ -67,7 +67,7 @@ def test_vocabulary_values_and_types_are_checked_at_their_lines(make_site):
     error = diagnostics_of(root)
     assert codes(error) == {("field.vocabulary", EVENT, 4), ("field.choice", EVENT, 6), ("field.url", EVENT, 7),
                             ("field.type", EVENT, 8)}
-    messages = " ".join(d.message for d in error.diagnostics)
+    messages = " ".join(str(d.message) for d in error.diagnostics)
     assert "did you mean 'parents'" in messages and "did you mean 'cancelled'" in messages
 
 
@@ -75,7 +75,7 @@ def test_unknown_institution_reference_gets_a_hint(make_site):
     root = make_site({"content/news/a.md": "---\ntitle: A\ndate: 2026-10-01\ninstitutions:\n  - solnyshko\n  - solnyshka\n---\n"})
     error = diagnostics_of(root)
     assert codes(error) == {("ref.institution", "content/news/a.md", 6)}
-    assert "did you mean 'solnyshko'" in error.diagnostics[0].message
+    assert "did you mean 'solnyshko'" in str(error.diagnostics[0].message)
 
 
 def test_two_sources_on_one_url_name_both_files(make_site):
@@ -86,8 +86,8 @@ def test_two_sources_on_one_url_name_both_files(make_site):
     })
     error = diagnostics_of(root)
     [collision] = [d for d in error.diagnostics if d.code == "entry.collision"]
-    assert "content/news/2026-10-01-itogi.md" in collision.message + collision.location.path
-    assert "content/news/itogi.md" in collision.message + collision.location.path
+    assert "content/news/2026-10-01-itogi.md" in str(collision.message) + collision.location.path
+    assert "content/news/itogi.md" in str(collision.message) + collision.location.path
     assert ("entry.slug", "content/pages/a.md", 3) in codes(error)
 
 

@@ -67,7 +67,7 @@ def test_a_search_failure_is_a_clear_error_and_keeps_the_previous_site(make_site
         build_site(root)
     except NetsiteError as exc:
         [problem] = exc.diagnostics
-        assert problem.code == "search.index" and "out of disk" in problem.message
+        assert problem.code == "search.index" and "out of disk" in str(problem.message)
     else:
         raise AssertionError("the build must fail")
     assert (root / "public/index.html").read_bytes() == before

@@ -372,7 +372,7 @@ def test_is_watched(tmp_path, relative, watched):
 
 
 def test_inject_escapes_the_overlay():
-    problem = error("content/news/<x>.md", 3, "'<script>alert(1)</script>' & more", "field.unknown")
+    problem = error("content/news/<x>.md", 3, "field.unknown", key="<script>alert(1)</script>", kind="news", hint="& more")
     snapshot = preview.Snapshot(version=7, problems=(problem,), failed=True)
     page = preview.inject(b"<html><body><p>old</p></body></html>", snapshot).decode("utf-8")
     assert "<script>alert" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

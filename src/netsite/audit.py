@@ -23,6 +23,7 @@ from netsite.build import Result
 from netsite.content.models import Entry
 from netsite.content.urls import output_file
 from netsite.diagnostics import Diagnostic, error, sort_key, warning
+from netsite.messages import message
 
 # (tag, attribute) pairs whose URL the browser fetches by itself: these must stay on our host.
 _RESOURCES = {("img", "src"), ("img", "srcset"), ("source", "src"), ("source", "srcset"), ("script", "src"),
@@ -79,8 +80,8 @@ class Broken:
 
     page: str
     ref: Ref
-    message: str
-    code: str
+    key: str
+    """The message: check.link, check.anchor or check.external."""
 
 
 def audit(result: Result) -> list[Diagnostic]:
@@ -106,33 +107,31 @@ def _page_problems(path: str, page: Parsed, pages: dict, files: dict, result: Re
         if key not in seen:
             seen[key] = _verdict(ref, urljoin(base + path, ref.url), base, pages, files)
         if seen[key]:
-            found.append(Broken(path, ref, *seen[key]))
+            found.append(Broken(path, ref, seen[key]))
     return found
 
 
-def _verdict(ref: Ref, absolute: str, base: str, pages: dict, files: dict) -> tuple[str, str] | None:
+def _verdict(ref: Ref, absolute: str, base: str, pages: dict, files: dict) -> str | None:
     if urlsplit(ref.url).scheme not in ("", "http", "https") or not ref.url:
         return None  # mailto:, tel:; unsafe schemes are removed when the body is sanitized
     if absolute.startswith(base):
-        problem = target_problem(absolute[len(base):], pages, files)
-        return (problem[0].format(url=ref.url), problem[1]) if problem else None
+        return target_problem(absolute[len(base):], pages, files)
     if ref.fetched and urlsplit(absolute).netloc != urlsplit(base).netloc:
-        return (f"'{ref.url}' is loaded from another site: readers' browsers would contact it; put the "
-                "file in the entry's folder", "check.external")
+        return "check.external"
     return None  # a link to another site is not fetched: check makes no network request
 
 
-def target_problem(rest: str, pages: dict, files: dict) -> tuple[str, str] | None:
-    """Why a site-relative URL (after base_url) leads nowhere, or None."""
+def target_problem(rest: str, pages: dict, files: dict) -> str | None:
+    """Why a site-relative URL (after base_url) leads nowhere (the message's name), or None."""
     parts = urlsplit(rest)
     path = unquote(parts.path)
     key = output_file("/" + path)
     if key not in files:
         if not path.endswith("/") and output_file(f"/{path}/") in files:
             return None  # hosts redirect /x to /x/
-        return "the link '{url}' leads to no page or file of the site", "check.link"
+        return "check.link"
     if parts.fragment and key in pages and unquote(parts.fragment) not in pages[key].ids:
-        return "the link '{url}' points to an anchor that is not on that page", "check.anchor"
+        return "check.anchor"
     return None
 
 
@@ -149,16 +148,15 @@ def _locate(broken: list[Broken], result: Result) -> list[Diagnostic]:
                 bodies[entry.source] = set(collect(entry.body).refs)
             if item.ref in bodies[entry.source]:
                 line = find_line(_source_text(result, entry), item.ref.url, result.config.base_path)
-                problems.append(error(entry.source, line, item.message, item.code))
+                problems.append(error(entry.source, line, item.key, url=item.ref.url, theme=""))
                 continue
-        theme[(item.ref.url, item.code)].append(item)
+        theme[(item.ref.url, item.key)].append(item)
     out = result.config.output_dir.strip("/")
-    for (url, code), items in theme.items():
+    for (url, key), items in theme.items():
         pages = {item.page for item in items}
         first = next(item for item in items if item.page == min(pages, key=_page_order))
-        count = len(pages)
-        where = f"on {count} pages" if count > 1 else "on this page"
-        problems.append(error(f"{out}/{first.page}", None, f"{first.message} (in the theme's HTML, {where})", code))
+        where = message("part:theme.pages", n=len(pages)) if len(pages) > 1 else message("part:theme.page")
+        problems.append(error(f"{out}/{first.page}", None, key, url=url, theme=where))
     return problems
 
 
@@ -208,11 +206,9 @@ def _file_problems(result: Result) -> list[Diagnostic]:
         data = file.source.read_bytes()
         where = shown[file.source]
         if file.path.lower().endswith(_RASTER) and not _decodes(data):
-            problems.append(error(where, None, "the image cannot be read: it may be damaged, or another kind "
-                                  "of file with an image's name; save it again as JPEG or PNG", "check.image"))
+            problems.append(error(where, None, "check.image"))
         if len(data) > LARGE:
-            problems.append(warning(where, None, f"the file is {len(data) / 1048576:.1f} MiB: parents read the "
-                                    "site on phones; make it smaller than 10 MiB", "check.size"))
+            problems.append(warning(where, None, "check.size", size=f"{len(data) / 1048576:.1f}", n=LARGE // 1048576))
     return problems
 
 
@@ -233,8 +229,7 @@ def unreferenced(result: Result) -> list[Diagnostic]:
         cycle = result.site.cycle.of_institution.get(institution.slug, {})  # agreements, meetings, projects, plans
         if not any(kinds.values()) and not any(cycle.values()):
             problems.append(warning(institution.source, institution.lines.get("title"),
-                                    f"no entry of the site names '{institution.slug}' yet: its page lists "
-                                    "nothing", "check.unreferenced"))
+                                    "check.unreferenced", slug=institution.slug))
     return problems
 
 

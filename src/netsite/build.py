@@ -72,14 +72,13 @@ def clock(options: Options, config: Config) -> datetime:
         try:
             return agenda.parse_moment(options.now, config.zone).value
         except agenda.TimeError as exc:
-            raise NetsiteError([error("--now", None, str(exc), "usage.now")], 2) from None
+            raise NetsiteError([error("--now", None, "usage.now", problem=exc.message)], 2) from None
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch:
         try:
             return datetime.fromtimestamp(int(epoch), UTC).astimezone(config.zone)
         except ValueError:
-            raise NetsiteError([error("SOURCE_DATE_EPOCH", None, "must be whole seconds since 1970",
-                                      "usage.now")], 2) from None
+            raise NetsiteError([error("SOURCE_DATE_EPOCH", None, "usage.now:epoch")], 2) from None
     return datetime.now(config.zone).replace(microsecond=0)
 
 

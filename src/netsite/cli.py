@@ -14,7 +14,7 @@ from netsite import __version__, messages
 from netsite.build import Options
 from netsite.build import build as run_build
 from netsite.build import run as run_check
-from netsite.diagnostics import NetsiteError, error, format_github
+from netsite.diagnostics import NetsiteError, format_github, io_error
 from netsite.scaffold import KINDS as SCAFFOLD_KINDS
 
 _root_option = click.option("--root", type=click.Path(file_okay=False, path_type=Path), default=".",
@@ -80,7 +80,7 @@ def _guard(action, language: str, summary: bool = True):
             click.echo(_summary("stopped", exc.diagnostics, language), err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
-        _report([error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io")], language)
+        _report([io_error(exc)], language)
         sys.exit(1)
     except KeyboardInterrupt:
         sys.exit(130)
@@ -157,7 +157,7 @@ def check(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     except NetsiteError as exc:
         problems, code = list(exc.diagnostics), exc.exit_code
     except OSError as exc:
-        problems, code = [error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io")], 1
+        problems, code = [io_error(exc)], 1
     language = _language(root)
     _emit(messages.localize_all(problems, language), fmt, root)
     click.echo(_summary("check failed" if code else "check passed", problems, language), err=True)

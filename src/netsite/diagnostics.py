@@ -5,9 +5,20 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
+from enum import StrEnum
 
-ERROR = "error"
-WARNING = "warning"
+from netsite.messages import Message, Value, message, third_party
+
+
+class Severity(StrEnum):
+    """How bad a problem is: an error stops the build; a warning is shown, and fails `check --strict`."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+ERROR = Severity.ERROR
+WARNING = Severity.WARNING
 
 
 @dataclass(frozen=True, slots=True, order=True)
@@ -29,14 +40,14 @@ class Location:
 
 @dataclass(frozen=True, slots=True)
 class Diagnostic:
-    severity: str
-    message: str
+    severity: Severity
+    message: Message
     location: Location
     code: str
 
     def format(self) -> str:
-        """The one line format: `path:line: error: message [code]`."""
-        message = " ".join(self.message.split())  # one line, always
+        """The one line format: `path:line: error: message [code]`, in the message's language."""
+        message = " ".join(str(self.message).split())  # one line, always
         return f"{self.location}: {self.severity}: {message} [{self.code}]"
 
 
@@ -49,18 +60,30 @@ class NetsiteError(Exception):
         super().__init__("\n".join(d.format() for d in self.diagnostics))
 
 
-def error(path: str, line: int | None, message: str, code: str, col: int | None = None) -> Diagnostic:
-    return Diagnostic(ERROR, message, Location(path, line, col), code)
+def error(path: str, line: int | None, key: str, /, col: int | None = None, **values: Value) -> Diagnostic:
+    """An error with the catalogue's message `key` (`code` or `code:variant`) and its placeholders' values."""
+    return Diagnostic(ERROR, message(key, **values), Location(path, line, col), key.partition(":")[0])
 
 
-def warning(path: str, line: int | None, message: str, code: str) -> Diagnostic:
-    return Diagnostic(WARNING, message, Location(path, line), code)
+def warning(path: str, line: int | None, key: str, /, **values: Value) -> Diagnostic:
+    return Diagnostic(WARNING, message(key, **values), Location(path, line), key.partition(":")[0])
 
 
-def did_you_mean(word: str, options: Iterable[str]) -> str:
-    """A hint suffix such as " (did you mean 'solnyshko'?)", or "" when nothing is close."""
+def error_of(path: str, line: int | None, problem: Message, col: int | None = None) -> Diagnostic:
+    """An error whose message was made elsewhere (a parser's exception, a check's result)."""
+    return Diagnostic(ERROR, problem, Location(path, line, col), problem.code)
+
+
+def io_error(exc: OSError) -> Diagnostic:
+    """A file that could not be read or written, at its path, with the system's reason."""
+    detail = third_party(exc.strerror) if exc.strerror else str(exc)
+    return error(str(exc.filename or "netsite"), None, "io", detail=detail)
+
+
+def did_you_mean(word: str, options: Iterable[str]) -> Message | str:
+    """A hint such as " (did you mean 'solnyshko'?)" for a `{hint}` placeholder, or "" when nothing is close."""
     matches = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
-    return f" (did you mean '{matches[0]}'?)" if matches else ""
+    return message("part:hint", word=matches[0]) if matches else ""
 
 
 def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
@@ -68,7 +91,7 @@ def has_errors(diagnostics: Iterable[Diagnostic]) -> bool:
 
 
 def sort_key(d: Diagnostic) -> tuple:
-    return (d.location.path, d.location.line or 0, d.location.col or 0, d.code, d.message)
+    return (d.location.path, d.location.line or 0, d.location.col or 0, d.code, str(d.message))
 
 
 def _github_data(text: str) -> str:
@@ -94,4 +117,4 @@ def format_github(d: Diagnostic, file: str | None) -> str:
             if d.location.col is not None:
                 properties.append(f"col={d.location.col}")
     properties.append(f"title={_github_property(d.code)}")
-    return f"::{d.severity} {','.join(properties)}::{_github_data(d.message)}"
+    return f"::{d.severity} {','.join(properties)}::{_github_data(str(d.message))}"

@@ -18,6 +18,7 @@ from netsite.content.config import Config
 from netsite.content.frontmatter import FrontMatterError, load_mapping
 from netsite.content.urls import RESERVED_PAGE_SLUGS, make_slug, slug_from_filename, slug_problem
 from netsite.diagnostics import NetsiteError, did_you_mean, error
+from netsite.messages import Value, message
 
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
 KINDS = tuple(sorted(p.stem for p in SCAFFOLDS.glob("*.md")))
@@ -88,41 +89,39 @@ def choose_institutions(kind: str, given: tuple[str, ...], known: list[str]) -> 
     """The institutions to write: those given (each must exist), or the only one when one is needed."""
     for slug in given:
         if slug not in known:
-            raise _fail(f"no institution '{slug}' in content/institutions/{did_you_mean(slug, known)}",
-                        "new.institution")
+            raise _fail("new.institution:unknown", slug=slug, folder="content/institutions/",
+                        hint=did_you_mean(slug, known))
     needed = MEMBERS.get(kind, ("", 0))[1]
     if len(set(given)) >= needed:
         return tuple(dict.fromkeys(given))
     if needed == 1 and len(known) == 1:
         return (known[0],)
     if not known:
-        raise _fail(f"{kind} name institutions, and there is none yet: first run "
-                    "netsite new institutions \"Полное название\"", "new.institution")
+        raise _fail("new.institution:none", kind=kind, command='netsite new institutions "Полное название"')
     repeat = " ".join(f"--institution {slug}" for slug in known[:needed])
-    raise _fail(f"{kind} need {'at least two institutions' if needed > 1 else 'an institution'}: "
-                f"{repeat} (of: {', '.join(known)})", "new.institution")
+    raise _fail("new.institution:two" if needed > 1 else "new.institution", kind=kind, repeat=repeat,
+                known=", ".join(known))
 
 
 def check_free(root: Path, kind: str, draft: Draft) -> None:
     """Refuse a slug that another entry of the kind already has, or that the site reserves."""
     slug = draft.slug
-    problem = slug_problem(slug) if slug else "is empty: write the title with letters or digits"
+    problem = slug_problem(slug) if slug else message("part:slug.empty")
     if problem:
-        raise _fail(f"the title gives the slug '{slug}', which {problem}", "new.slug")
+        raise _fail("new.slug", slug=slug, problem=problem)
     if kind == "pages" and slug in RESERVED_PAGE_SLUGS:
-        raise _fail(f"the slug '{slug}' is used by the site itself: choose another title", "new.slug")
+        raise _fail("new.slug:reserved", slug=slug)
     folder = root / "content" / kind
     for item in sorted(folder.iterdir()) if folder.is_dir() else ():
         if not sources.is_junk(item.name) and slug_from_filename(item.stem if item.is_file() else item.name) == slug:
-            raise _fail(f"{sources.shown_path(root, item)} already exists with the slug '{slug}': open it, "
-                        "or choose another title", "new.exists", path=draft.path)
+            raise _fail("new.exists", draft.path, path=sources.shown_path(root, item), slug=slug)
 
 
 def create(root: Path, config: Config, kind: str, title: str, day: date, institutions: tuple[str, ...] = ()) -> Path:
     """Write the new entry and return its path; never overwrites anything."""
     title = " ".join(title.split())
     if not title:
-        raise _fail("the title is empty", "new.title")
+        raise _fail("new.title")
     known = institution_slugs(root, config) if kind in MEMBERS else []
     chosen = choose_institutions(kind, institutions, known)
     draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko")
@@ -133,9 +132,9 @@ def create(root: Path, config: Config, kind: str, title: str, day: date, institu
         with path.open("x", encoding="utf-8", newline="\n") as file:
             file.write(draft.text)
     except FileExistsError:
-        raise _fail("the file already exists: netsite new never overwrites", "new.exists", path=draft.path) from None
+        raise _fail("new.exists:file", draft.path) from None
     return path
 
 
-def _fail(message: str, code: str, path: str = "netsite new") -> NetsiteError:
-    return NetsiteError([error(path, None, message, code)], 1)
+def _fail(key: str, where: str = "netsite new", /, **values: Value) -> NetsiteError:
+    return NetsiteError([error(where, None, key, **values)], 1)

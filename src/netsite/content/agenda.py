@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from dateutil.rrule import rrulestr
 
 from netsite.content.models import Entry, Occurrence
+from netsite.messages import Value, message, third_party
 
 MAX_OCCURRENCES = 400
 _DATETIME_RE = re.compile(
@@ -28,9 +29,16 @@ RRULE_FREQS = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 class TimeError(ValueError):
     """A date or time an author wrote that cannot be used; the message says how to fix it."""
 
-    def __init__(self, message: str, code: str = "date.format"):
-        super().__init__(message)
-        self.code = code
+    def __init__(self, key: str, /, **values: Value):
+        super().__init__(key)
+        self.message = message(key, **values)
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +55,7 @@ def parse_moment(text: object, zone: zoneinfo.ZoneInfo) -> Moment:
         text = text.isoformat(sep=" ")
     match = _DATETIME_RE.match(str(text).strip()) if isinstance(text, str) else None
     if not match:
-        raise TimeError(f"'{text}' is not a date: write 2026-12-03 or \"2026-12-03 10:00\"")
+        raise TimeError("date.format:not-date", value=str(text))
     year, month, day, hour, minute, second, offset = match.groups()
     try:
         day_value = date(int(year), int(month), int(day))
@@ -55,7 +63,7 @@ def parse_moment(text: object, zone: zoneinfo.ZoneInfo) -> Moment:
             return Moment(datetime.combine(day_value, time(), zone), True)
         clock = time(int(hour), int(minute), int(second or 0))
     except ValueError as exc:
-        raise TimeError(f"'{text}' is not a real date or time ({exc})") from None
+        raise TimeError("date.format:not-real", value=str(text), detail=third_party(str(exc))) from None
     naive = datetime.combine(day_value, clock)
     if offset:
         return Moment(naive.replace(tzinfo=_offset_zone(offset)), False)
@@ -77,10 +85,9 @@ def localize(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
     if first.utcoffset() != second.utcoffset():
         roundtrip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if roundtrip != naive:
-            raise TimeError(f"{naive:%Y-%m-%d %H:%M} does not exist in {zone.key} (the clocks are moved "
-                            "forward then): pick another time", "date.nonexistent")
-        raise TimeError(f"{naive:%Y-%m-%d %H:%M} happens twice in {zone.key} (the clocks are moved back "
-                        "then): write the offset, such as \"2026-10-25 02:30+03:00\"", "date.ambiguous")
+            raise TimeError("date.nonexistent", when=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key)
+        raise TimeError("date.ambiguous", when=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key,
+                        example="2026-10-25 02:30+03:00")
     return first
 
 
@@ -88,7 +95,7 @@ def zone_of(name: object) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(str(name))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise TimeError(f"'{name}' is not an IANA time zone such as Europe/Moscow", "event.timezone") from None
+        raise TimeError("event.timezone", value=str(name), hint="") from None
 
 
 def event_span(start: Moment, end: Moment | None, all_day: bool | None) -> tuple[datetime, datetime, bool]:
@@ -98,20 +105,21 @@ def event_span(start: Moment, end: Moment | None, all_day: bool | None) -> tuple
         first = start.value.replace(hour=0, minute=0, second=0)
         last = (end.value if end else first).replace(hour=0, minute=0, second=0)
         if last < first:
-            raise TimeError("'end' is before 'start'", "event.dates")
+            raise TimeError("event.dates:before", later="end", earlier="start")
         zone = first.tzinfo
         stop = datetime.combine(last.date() + timedelta(days=1), time(), zone)
         return first, stop, True
     if start.is_date:
-        raise TimeError("'all_day: false' needs a time in 'start', such as \"2026-12-03 10:00\"", "event.dates")
+        raise TimeError("event.dates:all-day", example="2026-12-03 10:00")
     if end is None:
         return start.value, start.value + timedelta(hours=1), False
     stop = end.value
     if end.is_date:
-        raise TimeError("'end' needs a time when 'start' has one, such as \"2026-12-03 12:00\"", "event.dates")
+        raise TimeError("event.dates:end-time", example="2026-12-03 12:00")
     if stop <= start.value:
-        raise TimeError("'end' is before 'start'" if stop < start.value else "'end' equals 'start'",
-                        "event.dates")
+        if stop < start.value:
+            raise TimeError("event.dates:before", later="end", earlier="start")
+        raise TimeError("event.dates:equal")
     return start.value, stop, False
 
 
@@ -125,16 +133,14 @@ def parse_rrule(rule: str) -> dict[str, str]:
         key, _, value = item.partition("=")
         key = key.strip().upper()
         if key not in RRULE_KEYS:
-            raise TimeError(f"'{key}' is not supported in rrule (use {', '.join(sorted(RRULE_KEYS))})",
-                            "event.rrule")
+            raise TimeError("event.rrule:part", part=key, parts=", ".join(sorted(RRULE_KEYS)))
         parts[key] = value.strip().upper()
     if parts.get("FREQ") not in RRULE_FREQS:
-        raise TimeError("rrule needs FREQ=DAILY, WEEKLY, MONTHLY or YEARLY", "event.rrule")
+        raise TimeError("event.rrule:freq")
     if "COUNT" not in parts and "UNTIL" not in parts:
-        raise TimeError("rrule needs COUNT=… or UNTIL=… so that the series ends", "event.rrule")
+        raise TimeError("event.rrule:endless")
     if _never(parts):
-        raise TimeError("rrule names a day that no chosen month has (such as February 30): it never "
-                        "happens", "event.rrule")
+        raise TimeError("event.rrule:never")
     return parts
 
 
@@ -168,8 +174,7 @@ def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | Non
         return Series((Occurrence(start, end, all_day, 0),))
     if not all_day and not isinstance(start.tzinfo, zoneinfo.ZoneInfo):
         # A fixed offset has no DST and no TZID; written in UTC, BYDAY would fall on other days.
-        raise TimeError("a repeating event needs a named zone, not an offset: write 'timezone: "
-                        "Asia/Yekaterinburg' (or your zone) and the time without the offset", "event.rrule")
+        raise TimeError("event.rrule:offset", zone="Asia/Yekaterinburg")
     instances = _instances(start, rule)
     # Exdates are compared as wall-clock times of the event's own zone, like the rule itself.
     wanted = [d.astimezone(start.tzinfo).replace(tzinfo=None) for d in exdates]
@@ -184,7 +189,7 @@ def expand_series(start: datetime, end: datetime, all_day: bool, rule: str | Non
         else:
             kept.append(Occurrence(local, local + (end - start), all_day, index))
     if not kept:
-        raise TimeError("rrule and exdates leave no occurrence", "event.rrule")
+        raise TimeError("event.rrule:all-excluded")
     return Series(tuple(kept), tuple(excluded), tuple(i for i in range(len(wanted)) if i not in matched))
 
 
@@ -209,12 +214,11 @@ def _instances(start: datetime, rule: str) -> list[datetime]:
         # Expanding naive local times keeps 17:00 at 17:00 across a DST change.
         rule_set = rrulestr(f"RRULE:{text}", dtstart=naive_start)
     except (ValueError, TypeError) as exc:
-        raise TimeError(f"rrule is not valid: {exc}", "event.rrule") from None
+        raise TimeError("event.rrule:invalid", detail=third_party(str(exc))) from None
     instances = []
     for naive in rule_set:
         if len(instances) >= MAX_OCCURRENCES:
-            raise TimeError(f"rrule gives more than {MAX_OCCURRENCES} occurrences: lower COUNT or UNTIL",
-                            "event.rrule")
+            raise TimeError("event.rrule:too-many", n=MAX_OCCURRENCES)
         instances.append(naive)
     _check_first(instances, naive_start)
     return instances
@@ -222,12 +226,11 @@ def _instances(start: datetime, rule: str) -> list[datetime]:
 
 def _check_first(instances: list[datetime], start: datetime) -> None:
     if not instances:
-        raise TimeError("rrule gives no occurrence: check UNTIL and the BY… parts", "event.rrule")
+        raise TimeError("event.rrule:none")
     if instances[0] != start:
         # dateutil silently drops such a start while calendar apps keep it: refuse the ambiguity.
-        raise TimeError(f"'start' {start:%Y-%m-%d %H:%M} is not a date of the rrule (the first "
-                        f"would be {instances[0]:%Y-%m-%d %H:%M}): move 'start' to the first date",
-                        "event.rrule")
+        raise TimeError("event.rrule:start", start=f"{start:%Y-%m-%d %H:%M}",
+                        first=f"{instances[0]:%Y-%m-%d %H:%M}")
 
 
 def ics_rule(rule: str, start: datetime, all_day: bool) -> dict[str, str]:
@@ -253,7 +256,7 @@ def _until(value: str, start: datetime) -> datetime:
         return moment.astimezone(start.tzinfo).replace(tzinfo=None)
     if re.fullmatch(r"\d{8}T\d{6}", value):
         return datetime.strptime(value, "%Y%m%dT%H%M%S")
-    raise TimeError(f"UNTIL={value} is not a date such as 20270531 or 20270531T235959Z", "event.rrule")
+    raise TimeError("event.rrule:until", value=value)
 
 
 def skipped_months(parts: dict[str, str], start: datetime | None = None) -> bool:

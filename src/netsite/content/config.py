@@ -14,7 +14,8 @@ from urllib.parse import urlsplit
 from netsite.content import vocabularies
 from netsite.content.frontmatter import FrontMatterError, load_mapping
 from netsite.content.urls import url_problem
-from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error
+from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error, error_of
+from netsite.messages import Message, MessageError, message
 
 CONFIG_NAME = "netsite.yaml"
 LANGUAGES = ("ru", "en")
@@ -70,17 +71,20 @@ class Config:
 
 def _text(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValueError("must be a non-empty text")
+        raise MessageError("part:value.non-empty")
     return value.strip()
 
 
 def _base_url(value: Any) -> str:
     text = _text(value)
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError:  # such as an unclosed '[' of an IPv6 address
+        parts = urlsplit("")
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValueError("must be an absolute http(s) URL such as https://net.example.org/")
+        raise MessageError("part:value.base-url", example="https://net.example.org/")
     if parts.query or parts.fragment:
-        raise ValueError("must not have a query or a fragment")
+        raise MessageError("part:value.query")
     return text if text.endswith("/") else text + "/"
 
 
@@ -90,47 +94,47 @@ def _timezone(value: Any) -> str:
         zoneinfo.ZoneInfo(text)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         hint = did_you_mean(text, zoneinfo.available_timezones())
-        raise ValueError(f"'{text}' is not an IANA time zone such as Europe/Moscow{hint}") from None
+        raise MessageError("part:value.time", problem=message("event.timezone", value=text, hint=hint)) from None
     return text
 
 
 def _language(value: Any) -> str:
     text = _text(value)
     if text not in LANGUAGES:
-        raise ValueError(f"must be one of {', '.join(LANGUAGES)}{did_you_mean(text, LANGUAGES)}")
+        raise MessageError("part:value.one-of", options=", ".join(LANGUAGES), hint=did_you_mean(text, LANGUAGES))
     return text
 
 
 def _segment(value: Any) -> str:
     text = _text(value)
     if "/" in text or "\\" in text or text in (".", "..") or text.startswith("."):
-        raise ValueError("must be a plain folder name")
+        raise MessageError("part:value.folder")
     return text
 
 
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 1000:
-        raise ValueError("must be a whole number from 1 to 1000")
+        raise MessageError("part:value.int-range")
     return value
 
 
 def _bool(value: Any) -> bool:
     if not isinstance(value, bool):
-        raise ValueError("must be true or false")
+        raise MessageError("part:value.bool")
     return value
 
 
 def _menu(value: Any) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, list):
-        raise ValueError("must be a list of {label: ..., url: ...}")
+        raise MessageError("part:value.menu")
     items = []
     for item in value:
         if not isinstance(item, dict) or set(item) != {"label", "url"}:
-            raise ValueError("each item must have exactly 'label' and 'url'")
+            raise MessageError("part:value.menu-item")
         url = _text(item["url"])
         problem = url_problem(url)
         if problem:
-            raise ValueError(f"menu url '{url}' {problem}")
+            raise MessageError("part:value.menu-url", url=url, problem=problem)
         items.append((_text(item["label"]), url))
     return tuple(items)
 
@@ -138,20 +142,20 @@ def _menu(value: Any) -> tuple[tuple[str, str], ...]:
 def _vocabularies(value: Any) -> dict:
     """`vocabularies: {audience: {id: label}}` adds or relabels; `{replace: true, ...}` replaces."""
     if not isinstance(value, dict):
-        raise ValueError("must map a vocabulary name to {id: label}")
+        raise MessageError("part:value.vocabularies")
     result = {}
     for name, terms in value.items():
         if name not in vocabularies.NAMES:
-            raise ValueError(f"unknown vocabulary '{name}'{did_you_mean(name, vocabularies.NAMES)}")
+            raise MessageError("part:value.vocabulary-unknown", name=name, hint=did_you_mean(name, vocabularies.NAMES))
         if not isinstance(terms, dict) or not terms:
-            raise ValueError(f"vocabulary '{name}' must map ids to labels")
+            raise MessageError("part:value.vocabulary-map", name=name)
         for term_id, label in terms.items():
             if term_id == "replace":
                 if not isinstance(label, bool):
-                    raise ValueError("'replace' must be true or false")
+                    raise MessageError("part:value.replace")
                 continue
             if not isinstance(term_id, str) or not _ID_RE.match(term_id):
-                raise ValueError(f"vocabulary id '{term_id}' must be lowercase ASCII letters, digits, '-'")
+                raise MessageError("part:value.vocabulary-id", id=str(term_id))
             _text(label)
         result[name] = terms
     return result
@@ -161,11 +165,10 @@ def _map_tiles(value: Any) -> str:
     """A tile server is a third-party host: only an explicit https template with {z}, {x}, {y}."""
     text = _text(value)
     if not text.startswith("https://") or not all(p in text for p in ("{z}", "{x}", "{y}")):
-        raise ValueError("must be an https tile address with {z}, {x} and {y}, "
-                         "such as https://tile.openstreetmap.org/{z}/{x}/{y}.png")
+        raise MessageError("part:value.tiles", example="https://tile.openstreetmap.org/{z}/{x}/{y}.png")
     unknown = set(re.findall(r"{([^}]*)}", text)) - {"z", "x", "y", "s"}
     if unknown or text.count("{") != text.count("}"):
-        raise ValueError("may use only {z}, {x}, {y} and {s} in braces")
+        raise MessageError("part:value.tile-braces")
     return text
 
 
@@ -195,15 +198,16 @@ def load(root: Path) -> Config:
     path = root / CONFIG_NAME
     shown = CONFIG_NAME
     if not path.is_file():
-        raise NetsiteError([error(str(path), None, f"no {CONFIG_NAME} here: netsite looks for it in the "
-                                  "site folder (run netsite there, or pass --root)", "config.missing")], 2)
+        raise NetsiteError([error(str(path), None, "config.missing")], 2)
     try:
         text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         parsed = load_mapping(text, CONFIG_NAME)
     except UnicodeDecodeError:
-        raise NetsiteError([error(shown, None, "netsite.yaml must be saved as UTF-8", "config.encoding")], 2)
+        raise NetsiteError([error(shown, None, "config.encoding")], 2)
     except FrontMatterError as exc:
-        raise NetsiteError([error(shown, exc.line, exc.message, exc.code.replace("frontmatter", "config"))], 2)
+        code = exc.code.replace("frontmatter.", "config.")  # the same problems, counted as the configuration's
+        problem = message(f"{code}:yaml", problem=exc.message) if code != exc.code else exc.message
+        raise NetsiteError([error_of(shown, exc.line, problem)], 2)
     return from_mapping(root, parsed.data, parsed.lines, shown)
 
 
@@ -213,15 +217,15 @@ def from_mapping(root: Path, data: dict, lines: dict, shown: str = CONFIG_NAME) 
     for key, raw in data.items():
         line = lines.get(key)
         if key not in KEYS:
-            problems.append(error(shown, line, f"unknown key '{key}'{did_you_mean(key, KEYS)}", "config.key"))
+            problems.append(error(shown, line, "config.key", key=key, hint=did_you_mean(key, KEYS)))
             continue
         try:
             values[key] = KEYS[key](raw)
-        except ValueError as exc:
-            problems.append(error(shown, line, f"'{key}' {exc}", "config.value"))
+        except MessageError as exc:
+            problems.append(error(shown, line, "config.value", problem=exc.message.having(key=key)))
     for key in REQUIRED:
         if key not in data:
-            problems.append(error(shown, 1, f"'{key}' is required", "config.required"))
+            problems.append(error(shown, 1, "config.required", key=key))
     if problems:
         raise NetsiteError(problems, 2)
     language = values.get("language", "ru")
@@ -252,19 +256,18 @@ def _check_output_dir(config: Config, shown: str, line: int | None) -> None:
     given = config.root / config.output_dir
     steps = [given] + [p for p in given.parents if p.is_relative_to(config.root) and p != config.root]
     if any(p.is_symlink() for p in steps):
-        problem = ": it is a symbolic link, and netsite never writes or deletes through one"
+        problem = message("part:output.symlink")
     if out in dangerous or root.is_relative_to(out) or any(out.is_relative_to(p) for p in inside) or problem:
-        raise NetsiteError([error(shown, line, f"'output_dir' must be a folder of its own inside the site "
-                                  f"(such as 'public'), not '{config.output_dir}'{problem}",
-                                  "config.output_dir")], 2)
+        raise NetsiteError([error(shown, line, "config.output_dir", example="public", value=config.output_dir,
+                                  problem=problem)], 2)
 
 
-def _output_problem(out: Path) -> str:
+def _output_problem(out: Path) -> Message | str:
     # The build replaces the whole folder, so it must be empty or a site netsite built before.
     if not out.exists() and not out.is_symlink():
         return ""
     if out.is_symlink() or not out.is_dir():
-        return ": it exists and is not a folder"
+        return message("part:output.file")
     if any(out.iterdir()) and not (out / "index.html").is_file():
-        return ": it holds files but no index.html, so it is not a site netsite built (it would be deleted)"
+        return message("part:output.not-a-site")
     return ""

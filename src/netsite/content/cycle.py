@@ -192,9 +192,7 @@ def _check(entry: Entry, known: Mapping[str, Mapping[str, Entry]]) -> list[Diagn
             line = entry.lines.get((key, index)) or entry.lines.get(key, 1)
             problems += _missing(entry.source, line, slug, kind, known)
     if entry.kind == "agreements" and len(set(entry.parties)) < 2:
-        problems.append(error(entry.source, entry.lines.get("parties", 1), "an agreement needs at least two "
-                              "parties: list the slugs of the institutions that signed it",
-                              "agreement.parties"))
+        problems.append(error(entry.source, entry.lines.get("parties", 1), "agreement.parties"))
     problems += _check_dates(entry)
     for index, item in enumerate(entry.get("items", ())):
         problems += _check_record(entry, "items", index, item, known)
@@ -217,24 +215,25 @@ def _check_record(entry: Entry, key: str, index: int, record, known) -> list[Dia
         plan = known["plans"].get(record.plan)
         ids = [i.id for i in plan.items] if plan else []
         if plan and record.item not in ids:
-            problems.append(error(entry.source, line("item"), f"the plan '{record.plan}' has no item "
-                                  f"'{record.item}'{did_you_mean(record.item, ids)}", "ref.plan_item"))
+            problems.append(error(entry.source, line("item"), "ref.plan_item", plan=record.plan, item=str(record.item),
+                                  hint=did_you_mean(record.item, ids)))
     return problems
 
 
 def _missing(source: str, line: int, slug: str, kind: str, known) -> list[Diagnostic]:
     if slug in known[kind]:
         return []
-    return [error(source, line, f"no {kind[:-1] if kind != 'news' else 'news item'} '{slug}' in "
-                  f"content/{kind}/{did_you_mean(slug, known[kind])}", _CODES[kind])]
+    return [error(source, line, _CODES[kind], slug=slug, folder=f"content/{kind}/",
+                  hint=did_you_mean(slug, known[kind]))]
 
 
 def _check_dates(entry: Entry) -> list[Diagnostic]:
-    pairs = {"agreements": ("signed", "valid_until"), "plans": ("period_start", "period_end"),
-             "projects": ("start", "end")}.get(entry.kind)
+    pairs = {"agreements": ("signed", "valid_until", "agreement.dates"),
+             "plans": ("period_start", "period_end", "plan.dates"),
+             "projects": ("start", "end", "project.dates")}.get(entry.kind)
     if not pairs or pairs[0] not in entry.fields or pairs[1] not in entry.fields:
         return []
-    if entry.fields[pairs[1]] < entry.fields[pairs[0]]:
-        return [error(entry.source, entry.lines.get(pairs[1], 1), f"'{pairs[1]}' is before '{pairs[0]}'",
-                      f"{entry.kind[:-1]}.dates")]
+    first, last, key = pairs
+    if entry.fields[last] < entry.fields[first]:
+        return [error(entry.source, entry.lines.get(last, 1), key, later=last, earlier=first)]
     return []

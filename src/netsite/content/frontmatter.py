@@ -16,6 +16,8 @@ from typing import Any
 import yaml
 from yaml import nodes
 
+from netsite.messages import Message, Value, message
+
 MAX_DEPTH = 20
 MAX_FRONT_MATTER_BYTES = 64 * 1024
 MAX_INT_DIGITS = 30
@@ -46,11 +48,49 @@ _FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]
 class FrontMatterError(Exception):
     """A problem with front matter; `line` is 1-based within the whole file."""
 
-    def __init__(self, message: str, line: int | None, code: str):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, key: str, line: int | None, /, **values: Value):
+        super().__init__(key)
+        self.message = message(key, **values)
         self.line = line
-        self.code = code
+
+    @property
+    def code(self) -> str:
+        return self.message.code
+
+    def __str__(self) -> str:
+        return str(self.message)
+
+
+# PyYAML's own words for the commonest mistakes, shown through the catalogue; others as PyYAML wrote them.
+_YAML_WORDS = tuple((re.compile(pattern), key) for pattern, key in (
+    (r"mapping values are not allowed here", "part:yaml.mapping"),
+    (r"mapping values are not allowed in this context", "part:yaml.mapping-context"),
+    (r"found character '\\t' that cannot start any token", "part:yaml.tab-token"),
+    (r"found character '(?P<char>.*)' that cannot start any token", "part:yaml.char-token"),
+    (r"found unexpected end of stream", "part:yaml.end"),
+    (r"expected ',' or '\]', but got '(?P<got>.*)'", "part:yaml.bracket"),
+    (r"expected ',' or '\}', but got '(?P<got>.*)'", "part:yaml.brace"),
+    (r"found character that cannot start any token", "part:yaml.token"),
+    (r"did not find expected <document start>", "part:yaml.document-start"),
+    (r"found undefined tag handle '(?P<tag>.*)'", "part:yaml.tag-handle"),
+    (r"expected '<document start>', but found '(?P<got>.*)'", "part:yaml.after-directive"),
+    (r"expected <block end>, but found '(?P<got>.*)'", "part:yaml.block-end"),
+    (r"could not find expected ':'", "part:yaml.colon-missing"),
+    (r"found unexpected ':'", "part:yaml.colon"),
+    (r"found a tab character that violates indentation", "part:yaml.tab-indent"),
+    (r"found unknown escape character '(?P<char>.*)'", "part:yaml.escape"),
+    (r"found unexpected end of stream while scanning a quoted scalar", "part:yaml.quote"),
+))
+_WHAT = {"netsite.yaml": "part:what.config", "theme strings": "part:what.theme-strings", "file": "part:what.file"}
+
+
+def yaml_problem(text: str) -> Message | str:
+    """PyYAML's description of a problem: its catalogue entry when known, else as PyYAML wrote it."""
+    for pattern, key in _YAML_WORDS:
+        match = pattern.fullmatch(text)
+        if match:
+            return message(key, **match.groupdict())
+    return text
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,34 +114,28 @@ class FrontMatter:
 def split(text: str) -> tuple[str, str, int]:
     """Split text into (yaml, body, body_line). Raises FrontMatterError if there is no block."""
     if not text.startswith("---"):
-        raise FrontMatterError(
-            "no front matter: the file must start with a line '---', then 'title: ...', then '---'",
-            1, "frontmatter.missing")
+        raise FrontMatterError("frontmatter.missing", 1)
     lines = text.split("\n")
     if lines[0].rstrip() != "---":
-        raise FrontMatterError("the first line must be exactly '---'", 1, "frontmatter.missing")
+        raise FrontMatterError("frontmatter.missing:first-line", 1)
     for index in range(1, len(lines)):
         if lines[index].rstrip() in ("---", "..."):
             yaml_text = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1:])
             return yaml_text, body, index + 2
-    raise FrontMatterError(
-        "front matter is not closed: did you forget the second '---' line after it?",
-        1, "frontmatter.unclosed")
+    raise FrontMatterError("frontmatter.unclosed", 1)
 
 
 def parse(text: str) -> FrontMatter:
     """Parse a whole source file (already normalized to LF) into FrontMatter."""
     yaml_text, body, body_line = split(text)
     if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
-        raise FrontMatterError(
-            f"front matter is larger than {MAX_FRONT_MATTER_BYTES // 1024} KiB", 2, "frontmatter.size")
+        raise FrontMatterError("frontmatter.size", 2, n=MAX_FRONT_MATTER_BYTES // 1024)
     root = compose(yaml_text, line_offset=1)
     if root is None:
-        raise FrontMatterError("front matter is empty: it needs at least 'title:'", 2, "frontmatter.empty")
+        raise FrontMatterError("frontmatter.empty", 2)
     if not isinstance(root, nodes.MappingNode):
-        raise FrontMatterError(
-            "front matter must be 'key: value' lines", root.start_mark.line + 2, "frontmatter.syntax")
+        raise FrontMatterError("frontmatter.syntax:mapping", root.start_mark.line + 2)
     lines: dict[Any, int] = {}
     data = _mapping(root, 1, lines, depth=0, top=True)
     return FrontMatter(data, lines, body, body_line)
@@ -113,8 +147,7 @@ def load_mapping(yaml_text: str, what: str = "file") -> FrontMatter:
     if root is None:
         return FrontMatter({}, {})
     if not isinstance(root, nodes.MappingNode):
-        raise FrontMatterError(f"the {what} must be 'key: value' lines", root.start_mark.line + 1,
-                               "yaml.syntax")
+        raise FrontMatterError("yaml.syntax", root.start_mark.line + 1, what=message(_WHAT.get(what, _WHAT["file"])))
     lines: dict[Any, int] = {}
     return FrontMatter(_mapping(root, 0, lines, depth=0, top=True), lines)
 
@@ -130,23 +163,21 @@ def compose(yaml_text: str, line_offset: int) -> nodes.Node | None:
         line = mark.line + 1 + line_offset if mark else None
         problem = exc.problem or exc.context or "invalid YAML"
         if "nesting depth" in problem:  # libyaml ≥ 0.2.5 as bundled with PyYAML 6.0.4 has its own cap
-            raise FrontMatterError(f"front matter is nested more than {MAX_DEPTH} levels deep", line,
-                                   "frontmatter.depth") from None
-        if "expected a single document" in str(exc):
-            problem = "only one YAML document is allowed in front matter"
-        raise FrontMatterError(f"invalid YAML: {problem}{_yaml_hint(problem)}", line,
-                               "frontmatter.syntax") from None
+            raise FrontMatterError("frontmatter.depth", line, n=MAX_DEPTH) from None
+        detail = message("part:yaml.one-document") if "expected a single document" in str(exc) \
+            else yaml_problem(problem)
+        raise FrontMatterError("frontmatter.syntax", line, detail=detail, hint=_yaml_hint(problem)) from None
     except yaml.YAMLError as exc:
-        raise FrontMatterError(f"invalid YAML: {exc}", None, "frontmatter.syntax") from None
+        raise FrontMatterError("frontmatter.syntax", None, detail=str(exc), hint="") from None
     except RecursionError:
-        raise FrontMatterError("front matter is nested too deeply", None, "frontmatter.depth") from None
+        raise FrontMatterError("frontmatter.depth:too-deep", None) from None
 
 
-def _yaml_hint(problem: str) -> str:
+def _yaml_hint(problem: str) -> Message | str:
     if "mapping values are not allowed" in problem:
-        return "; put a value that contains ': ' in quotes"
+        return message("part:yaml-hint.quotes")
     if "found character '\\t'" in problem:
-        return "; use spaces, not tabs, for indentation"
+        return message("part:yaml-hint.tabs")
     return ""
 
 
@@ -172,14 +203,12 @@ def _refuse_anchors(yaml_text: str, line_offset: int) -> None:
     try:
         for event in yaml.parse(yaml_text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-                raise FrontMatterError(
-                    "YAML anchors and aliases (& and *) are not allowed; write the value out",
-                    event.start_mark.line + 1 + line_offset, "frontmatter.alias")
+                raise FrontMatterError("frontmatter.alias", event.start_mark.line + 1 + line_offset)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise FrontMatterError(f"front matter is nested more than {MAX_DEPTH} levels deep",
-                                           event.start_mark.line + 1 + line_offset, "frontmatter.depth")
+                    raise FrontMatterError("frontmatter.depth", event.start_mark.line + 1 + line_offset,
+                                           n=MAX_DEPTH)
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.YAMLError:
@@ -188,8 +217,7 @@ def _refuse_anchors(yaml_text: str, line_offset: int) -> None:
 
 def _value(node: nodes.Node, offset: int, lines: dict, depth: int) -> Any:
     if depth > MAX_DEPTH:
-        raise FrontMatterError("front matter is nested too deeply", node.start_mark.line + 1 + offset,
-                               "frontmatter.depth")
+        raise FrontMatterError("frontmatter.depth:too-deep", node.start_mark.line + 1 + offset)
     if isinstance(node, nodes.MappingNode):
         if node.tag != MAP:
             _bad_tag(node, offset)
@@ -206,13 +234,12 @@ def _mapping(node: nodes.MappingNode, offset: int, lines: dict, depth: int, top:
     for key_node, value_node in node.value:
         line = key_node.start_mark.line + 1 + offset
         if not isinstance(key_node, nodes.ScalarNode):
-            raise FrontMatterError("keys must be plain words", line, "frontmatter.key")
+            raise FrontMatterError("frontmatter.key", line)
         key = _scalar(key_node, offset)
         if not isinstance(key, str):
-            raise FrontMatterError(f"key {key_node.value!r} must be a word, not a number or a value",
-                                   line, "frontmatter.key")
+            raise FrontMatterError("frontmatter.key:not-word", line, key=repr(key_node.value))
         if key in result:
-            raise FrontMatterError(f"duplicate key '{key}'", line, "frontmatter.duplicate")
+            raise FrontMatterError("frontmatter.duplicate", line, key=key)
         result[key] = _value(value_node, offset, lines, depth + 1)
         if top:
             lines[key] = line
@@ -230,9 +257,8 @@ def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
     tag = node.tag
     bad = FORBIDDEN_CHARACTERS.search(value)
     if bad:
-        raise FrontMatterError(f"the value holds the invisible character U+{ord(bad.group()):04X} (a control "
-                               "or text-direction character, here written as an escape); delete it",
-                               node.start_mark.line + 1 + offset, "frontmatter.character")
+        raise FrontMatterError("frontmatter.character", node.start_mark.line + 1 + offset,
+                               char=f"U+{ord(bad.group()):04X}")
     if node.style:  # quoted or block scalars are always strings
         if tag not in (STR, "!"):
             _bad_tag(node, offset)
@@ -249,8 +275,7 @@ def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
         return value.lower() == "true"
     if _INT_RE.match(value):
         if len(value) > MAX_INT_DIGITS:  # int() refuses over 4300 digits with a ValueError
-            raise FrontMatterError(f"the number {value[:20]}… is too long: put it in quotes if it is a text",
-                                   node.start_mark.line + 1 + offset, "frontmatter.number")
+            raise FrontMatterError("frontmatter.number", node.start_mark.line + 1 + offset, number=value[:20])
         return int(value)
     if _FLOAT_RE.match(value) and any(ch.isdigit() for ch in value):
         return float(value)
@@ -258,5 +283,4 @@ def _scalar(node: nodes.ScalarNode, offset: int) -> Any:
 
 
 def _bad_tag(node: nodes.Node, offset: int) -> None:
-    raise FrontMatterError(f"YAML tags such as '{node.tag}' are not allowed",
-                           node.start_mark.line + 1 + offset, "frontmatter.tag")
+    raise FrontMatterError("frontmatter.tag", node.start_mark.line + 1 + offset, tag=node.tag)

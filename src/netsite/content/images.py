@@ -30,7 +30,8 @@ from PIL import Image
 from netsite.content.models import Asset, OutputFile
 from netsite.content.photo import clean, metadata_of
 from netsite.content.sources import file_status
-from netsite.diagnostics import Diagnostic, error, warning
+from netsite.diagnostics import Diagnostic, error, error_of, warning
+from netsite.messages import Message, message
 
 MAX_IMAGE_BYTES = 25 * 1024 * 1024
 """A phone photo is 2–12 MB; anything larger is refused before it is read."""
@@ -44,15 +45,8 @@ DOCUMENTS = {".pdf": (b"%PDF-",), ".docx": (_ZIP,), ".xlsx": (_ZIP,), ".pptx": (
              ".ods": (_ZIP,), ".odp": (_ZIP,), ".doc": (_OLE,), ".xls": (_OLE,), ".ppt": (_OLE,),
              ".rtf": (b"{\\rtf",), ".txt": (), ".csv": ()}
 """Plain text (.txt, .csv) has no signature: it must be UTF-8 without NUL bytes instead."""
-_HINTS = {
-    ".heic": "HEIC photos (iPhone) are not shown by most browsers: export the photo as JPEG "
-             "(on iPhone: Settings → Camera → Formats → Most Compatible)",
-    ".heif": "HEIF photos are not shown by most browsers: export the photo as JPEG",
-    ".svg": "SVG drawings can carry scripts: export the picture as PNG",
-    ".tif": "TIFF is not shown by browsers: save the picture as JPEG or PNG",
-    ".tiff": "TIFF is not shown by browsers: save the picture as JPEG or PNG",
-    ".bmp": "BMP is not compressed: save the picture as PNG",
-}
+_HINTS = {".heic": "part:kind.heic", ".heif": "part:kind.heif", ".svg": "part:kind.svg", ".tif": "part:kind.tiff",
+          ".tiff": "part:kind.tiff", ".bmp": "part:kind.bmp"}
 FILE_FIELDS = ("image", "logo", "attachments", "attachment")
 """Front-matter keys whose values are names of the bundle's files."""
 _cache: dict[bytes, bytes | str] = {}
@@ -63,14 +57,15 @@ def is_raster(name: str) -> bool:
     return PurePosixPath(name).suffix.lower() in RASTER
 
 
-def kind_problem(name: str) -> str | None:
+def kind_problem(name: str) -> Message | None:
     """Why a file beside index.md cannot be published at all, or None."""
     suffix = PurePosixPath(name).suffix.lower()
     if suffix in RASTER or suffix in DOCUMENTS:
         return None
-    return _HINTS.get(suffix) or ("only photos (JPEG, PNG, WebP, GIF) and documents (PDF, DOCX, XLSX, "
-                                  "PPTX, ODT, ODS, ODP, DOC, XLS, PPT, RTF, TXT, CSV) are published beside "
-                                  "index.md")
+    if suffix in _HINTS:
+        return message(_HINTS[suffix])
+    return message("part:kind.other", photos="JPEG, PNG, WebP, GIF",
+                   documents="PDF, DOCX, XLSX, PPTX, ODT, ODS, ODP, DOC, XLS, PPT, RTF, TXT, CSV")
 
 
 def referenced(entry) -> set[str]:
@@ -109,19 +104,15 @@ def _unused(asset: Asset, entry) -> list[Diagnostic]:
     """A file nothing uses: a warning, unless its type may never be published (then an error)."""
     problem = kind_problem(asset.name)
     if problem:
-        return [error(asset.shown, None, f"'{asset.name}' cannot be published: {problem}", "asset.type")]
-    return [warning(asset.shown, None, f"'{asset.name}' is not used by {entry.source} (no ![…]({asset.name}), "
-                    "link or 'image:'), so it is not published", "asset.unused")]
+        return [error(asset.shown, None, "asset.type", name=asset.name, problem=problem)]
+    return [warning(asset.shown, None, "asset.unused", name=asset.name, source=entry.source)]
 
 
 def _first_frame_only(asset: Asset, entry) -> list[Diagnostic]:
     """A warning for an animated GIF: the site shows its first frame only."""
     if PurePosixPath(asset.name).suffix.lower() != ".gif" or not is_animated(asset.source):
         return []
-    return [warning(entry.source, showing_line(entry, asset), f"'{asset.name}' is an animated GIF: only "
-                    "its first frame is published, as a still picture; show a still photo (JPEG or PNG) "
-                    "instead, or put the animation on a video hosting as a video and link to it",
-                    "image.animated")]
+    return [warning(entry.source, showing_line(entry, asset), "image.animated", name=asset.name)]
 
 
 def is_animated(path: Path) -> bool:
@@ -162,33 +153,28 @@ def showing_line(entry, asset: Asset) -> int | None:
 def publish_asset(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
     problem = kind_problem(asset.name)
     if problem:
-        return [error(asset.shown, None, f"'{PurePosixPath(asset.name).name}' cannot be published: {problem}",
-                      "asset.type")]
+        return [error(asset.shown, None, "asset.type", name=PurePosixPath(asset.name).name, problem=problem)]
     if not is_raster(asset.name):
         return _document(asset, target)
     size = asset.source.stat().st_size
     if size > MAX_IMAGE_BYTES:
-        return [error(asset.shown, None, f"the image is larger than {MAX_IMAGE_BYTES // 2**20} MB: "
-                      "save it smaller (2000 pixels wide is plenty for the site)", "image.size")]
+        return [error(asset.shown, None, "image.size", n=MAX_IMAGE_BYTES // 2**20)]
     data = asset.source.read_bytes()
     key = hashlib.sha256(data).digest() + asset.name.lower().encode()
     if key not in _cache:
         _cache[key] = clean(data, RASTER[PurePosixPath(asset.name).suffix.lower()])
     result = _cache[key]
-    if isinstance(result, str):
-        code, _, message = result.partition(" ")
-        return [error(asset.shown, None, message, code)]
+    if isinstance(result, Message):
+        return [error_of(asset.shown, None, result)]
     return OutputFile(target, result)
 
 
 def _document(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
     suffix = PurePosixPath(asset.name).suffix.lower()
     if asset.source.stat().st_size > MAX_DOCUMENT_BYTES:
-        return [error(asset.shown, None, f"the file is larger than {MAX_DOCUMENT_BYTES // 2**20} MB",
-                      "asset.size")]
+        return [error(asset.shown, None, "asset.size", n=MAX_DOCUMENT_BYTES // 2**20)]
     if not _looks_like(asset.source, DOCUMENTS[suffix]):
-        return [error(asset.shown, None, f"the file's content is not a {suffix[1:].upper()} document: "
-                      "save it again from its program, or give it its real extension", "asset.content")]
+        return [error(asset.shown, None, "asset.content", type=suffix[1:].upper())]
     return OutputFile(target, b"", source=asset.source)
 
 
@@ -212,8 +198,7 @@ def scan(files: Iterable[OutputFile]) -> list[Diagnostic]:
             found = _metadata_of_file(file.source) if file.source is not None else metadata_of(file.data)
             if found:
                 where = str(file.source) if file.source else file.path
-                problems.append(error(where, None, f"the published image {file.path} carries metadata "
-                                      f"({', '.join(found)}): it must not be published", "image.metadata"))
+                problems.append(error(where, None, "image.metadata", path=file.path, keys=", ".join(found)))
     return problems
 
 

@@ -145,14 +145,12 @@ def render(text: str, ctx: Context) -> Rendered:
 def _size_problem(text: str, ctx: Context) -> Diagnostic | None:
     """A body over the cap, or a block between blank lines over its cap (code fences are exempt)."""
     if len(text) > MAX_BODY_CHARS:
-        return error(ctx.source, ctx.body_line, f"the text is longer than {MAX_BODY_CHARS // 1024} KiB: "
-                     "split it into several entries", "markdown.size")
+        return error(ctx.source, ctx.body_line, "markdown.size", n=MAX_BODY_CHARS // 1024)
     line = ctx.body_line
     for block in text.split("\n\n"):
         if len(block) > MAX_BLOCK_CHARS and not block.lstrip("\n").startswith(("```", "~~~")):
-            return error(ctx.source, line + len(block) - len(block.lstrip("\n")),
-                         f"a paragraph, list or table is longer than {MAX_BLOCK_CHARS // 1024} KiB: "
-                         "put blank lines between its parts or split it", "markdown.size")
+            return error(ctx.source, line + len(block) - len(block.lstrip("\n")), "markdown.size:block",
+                         n=MAX_BLOCK_CHARS // 1024)
         line += block.count("\n") + 2
     return None
 
@@ -166,8 +164,7 @@ def _guard_blocks(tokens: list[Token], ctx: Context) -> list[Diagnostic]:
             token.info = lang if _LANG_RE.match(lang) else ""
         if token.level >= MAX_NESTING - 1 and not problems:
             line = ctx.body_line + (token.map[0] if token.map else 0)
-            problems.append(error(ctx.source, line, "lists or quotes are nested too deeply (at most about "
-                                  f"{MAX_NESTING // 2} levels): the text inside would be lost", "markdown.nesting"))
+            problems.append(error(ctx.source, line, "markdown.nesting", n=MAX_NESTING // 2))
     return problems
 
 
@@ -213,8 +210,7 @@ def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: li
             child.attrSet("loading", "lazy")
             images.append(src)
             if not child.content.strip():
-                problems.append(warning(ctx.source, line, "the image has no description: write it in "
-                                        "the brackets, ![Дети рисуют осень](foto.jpg)", "markdown.alt"))
+                problems.append(warning(ctx.source, line, "markdown.alt", example="![Дети рисуют осень](foto.jpg)"))
 
 
 def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool = False) -> str:
@@ -222,8 +218,7 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
     parts = urlsplit(url)
     if parts.scheme or url.startswith(("//", "#")) or not url:
         if url.startswith("//"):
-            problems.append(error(ctx.source, line, f"'{url}' has no scheme: write https://",
-                                  "markdown.link"))
+            problems.append(error(ctx.source, line, "markdown.link", url=url))
         return url
     fragment = f"#{parts.fragment}" if parts.fragment else ""
     path = unquote(parts.path)
@@ -233,20 +228,15 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
         target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), path))
         page = ctx.resolve(target)
         if page is None:
-            problems.append(error(ctx.source, line, f"the link '{url}' points to {target}, which does not "
-                                  "exist or is not published", "markdown.missing-link"))
+            problems.append(error(ctx.source, line, "markdown.missing-link", url=url, target=target))
             return url
         return page + fragment
     name = posixpath.normpath(path)
     if name in ctx.assets:
         if image and not images.is_raster(name):
-            problems.append(error(ctx.source, line, f"'{url}' is not a photo: only JPEG, PNG, WebP and GIF "
-                                  "files can be shown as images; link to it instead: [название](file)",
-                                  "markdown.image-type"))
+            problems.append(error(ctx.source, line, "markdown.image-type", url=url, example="[название](file)"))
         return ctx.page_url + name + fragment
-    what = "image" if image else "file"
-    problems.append(error(ctx.source, line, f"the {what} '{url}' is not found: put it in the entry's "
-                          "folder beside index.md", "markdown.missing-file"))
+    problems.append(error(ctx.source, line, "markdown.missing-file:image" if image else "markdown.missing-file", url=url))
     return url
 
 

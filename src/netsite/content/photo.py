@@ -8,6 +8,8 @@ import warnings
 
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
+from netsite.messages import Message, message, third_party
+
 MAX_PIXELS = 50_000_000
 """50 megapixels: above any phone camera; a decompression bomb is far larger."""
 
@@ -21,8 +23,8 @@ METADATA_KEYS = frozenset({"exif", "xmp", "XML:com.adobe.xmp", "icc_profile", "p
 _SRGB = ImageCms.createProfile("sRGB")
 
 
-def clean(data: bytes, expected: str) -> bytes | str:
-    """Image bytes → the same picture re-encoded from pixels, or 'code message' on a problem."""
+def clean(data: bytes, expected: str) -> bytes | Message:
+    """Image bytes → the same picture re-encoded from pixels, or the problem's message."""
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
@@ -34,22 +36,21 @@ def clean(data: bytes, expected: str) -> bytes | str:
                 fresh = pixels(image)
             return _encode(fresh, expected)
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            return f"image.pixels the image has too many pixels (over {MAX_PIXELS // 1_000_000} megapixels)"
+            return message("image.pixels", n=MAX_PIXELS // 1_000_000)
         except UnidentifiedImageError:
-            return "image.format the file is not an image Pillow can read: save it again as JPEG or PNG"
+            return message("image.format")
         except (OSError, ValueError, SyntaxError, EOFError) as exc:
-            return f"image.damaged the image is damaged ({exc}): save it again from a photo editor"
+            return message("image.damaged", detail=third_party(str(exc)))
 
 
-def _check(image: Image.Image, expected: str) -> str | None:
+def _check(image: Image.Image, expected: str) -> Message | None:
     """Refuse before decoding: wrong format for the extension, or too many pixels."""
     if image.format != expected and not (expected == "JPEG" and image.format == "MPO"):
         # MPO is a JPEG with extra pictures (many cameras and phones write it): the first is the photo.
-        return (f"image.format the file is a {image.format} image but its name says {expected}: "
-                "give it its real extension")
+        return message("image.format:other", format=str(image.format), expected=expected)
     width, height = image.size
     if width * height > MAX_PIXELS or width < 1 or height < 1:
-        return f"image.pixels the image is {width}×{height} pixels: save it at most 8000 pixels wide"
+        return message("image.pixels:size", width=width, height=height, n=8000)
     return None
 
 

@@ -24,6 +24,7 @@ from PIL import Image, UnidentifiedImageError
 from netsite.content import photo
 from netsite.content.models import Asset, Entry, OutputFile
 from netsite.diagnostics import Diagnostic, warning
+from netsite.messages import message, third_party
 
 WIDTHS = (480, 960, 1440)
 QUALITY = {"webp": 78, "jpeg": 82}
@@ -131,8 +132,8 @@ def apply(entries: list[Entry], root: Path, url) -> tuple[list[Entry], list[Outp
                 # Published as it is, in a plain <img>; `netsite check` reports the broken file.
                 continue
             except OSError as exc:
-                problems.append(warning(asset.shown, None, f"the image cannot be read: {exc.strerror or 'damaged'}"
-                                        "; save it again as JPEG or PNG", "image.decode"))
+                detail = third_party(exc.strerror) if exc.strerror else message("part:detail.damaged")
+                problems.append(warning(asset.shown, None, "image.decode", detail=detail))
                 continue
             picture, paths = done[asset.source]
             pictures[asset.name] = picture

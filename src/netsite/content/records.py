@@ -17,6 +17,7 @@ from typing import Any
 from netsite.content.frontmatter import FrontMatter
 from netsite.content.urls import slug_problem
 from netsite.diagnostics import Diagnostic, did_you_mean, error
+from netsite.messages import MessageError, message
 
 _MONTH_RE = re.compile(r"^(\d{4})-(\d{2})$")
 
@@ -46,13 +47,9 @@ class Decision:
     line: int = 1
 
 
-class _Bad(ValueError):
-    pass
-
-
 def _text(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)) or not str(value).strip():
-        raise _Bad("must be a text")
+        raise MessageError("part:value.text")
     return " ".join(str(value).split())
 
 
@@ -60,7 +57,7 @@ def _slug(value: Any) -> str:
     text = _text(value)
     problem = slug_problem(text)
     if problem:
-        raise _Bad(problem)
+        raise MessageError("part:value.record-slug", problem=problem)
     return text
 
 
@@ -72,7 +69,7 @@ def month(value: Any) -> date:
     """'2026-12' → date(2026, 12, 1)."""
     match = _MONTH_RE.match(str(value).strip()) if isinstance(value, str) else None
     if not match or not 1 <= int(match.group(2)) <= 12:
-        raise _Bad(f"'{value}' is not a month: write it as 2026-12")
+        raise MessageError("part:value.month", value=str(value))
     return date(int(match.group(1)), int(match.group(2)), 1)
 
 
@@ -107,30 +104,27 @@ def typed(kind: str, values: dict, front: FrontMatter, shown: str) -> list[Diagn
 def _record(key: str, index: int, raw: Any, line: int, front: FrontMatter, shown: str,
             problems: list[Diagnostic]) -> Any:
     if not isinstance(raw, dict):
-        example = "'- id: ...' then 'month: 2026-12', 'title: ...'" if key == "items" else "'- text: ...'"
-        problems.append(error(shown, line, f"each of '{key}' must be keys and values, such as {example}",
-                              "record.shape"))
+        example = message("part:example.items" if key == "items" else "part:example.decisions")
+        problems.append(error(shown, line, "record.shape", key=key, example=example))
         return None
     spec, fields, ok = SPECS[key], {"line": line}, True
     for sub, value in raw.items():
         where = front.line((key, index, sub), line)
         if sub not in spec:
-            problems.append(error(shown, where, f"unknown key '{sub}' in {key}{did_you_mean(sub, spec)}",
-                                  "record.unknown"))
+            problems.append(error(shown, where, "record.unknown", sub=sub, key=key, hint=did_you_mean(sub, spec)))
             ok = False
             continue
         try:
             fields[sub] = spec[sub](value)
-        except _Bad as exc:
-            problems.append(error(shown, where, f"'{sub}' {exc}", "record.value"))
+        except MessageError as exc:
+            problems.append(error(shown, where, "record.value:value", problem=exc.message.having(key=sub)))
             ok = False
     for sub in REQUIRED[key]:
         if sub not in raw:
-            problems.append(error(shown, line, f"'{sub}' is required in each of '{key}'", "record.required"))
+            problems.append(error(shown, line, "record.required", sub=sub, key=key))
             ok = False
     if key == "decisions" and ("plan" in raw) != ("item" in raw):
-        problems.append(error(shown, line, "a decision linked to the plan needs both 'plan:' (the plan's "
-                              "slug) and 'item:' (the id of its item)", "record.required"))
+        problems.append(error(shown, line, "record.required:decision"))
         ok = False
     return MAKERS[key](**fields) if ok else None
 
@@ -140,7 +134,6 @@ def _unique_ids(items: list[PlanItem], shown: str) -> list[Diagnostic]:
     problems = []
     for item in items:
         if item.id in seen:
-            problems.append(error(shown, item.line, f"the id '{item.id}' is used by another item of this "
-                                  "plan: give each item its own id", "record.duplicate"))
+            problems.append(error(shown, item.line, "record.duplicate", id=item.id))
         seen.add(item.id)
     return problems

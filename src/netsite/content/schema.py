@@ -18,7 +18,8 @@ from netsite.content.frontmatter import FrontMatter, FrontMatterError
 from netsite.content.frontmatter import parse as parse_front_matter
 from netsite.content.models import Document, Entry
 from netsite.content.urls import RESERVED_SLUGS, entry_path, make_slug, slug_from_filename, slug_problem, url_problem
-from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
+from netsite.diagnostics import Diagnostic, did_you_mean, error, error_of, warning
+from netsite.messages import Value, message
 
 MAX_TEXT = 2000
 STATUSES = ("scheduled", "cancelled", "postponed")
@@ -27,10 +28,16 @@ _PHONE_RE = re.compile(r"^[0-9+()\-\s.,доб]+$")
 
 
 class Invalid(ValueError):
-    def __init__(self, message: str, code: str = "field.type", line: int | None = None):
-        super().__init__(message)
+    """A value's problem: a sentence about '{key}' (a `part:value.*` message), shown with `code`."""
+
+    def __init__(self, key: str, code: str = "field.type", line: int | None = None, /, **values: Value):
+        super().__init__(key)
+        self.message = message(key, **values)
         self.code = code
         self.line = line
+
+    def __str__(self) -> str:
+        return str(self.message)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +53,12 @@ class Parsed:
 
 def _text(value: Any, _cfg: Config, _doc: Document) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise Invalid("must be a text")
+        raise Invalid("part:value.text")
     text = " ".join(str(value).split())
     if not text:
-        raise Invalid("must not be empty")
+        raise Invalid("part:value.empty")
     if len(text) > MAX_TEXT:
-        raise Invalid(f"is longer than {MAX_TEXT} characters", "field.size")
+        raise Invalid("part:value.long", "field.size", n=MAX_TEXT)
     return text
 
 
@@ -62,35 +69,35 @@ def _texts(value: Any, cfg: Config, doc: Document) -> tuple[str, ...]:
 
 def _bool(value: Any, _cfg: Config, _doc: Document) -> bool:
     if not isinstance(value, bool):
-        raise Invalid("must be true or false")
+        raise Invalid("part:value.bool")
     return value
 
 
 def _int(value: Any, _cfg: Config, _doc: Document) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid("must be a whole number")
+        raise Invalid("part:value.int")
     return value
 
 
 def _url(value: Any, cfg: Config, doc: Document) -> str:
     text = _text(value, cfg, doc) if isinstance(value, str) else ""
-    problem = url_problem(text, absolute=True) if text else "must be a full web address starting with https://"
+    problem = url_problem(text, absolute=True) if text else message("part:url.absolute")
     if problem:
-        raise Invalid(f"'{text or value}' {problem}", "field.url")
+        raise Invalid("part:value.url", "field.url", value=str(text or value), problem=problem)
     return text
 
 
 def _email(value: Any, cfg: Config, doc: Document) -> str:
     text = _text(value, cfg, doc)
     if not _EMAIL_RE.match(text):
-        raise Invalid(f"'{text}' is not an e-mail address", "field.email")
+        raise Invalid("part:value.email", "field.email", value=text)
     return text
 
 
 def _phone(value: Any, cfg: Config, doc: Document) -> str:
     text = _text(value, cfg, doc)
     if not _PHONE_RE.match(text) or sum(ch.isdigit() for ch in text) < 5:
-        raise Invalid(f"'{text}' is not a phone number such as +7 (495) 123-45-67", "field.phone")
+        raise Invalid("part:value.phone", "field.phone", value=text, example="+7 (495) 123-45-67")
     return text
 
 
@@ -98,16 +105,16 @@ def _moment(value: Any, cfg: Config, _doc: Document) -> datetime:
     try:
         return agenda.parse_moment(value, cfg.zone).value
     except agenda.TimeError as exc:
-        raise Invalid(str(exc), exc.code) from None
+        raise Invalid("part:value.time", exc.code, problem=exc.message) from None
 
 
 def _geo(value: Any, _cfg: Config, _doc: Document) -> tuple[float, float]:
     if (not isinstance(value, list) or len(value) != 2
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in value)):
-        raise Invalid("must be [latitude, longitude], such as [55.75, 37.62]")
+        raise Invalid("part:value.geo")
     lat, lon = float(value[0]), float(value[1])
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
-        raise Invalid("latitude must be within ±90 and longitude within ±180")
+        raise Invalid("part:value.geo-range")
     return (lat, lon)
 
 
@@ -122,9 +129,8 @@ def _files(value: Any, cfg: Config, doc: Document) -> tuple[str, ...]:
     for name in _texts(value, cfg, doc):
         if name not in names:
             hint = did_you_mean(name, names)
-            where = "beside index.md" if doc.path.name == "index.md" else \
-                "in a folder: make the entry a folder with index.md and put the file beside it"
-            raise Invalid(f"the file '{name}' is not found{hint}; put it {where}", "field.file")
+            where = message("part:where.beside" if doc.path.name == "index.md" else "part:where.folder")
+            raise Invalid("part:value.file", "field.file", name=name, hint=hint, where=where)
         result.append(name)
     return tuple(result)
 
@@ -139,7 +145,7 @@ def _gallery(value: Any, cfg: Config, doc: Document) -> tuple[dict, ...]:
     result = []
     for item in items:
         if not isinstance(item, dict) or set(item) != {"file", "alt"}:
-            raise Invalid("must list photos as {file: foto.jpg, alt: Дети рисуют осень}", "field.gallery")
+            raise Invalid("part:value.gallery", "field.gallery")
         result.append({"file": _image(item["file"], cfg, doc), "alt": _text(item["alt"], cfg, doc)})
     return tuple(result)
 
@@ -147,14 +153,14 @@ def _gallery(value: Any, cfg: Config, doc: Document) -> tuple[dict, ...]:
 def _image(value: Any, cfg: Config, doc: Document) -> str:
     name = _file(value, cfg, doc)
     if not images.is_raster(name):
-        raise Invalid(f"'{name}' is not a photo: use a JPEG, PNG, WebP or GIF file", "field.image")
+        raise Invalid("part:value.photo", "field.image", name=name)
     return name
 
 
 def _list(value: Any, _cfg: Config, _doc: Document) -> list:
     """A YAML list of records; `records.typed` checks each one at its own lines."""
     if not isinstance(value, list) or not value:
-        raise Invalid("must be a list whose items start with '- ' on their own lines")
+        raise Invalid("part:value.list")
     return value
 
 
@@ -164,8 +170,8 @@ def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
         items = _texts(value, cfg, doc) if many else (_text(value, cfg, doc),)
         for item in items:
             if item not in terms:
-                raise Invalid(f"'{item}' is not one of: {', '.join(terms)}{did_you_mean(item, terms)}",
-                              "field.vocabulary")
+                raise Invalid("part:value.choice", "field.vocabulary", value=item, options=", ".join(terms),
+                              hint=did_you_mean(item, terms))
         return tuple(dict.fromkeys(items)) if many else items[0]
     return convert
 
@@ -174,8 +180,8 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, Config, Document], str]:
     def convert(value: Any, cfg: Config, doc: Document) -> str:
         text = _text(value, cfg, doc)
         if text not in options:
-            raise Invalid(f"'{text}' is not one of: {', '.join(options)}{did_you_mean(text, options)}",
-                          "field.choice")
+            raise Invalid("part:value.choice", "field.choice", value=text, options=", ".join(options),
+                          hint=did_you_mean(text, options))
         return text
     return convert
 
@@ -184,7 +190,7 @@ def _slug(value: Any, cfg: Config, doc: Document) -> str:
     text = _text(value, cfg, doc)
     problem = slug_problem(text)
     if problem:
-        raise Invalid(f"slug {problem}", "entry.slug")
+        raise Invalid("part:value.slug", "entry.slug", problem=problem)
     return text
 
 
@@ -240,37 +246,35 @@ def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic
     try:
         front = parse_front_matter(doc.text)
     except FrontMatterError as exc:
-        return None, [error(doc.shown, exc.line, exc.message, exc.code)]
+        return None, [error_of(doc.shown, exc.line, exc.message)]
     problems: list[Diagnostic] = []
     spec = COMMON | KINDS[doc.kind]
     values: dict[str, Any] = {}
     for key, raw in front.data.items():
         line = front.line(key)
         if key not in spec:
-            problems.append(error(doc.shown, line, f"unknown key '{key}' for {doc.kind}"
-                                  f"{did_you_mean(key, spec)}", "field.unknown"))
+            problems.append(error(doc.shown, line, "field.unknown", key=key, kind=doc.kind,
+                                  hint=did_you_mean(key, spec)))
             continue
         if raw is None:
-            problems.append(error(doc.shown, line, f"'{key}' has no value", "field.empty"))
+            problems.append(error(doc.shown, line, "field.empty", key=key))
             continue
         try:
             values[key] = spec[key](raw, config, doc)
         except Invalid as exc:
-            problems.append(error(doc.shown, exc.line or line, f"'{key}' {exc}", exc.code))
+            problems.append(error(doc.shown, exc.line or line, f"{exc.code}:value", problem=exc.message.having(key=key)))
     for key in REQUIRED[doc.kind]:
         if key not in front.data:
-            problems.append(error(doc.shown, 2, f"'{key}' is required for {doc.kind}", "field.required"))
+            problems.append(error(doc.shown, 2, "field.required", key=key, kind=doc.kind))
     if doc.kind in ("practices", "news") and "institution" in values and "institutions" in values:
-        problems.append(error(doc.shown, front.line("institutions"),
-                              "write either 'institution' or 'institutions', not both", "field.conflict"))
+        problems.append(error(doc.shown, front.line("institutions"), "field.conflict"))
     problems += records.typed(doc.kind, values, front, doc.shown)
     fields: dict[str, Any] = {}
     if doc.kind == "events" and "start" in values:
         problems.extend(_event_times(values, front, config, doc, fields))
     if doc.kind == "practices" and "institution" not in values and "institutions" not in values \
             and "institution" not in front.data and "institutions" not in front.data:
-        problems.append(error(doc.shown, 2, "'institution' (or 'institutions') is required for practices",
-                              "field.required"))
+        problems.append(error(doc.shown, 2, "field.required:practices"))
     if any(p.severity == "error" for p in problems):
         return None, problems
     return _make(doc, front, values, fields), problems
@@ -295,7 +299,7 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
                  fields: dict) -> list[Diagnostic]:
     """Start, end, zone and recurrence of an event → occurrences, or diagnostics at their lines."""
     def fail(key: str, exc: agenda.TimeError) -> list[Diagnostic]:
-        return [error(doc.shown, front.line(key), str(exc), exc.code)]
+        return [error_of(doc.shown, front.line(key), exc.message)]
 
     try:
         zone = agenda.zone_of(values["timezone"]) if "timezone" in values else config.zone
@@ -323,14 +327,12 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     try:
         series = agenda.expand_series(start, end, all_day, rule, tuple(exdates))
         if rule and agenda.skipped_months(agenda.parse_rrule(rule), start):
-            problems.append(warning(doc.shown, front.line("rrule"), "the rrule skips the months that lack "
-                                    "its day of month; use BYMONTHDAY=-1 for the last day", "event.rrule"))
+            problems.append(warning(doc.shown, front.line("rrule"), "event.rrule:skips"))
     except agenda.TimeError as exc:
         return fail("rrule" if rule else "start", exc)
     for index in series.unmatched:
         problems.append(warning(doc.shown, front.line(("exdates", index), front.line("exdates")),
-                                f"the exdate '{values['exdates'][index]}' is not a date of the event: "
-                                "check the day and the time", "event.exdates"))
+                                "event.exdates", date=str(values["exdates"][index])))
     fields.update(start=start, end=end, all_day=all_day, zone=_zone_name(start, zone),
                   occurrences=series.occurrences, status=values.get("status", "scheduled"),
                   exdates=series.excluded)
@@ -350,14 +352,12 @@ def _zone_name(start: datetime, zone) -> str:
 def check_page_slug(entry: Entry) -> list[Diagnostic]:
     line = entry.lines.get("slug", 1)
     if entry.slug in RESERVED_SLUGS.get(entry.kind, ()):
-        return [error(entry.source, line, f"the slug '{entry.slug}' is used by the site itself: rename the "
-                      "file or set another 'slug:'", "entry.reserved")]
+        return [error(entry.source, line, "entry.reserved", slug=entry.slug)]
     if not entry.slug:
-        return [error(entry.source, line, "the file name gives an empty slug: "
-                      "rename it or set 'slug:'", "entry.slug")]
+        return [error(entry.source, line, "entry.slug:empty")]
     problem = slug_problem(entry.slug)  # a slug made from a file name such as 'con.md'
     if problem:
-        return [error(entry.source, line, f"slug {problem}: rename the file or set 'slug:'", "entry.slug")]
+        return [error(entry.source, line, "entry.slug", problem=problem)]
     return []
 
 

@@ -80,9 +80,8 @@ def find_collisions(entries: Iterable[Entry]) -> list[Diagnostic]:
         key = unicodedata.normalize("NFC", output_file(entry.path)).casefold()
         if key in seen:
             other = seen[key]
-            problems.append(error(entry.source, entry.lines.get("slug", 1), f"this entry and {other.source} "
-                                  f"are both published at {entry.path}: rename one file or set 'slug:'",
-                                  "entry.collision"))
+            problems.append(error(entry.source, entry.lines.get("slug", 1), "entry.collision", other=other.source,
+                                  path=entry.path))
         else:
             seen[key] = entry
     return problems
@@ -133,12 +132,12 @@ def _check_references(entries: list[Entry], institutions: set[str], events: set[
         for index, slug in enumerate(entry.institutions):
             if slug not in institutions:
                 line = entry.lines.get((key, index)) or entry.lines.get(key, 1)
-                problems.append(error(entry.source, line, f"no institution '{slug}' in content/institutions/"
-                                      f"{did_you_mean(slug, institutions)}", "ref.institution"))
+                problems.append(error(entry.source, line, "ref.institution", slug=slug, folder="content/institutions/",
+                                      hint=did_you_mean(slug, institutions)))
         for slug in entry.get("event", ()) if entry.kind == "news" else ():
             if slug not in events:
-                problems.append(error(entry.source, entry.lines.get("event", 1), f"no event '{slug}' in "
-                                      f"content/events/{did_you_mean(slug, events)}", "ref.event"))
+                problems.append(error(entry.source, entry.lines.get("event", 1), "ref.event", slug=slug,
+                                      folder="content/events/", hint=did_you_mean(slug, events)))
     return problems
 
 

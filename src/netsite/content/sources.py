@@ -11,7 +11,8 @@ from pathlib import Path
 from netsite.content.frontmatter import FORBIDDEN_CHARACTERS
 from netsite.content.models import Asset, Document
 from netsite.content.urls import _WINDOWS_RESERVED
-from netsite.diagnostics import Diagnostic, error
+from netsite.diagnostics import Diagnostic, error, error_of
+from netsite.messages import Message, message
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 RACY_NS = 3_000_000_000
@@ -33,14 +34,14 @@ KINDS = ("institutions", "practices", "events", "news", "pages", "agreements", "
 _UNPORTABLE = re.compile(r'[<>:"|?*\\\x00-\x1f]')
 
 
-def name_problem(name: str) -> str | None:
+def name_problem(name: str) -> Message | None:
     """Why a file or folder name cannot be checked out on Windows, or None."""
     if _UNPORTABLE.search(name):
-        return "has a character Windows does not allow in file names (< > : \" | ? * \\)"
+        return message("part:name.character")
     if name.endswith((".", " ")):
-        return "ends with a dot or a space, which Windows drops"
+        return message("part:name.dot")
     if name.split(".")[0].lower().rstrip(" ") in _WINDOWS_RESERVED:
-        return f"'{name.split('.')[0]}' is a reserved device name on Windows"
+        return message("part:device", name=name.split(".")[0])
     return None
 
 
@@ -56,13 +57,12 @@ def _refused(root: Path, path: Path, info: os.stat_result | None = None) -> Diag
         except OSError:
             return None  # gone since the folder was listed: nothing to read, nothing to refuse
     if stat.S_ISLNK(info.st_mode):
-        return error(shown_path(root, path), None, "symbolic links are not allowed in content/ and themes/: copy the file "
-                     "in instead", "path.symlink")
+        return error(shown_path(root, path), None, "path.symlink")
     problem = name_problem(path.name)
     if problem:
-        return error(shown_path(root, path), None, f"the name '{path.name}' {problem}: rename it", "path.windows")
+        return error(shown_path(root, path), None, "path.windows", name=path.name, problem=problem)
     if not stat.S_ISDIR(info.st_mode) and not stat.S_ISREG(info.st_mode):
-        return error(shown_path(root, path), None, "not a regular file (a pipe or a device?): remove it", "path.special")
+        return error(shown_path(root, path), None, "path.special")
     return None
 
 
@@ -91,10 +91,10 @@ def read_all(root: Path, kinds: tuple[str, ...] = KINDS,
     documents: list[Document] = []
     problems: list[Diagnostic] = []
     if content.is_symlink():
-        problems.append(error("content", None, "content/ must not be a symbolic link", "path.symlink"))
+        problems.append(error("content", None, "path.symlink:content"))
         return documents, problems
     if not content.is_dir():
-        problems.append(error("content", None, "no content/ folder in the site folder", "content.missing"))
+        problems.append(error("content", None, "content.missing"))
         return documents, problems
     for kind_dir in sorted(content.iterdir()):
         shown = shown_path(root, kind_dir)
@@ -105,12 +105,10 @@ def read_all(root: Path, kinds: tuple[str, ...] = KINDS,
             problems.append(refused)
             continue
         if not kind_dir.is_dir():
-            problems.append(error(shown, None, "files directly in content/ are not read: put them in a "
-                                  "kind folder such as content/news/", "path.kind"))
+            problems.append(error(shown, None, "path.kind:file", example="content/news/"))
             continue
         if kind_dir.name not in kinds:
-            problems.append(error(shown, None, f"unknown content kind '{kind_dir.name}' (the kinds are "
-                                  f"{', '.join(kinds)})", "path.kind"))
+            problems.append(error(shown, None, "path.kind", kind=kind_dir.name, kinds=", ".join(kinds)))
             continue
         _walk_kind(root, kind_dir, documents, problems, known)
     return documents, problems
@@ -131,13 +129,11 @@ def _walk_kind(root: Path, kind_dir: Path, documents: list[Document], problems: 
             if index.is_file() and not index.is_symlink():
                 _read(root, index, kind, item.name, _assets(root, item, problems), documents, problems, known)
             else:
-                problems.append(error(shown_path(root, item), None, "a folder in a kind folder must hold index.md "
-                                      "(the entry) beside its images and attachments", "path.bundle"))
+                problems.append(error(shown_path(root, item), None, "path.bundle"))
         elif item.suffix.lower() == ".md":
             _read(root, item, kind, item.stem, (), documents, problems, known, info)
         else:
-            problems.append(error(shown_path(root, item), None, "only .md files belong here; put images and attachments "
-                                  "in a folder beside index.md", "path.stray"))
+            problems.append(error(shown_path(root, item), None, "path.stray"))
 
 
 def _assets(root: Path, folder: Path, problems: list[Diagnostic]) -> tuple[Asset, ...]:
@@ -167,13 +163,12 @@ def _read(root: Path, path: Path, kind: str, stem: str, assets: tuple[Asset, ...
     read_at = time.time_ns()
     shown = shown_path(root, path)
     if info.st_size > MAX_FILE_BYTES:  # checked before reading: never load a huge file
-        problems.append(error(shown, None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB",
-                              "file.size"))
+        problems.append(error(shown, None, "file.size", n=MAX_FILE_BYTES // (1024 * 1024)))
         return
     data = path.read_bytes()
     text, problem = decode(data)
     if problem:
-        problems.append(error(shown, problem[0], problem[1], problem[2], col=problem[3]))
+        problems.append(error_of(shown, problem[0], problem[1], col=problem[2]))
         return
     document = Document(path, shown, kind, stem, text, assets)
     if previous is not None and previous[2] == document:
@@ -189,26 +184,24 @@ def file_status(info: os.stat_result) -> tuple[int, int, int, int]:
 
 
 def decode(data: bytes) -> tuple[str, tuple | None]:
-    """UTF-8 text with LF line ends, or (None, (line, message, code, col))."""
+    """UTF-8 text with LF line ends, or ("", (line, message, col))."""
     if len(data) > MAX_FILE_BYTES:
-        return "", (None, f"the file is larger than {MAX_FILE_BYTES // (1024 * 1024)} MiB", "file.size", None)
+        return "", (None, message("file.size", n=MAX_FILE_BYTES // (1024 * 1024)), None)
     if data.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in data[:2]:  # UTF-16, with a BOM or not
-        return "", (1, "the file is saved as UTF-16: save it as UTF-8 (in Notepad: Save as → Encoding: "
-                    "UTF-8)", "file.encoding", None)
+        return "", (1, message("file.encoding:utf-16"), None)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        return "", (line, "the file is not valid UTF-8: save it as UTF-8", "file.encoding", None)
+        return "", (line, message("file.encoding"), None)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     bad = FORBIDDEN_CHARACTERS.search(text)
     if bad:
         line = text.count("\n", 0, bad.start()) + 1
         col = bad.start() - (text.rfind("\n", 0, bad.start()) + 1) + 1
-        return "", (line, f"invalid character U+{ord(bad.group()):04X} (a control or text-direction "
-                    "character); delete it", "file.character", col)
+        return "", (line, message("file.character", char=f"U+{ord(bad.group()):04X}"), col)
     return text, None
 
 

@@ -14,6 +14,8 @@ from urllib.parse import urlsplit
 
 from slugify import slugify
 
+from netsite.messages import Message, message
+
 _DATE_PREFIX = re.compile(r"^\d{4}-\d{2}-\d{2}-")
 _SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -37,7 +39,7 @@ SAFE_SCHEMES = frozenset({"http", "https", "mailto", "tel", "webcal"})
 """webcal: is how a link asks a calendar app to subscribe to an ICS address (the subscribe page)."""
 
 
-def url_problem(url: str, absolute: bool = False) -> str | None:
+def url_problem(url: str, absolute: bool = False) -> Message | None:
     """The one URL policy for Markdown links and images, URL-typed front matter and menus.
 
     Allowed: http, https, mailto, tel, webcal, relative paths and '#fragment'; `absolute` asks for a full
@@ -45,18 +47,18 @@ def url_problem(url: str, absolute: bool = False) -> str | None:
     after the whitespace and control characters that browsers ignore inside a scheme.
     """
     if any(ch.isspace() or ord(ch) < 32 or 0x7f <= ord(ch) <= 0x9f for ch in url):
-        return "must not contain spaces or control characters (write %20 for a space)"
+        return message("part:url.spaces")
     try:
         parts = urlsplit(url)
     except ValueError:
-        return "is not a valid address"
+        return message("part:url.invalid")
     scheme = parts.scheme.lower()
     if absolute and (scheme not in ("http", "https") or not parts.netloc):
-        return "must be a full web address starting with https://"
+        return message("part:url.absolute")
     if scheme and scheme not in SAFE_SCHEMES:
-        return f"uses '{scheme}:', which is not allowed (only https, http, mailto, tel, webcal and relative links)"
+        return message("part:url.scheme", scheme=scheme)
     if url.startswith("//") or (not scheme and ":" in parts.path.split("/", 1)[0]):
-        return "has no scheme: write https://"
+        return message("part:url.no-scheme")
     return None
 
 
@@ -79,12 +81,12 @@ def make_slug(text: str) -> str:
                    replacements=_RUSSIAN, backend="text-unidecode")
 
 
-def slug_problem(slug: str) -> str | None:
+def slug_problem(slug: str) -> Message | None:
     """Why `slug` cannot be one safe URL segment, or None."""
     if not _SLUG_RE.match(slug):
-        return "must be lowercase latin letters, digits and '-' (such as 'vesennii-festival')"
+        return message("part:slug.letters", example="vesennii-festival")
     if slug in _WINDOWS_RESERVED:
-        return f"'{slug}' is a reserved device name on Windows"
+        return message("part:device", name=slug)
     return None
 
 

@@ -123,8 +123,7 @@ def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
         if key in seen:
             first = seen[key]
             where = str(file.source or first.source or file.path)
-            problems.append(error(where, None, f"two files would be written to {file.path} (also "
-                                  f"{first.path}): rename the entry or the file", "output.collision"))
+            problems.append(error(where, None, "output.collision", path=file.path, other=first.path))
         else:
             seen[key] = file
     return problems

@@ -22,6 +22,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from netsite.diagnostics import NetsiteError, error
+from netsite.messages import Value, third_party
 from netsite.publish import pagefind_order
 
 TIMEOUT = 600
@@ -51,15 +52,14 @@ def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, backgroun
     """
     binary = executable()
     if binary is None:
-        _fail("Pagefind is not installed: run pip install 'pagefind[bin]', "
-              "or set 'search: false' in netsite.yaml")
+        _fail("search.index:missing", package="pagefind[bin]")
     nice = shutil.which("nice") if background else None
     command = ([nice, "-n", "10"] if nice else []) + [str(binary), "--site", str(folder), "--silent"]
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
     except OSError as exc:
-        _fail(f"Pagefind could not run: {exc}")
+        _fail("search.index:run", detail=third_party(exc.strerror) if exc.strerror else str(exc))
     deadline = time.monotonic() + TIMEOUT
     while True:
         try:
@@ -72,10 +72,10 @@ def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, backgroun
                 process.communicate()
                 if stop:
                     raise Cancelled() from None
-                _fail(f"Pagefind could not run: it took more than {TIMEOUT} s")
+                _fail("search.index:timeout", n=TIMEOUT)
     if process.returncode != 0:
         reason = (stderr or stdout).strip().splitlines()
-        _fail("Pagefind failed to index the site: " + (reason[-1] if reason else f"exit {process.returncode}"))
+        _fail("search.index", detail=reason[-1] if reason else f"exit {process.returncode}")
     pagefind_order.stabilize(folder / "pagefind")
 
 
@@ -125,8 +125,8 @@ class Indexer:
         self._folder.cleanup()
 
 
-def _fail(message: str) -> None:
-    raise NetsiteError([error("netsite.yaml", None, message, "search.index")], 1)
+def _fail(key: str, **values: Value) -> None:
+    raise NetsiteError([error("netsite.yaml", None, key, **values)], 1)
 
 
 def pages(site) -> list:

@@ -23,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 from netsite import __version__
-from netsite.diagnostics import Diagnostic, Location
+from netsite.diagnostics import Diagnostic, Location, Severity
+from netsite.messages import from_json, to_json
 
 FOLDER = ".netsite-cache"
 DATABASE = "cache.sqlite3"
@@ -189,12 +190,12 @@ def _connect(path: Path) -> sqlite3.Connection:
 
 
 def plain_diagnostic(d: Diagnostic) -> list:
-    return [d.severity, d.message, d.location.path, d.location.line, d.location.col, d.code]
+    return [str(d.severity), to_json(d.message), d.location.path, d.location.line, d.location.col, d.code]
 
 
 def diagnostic(value: list) -> Diagnostic:
     severity, message, path, line, col, code = value
-    return Diagnostic(severity, message, Location(path, line, col), code)
+    return Diagnostic(Severity(severity), from_json(message), Location(path, line, col), code)
 
 
 # ---- the output folder: how each file in it was made, and what the last build read ---------------

@@ -35,7 +35,8 @@ from netsite.build import Options, Result
 from netsite.content.config import CONFIG_NAME
 from netsite.content.config import load as load_config
 from netsite.content.sources import is_junk
-from netsite.diagnostics import Diagnostic, NetsiteError, error
+from netsite.diagnostics import Diagnostic, NetsiteError, error, io_error
+from netsite.messages import third_party
 from netsite.publish import search
 from netsite.server import incremental
 from netsite.server.preview import Snapshot, allowed_hosts, make_handler
@@ -72,12 +73,12 @@ def failure(exc: BaseException) -> tuple[Diagnostic, ...]:
     if isinstance(exc, NetsiteError):
         return exc.diagnostics
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return (error(exc.filename or exc.name or "template", exc.lineno, exc.message or str(exc), "theme.syntax"),)
+        return (error(exc.filename or exc.name or "template", exc.lineno, "theme.syntax", detail=exc.message or str(exc)),)
     if isinstance(exc, jinja2.TemplateError):  # such as an undefined name in a template being edited
-        return (error("theme", None, f"{type(exc).__name__}: {exc}", "theme.render"),)
+        return (error("theme", None, "theme.render", detail=f"{type(exc).__name__}: {exc}"),)
     if isinstance(exc, OSError):
-        return (error(str(exc.filename or "netsite"), None, exc.strerror or str(exc), "io"),)
-    return (error("netsite", None, f"internal error, please report it: {type(exc).__name__}: {exc}", "internal"),)
+        return (io_error(exc),)
+    return (error("netsite", None, "internal", detail=f"{type(exc).__name__}: {exc}"),)
 
 
 class Builder:
@@ -404,8 +405,8 @@ def start(root: Path, options: Options, host: str = "127.0.0.1", port: int = 800
     try:  # listen first: a port in use is known before a long first build
         httpd = server_class((host, port), make_handler(builder, frozenset()))
     except OSError as exc:
-        raise NetsiteError([error(f"{host}:{port}", None, f"cannot listen there ({exc.strerror or exc}): "
-                                  "pass another --port, or --port 0 for any free one", "serve.listen")], 2) from None
+        raise NetsiteError([error(f"{host}:{port}", None, "serve.listen",
+                                  detail=third_party(exc.strerror) if exc.strerror else str(exc))], 2) from None
     httpd.RequestHandlerClass = make_handler(builder, allowed_hosts(host, httpd.server_address[1]))
     debouncer = Debouncer(builder.rebuild)
     observer = watch(root, debouncer.poke)  # before the first build, so no save is missed
