@@ -106,6 +106,10 @@ class MessageError(ValueError):
         super().__init__(key)
         self.message = message(key, **values)
 
+    @property
+    def code(self) -> str:
+        return self.message.code
+
     def __str__(self) -> str:
         return str(self.message)
 

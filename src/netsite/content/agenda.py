@@ -16,7 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta, timezone
 from dateutil.rrule import rrulestr
 
 from netsite.content.models import Entry, Occurrence
-from netsite.messages import Value, message, third_party
+from netsite.messages import MessageError, third_party
 
 MAX_OCCURRENCES = 400
 _DATETIME_RE = re.compile(
@@ -26,19 +26,8 @@ RRULE_KEYS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHD
 RRULE_FREQS = frozenset({"DAILY", "WEEKLY", "MONTHLY", "YEARLY"})
 
 
-class TimeError(ValueError):
+class TimeError(MessageError):
     """A date or time an author wrote that cannot be used; the message says how to fix it."""
-
-    def __init__(self, key: str, /, **values: Value):
-        super().__init__(key)
-        self.message = message(key, **values)
-
-    @property
-    def code(self) -> str:
-        return self.message.code
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,7 +16,7 @@ from typing import Any
 import yaml
 from yaml import nodes
 
-from netsite.messages import Message, Value, message
+from netsite.messages import Message, MessageError, Value, message
 
 MAX_DEPTH = 20
 MAX_FRONT_MATTER_BYTES = 64 * 1024
@@ -45,20 +45,12 @@ _INT_RE = re.compile(r"^[-+]?[0-9]+$")
 _FLOAT_RE = re.compile(r"^[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?$")
 
 
-class FrontMatterError(Exception):
+class FrontMatterError(MessageError):
     """A problem with front matter; `line` is 1-based within the whole file."""
 
     def __init__(self, key: str, line: int | None, /, **values: Value):
-        super().__init__(key)
-        self.message = message(key, **values)
+        super().__init__(key, **values)
         self.line = line
-
-    @property
-    def code(self) -> str:
-        return self.message.code
-
-    def __str__(self) -> str:
-        return str(self.message)
 
 
 # PyYAML's own words for the commonest mistakes, shown through the catalogue; others as PyYAML wrote them.
