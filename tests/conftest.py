@@ -41,6 +41,15 @@ kind: kindergarten
 """
 
 
+def chromium_path() -> str:
+    """The browser every browser test drives: Debian's chromium on PATH (Playwright never downloads one)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("the browser tests need Chromium: run scripts/test-deps (it installs Debian's chromium), "
+                    "or leave them out with -m 'not browser'", pytrace=False)
+    return found
+
+
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASE_CONFIG) -> Path:
     """Write a site folder; text is dedented, so tests can indent their literals."""
     root.mkdir(parents=True, exist_ok=True)

@@ -15,7 +15,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from conftest import build_site
+from conftest import build_site, chromium_path
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -236,7 +236,7 @@ def browser():
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         yield chromium
         chromium.close()
 
@@ -258,6 +258,7 @@ def open_month(browser, public: Path, width: int):
     return page, requests
 
 
+@pytest.mark.browser
 def test_narrow_screen_reads_as_a_day_list(browser, example):
     _, public = example
     page, requests = open_month(browser, public, 375)
@@ -273,6 +274,7 @@ def test_narrow_screen_reads_as_a_day_list(browser, example):
     page.close()
 
 
+@pytest.mark.browser
 def test_wide_screen_is_a_seven_column_table(browser, example):
     _, public = example
     page, requests = open_month(browser, public, 1200)
