@@ -16,7 +16,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
+from netsite.publish import catalogue, cyclepages, feeds, ical, output, relative, render, search, theme
 from netsite.rebuild import bodies, depends, outputs, parallel
 from netsite.rebuild import cache as cache_module
 
@@ -34,6 +34,8 @@ class Options:
     """Use .netsite-cache/ (output is byte-identical either way)."""
     fill_cache: bool = True
     """Store new results in it; `check` only reads, since it writes nothing."""
+    relative: bool = False
+    """Write links in pages relative to each page (publish/relative.py), for a site opened from disk."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     """Told the name of each stage as it starts (the CLI shows it on a terminal); never affects output."""
 
@@ -96,6 +98,9 @@ def run(root: Path, options: Options, reuse: Reuse | None = None,
     config = config or config_module.load(root)
     site, extra_files, problems = prepare(config, options, memo)
     _stage(options, f"rendering {len(site.entries)} entries")
+    if options.relative:
+        sink = relative.Linker(Links(config.base_url).base_path, sink)
+        extra_files = [sink.page(file) for file in extra_files]
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
     files = sorted(rendered.files + extra_files, key=lambda f: f.path)
     check_files(files, options.strict)
@@ -218,8 +223,10 @@ def build(root: Path, options: Options) -> Result:
     """
     config = config_module.load(root)
     out = config.output_path
-    kept = outputs.OutputRecords.open(root, out, options.cache)
-    inputs = _inputs(root, config, options) if options.cache else None
+    # A relative build renders every page: records of pages with root links must not be taken over.
+    records = options.cache and not options.relative
+    kept = outputs.OutputRecords.open(root, out, records)
+    inputs = _inputs(root, config, options) if records else None
     warnings = kept.unchanged(inputs) if inputs else None
     if warnings is not None:
         _stage(options, "nothing changed since the last build")
@@ -227,11 +234,11 @@ def build(root: Path, options: Options) -> Result:
         return Result(config, lambda: prepare(config, options)[0], files,
                       tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
     with output.Spool(out) as spool:
-        result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add,
+        result = run(root, options, Reuse(kept.records(), kept.take) if records else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
         output.write(result.files, out, search.index if result.config.search else None)
-    if options.cache and options.fill_cache:
+    if records and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
 

@@ -117,13 +117,15 @@ def _progress_line(started: float):
 
 @main.command()
 @_build_options
+@click.option("--relative", is_flag=True,
+              help="Links relative to each page, so public/index.html opens from disk, a USB stick or a share.")
 def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
-          no_cache: bool) -> None:
+          no_cache: bool, relative: bool) -> None:
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
     progress = _progress_line(started) if sys.stderr.isatty() else None
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
-                      progress=progress)
+                      relative=relative, progress=progress)
     language = _language(root)
     try:
         result = _guard(lambda: run_build(root, options), language)
