@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
+from netsite import scaffold
 from netsite.content import agenda, images, markup, pictures, schema, sources
 from netsite.content import config as config_module
 from netsite.content.config import Config
@@ -155,6 +156,7 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
         problems.extend(found)
         if item:
             parsed.append(item)
+            problems.extend(scaffold.leftovers(item))  # `netsite new`'s instructions still in the text
     del documents  # the sources' text is the largest thing a big build holds: keep only the bodies
     published = [p for p in parsed if is_published(p.entry, now, options.drafts, options.future)]
     entries = [p.entry for p in published]

@@ -312,6 +312,12 @@ CATALOGUE: dict[str, tuple] = {
     "io": _rules((_ANY, "файл не удалось прочитать или записать ({detail})")),
     "content.missing": _rules((r"no content/ folder in the site folder",
                                "в папке сайта нет папки content/: запускайте netsite в папке сайта или укажите --root")),
+    "content.placeholder": _rules(
+        (r"the draft still has the template's text '(?P<text>.*)': write your own, then remove 'draft: true'",
+         "в черновике остался текст шаблона '{text}': напишите свой, потом удалите строку 'draft: true'"),
+        (r"the template's text '(?P<text>.*)' would be published: replace it with your own",
+         "на сайт попал бы текст шаблона '{text}': замените его своим"),
+    ),
     "path.kind": _rules(
         (r"files directly in content/ are not read: put them in a kind folder such as (?P<example>\S+)",
          "файлы прямо в content/ не читаются: положите файл в папку вида, например {example}"),
