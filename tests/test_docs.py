@@ -125,3 +125,13 @@ def test_the_module_map_names_every_module():
         if (folder / "__init__.py").exists():
             actual[folder.name] = {p.stem for p in folder.glob("*.py") if not p.stem.startswith("__")}
     assert rows == actual
+
+
+def test_ci_runs_exactly_the_readme_commands():
+    """.ci/run is the README's two commands, so what CI proves is what a newcomer types."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    commands = re.search(r"## Две команды\n.*?```sh\n(.*?)```", readme, re.S)[1].splitlines()
+    ci = (REPO / ".ci/run").read_text(encoding="utf-8").splitlines()
+    assert len(commands) == 2 and [line for line in ci if line and not line.startswith(("#", "set ", "cd "))] == commands
+    assert "scripts/test-deps" in commands[1] and "pytest -n" in commands[1] and "venv" in commands[0]
+    assert (REPO / "scripts/test-deps").stat().st_mode & 0o111, "scripts/test-deps must be executable"
