@@ -6,8 +6,9 @@ import re
 
 import pytest
 
-from conftest import BASE_CONFIG, build_site, chromium_path, cli
 from netsite.publish.relative import relative_url
+
+from conftest import BASE_CONFIG, build_site, chromium_path, cli
 
 NEWS = ("---\ntitle: Праздник осени в детском саду «Солнышко» и в его филиале на улице Ленина\n"
         "date: 2026-11-20\ninstitution: solnyshko\n---\n![Дети на празднике](foto.jpg)\n\n"
@@ -87,7 +88,7 @@ def test_opened_from_disk_the_site_is_styled_and_its_links_and_photos_work(make_
             page.on("requestfailed", lambda request: failed.append(request.url))
             page.goto(home)
             # the theme's stylesheet applies: the page's font is not the browser's default serif
-            assert "serif" != page.evaluate("getComputedStyle(document.body).fontFamily")
+            assert page.evaluate("getComputedStyle(document.body).fontFamily") != "serif"
             assert page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)")
             page.click("a[href='news/index.html']")
             assert page.url.endswith("/public/news/index.html")
