@@ -40,6 +40,7 @@ def kind_of(example: str) -> str:
     return "practices" if "\nauthors:" in example else "news"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("number", range(len(examples())))
 def test_the_guide_examples_build(tmp_path, number):
     """Each example is added to a copy of the example network: as a folder when it names files."""

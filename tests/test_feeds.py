@@ -184,6 +184,7 @@ def test_event_entries_carry_date_time_and_place(example_site):
         assert text(fm["location"]) in where
 
 
+@pytest.mark.slow
 def test_two_builds_and_two_clocks_give_identical_feeds(example_site, tmp_path):
     other = tmp_path / "again"
     shutil.copytree(REPO / "content", other / "content")
@@ -358,6 +359,7 @@ def _feedparser_keeps(title: str) -> bool:
     return feedparser.parse(rss.encode("utf-8")).entries[0].title == title
 
 
+@pytest.mark.slow
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.text(st.characters(whitelist_categories=("L", "N", "P", "S", "Zs")), min_size=1, max_size=60))
 def test_any_title_comes_back_from_feed_readers_unchanged(tmp_path, title):

@@ -46,6 +46,7 @@ def tree(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow
 def test_cached_parallel_and_plain_builds_are_byte_identical(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "MIN_ITEMS", 2)  # a small corpus still takes the forked path
     site = generate(60, tmp_path / "bench")
@@ -381,6 +382,7 @@ def test_finish_sees_the_whole_new_site_in_its_own_folder(tmp_path):
 
 # ---- warm builds: files whose inputs are unchanged are neither rendered nor written -------------
 
+@pytest.mark.slow
 def test_a_warm_build_renders_and_writes_nothing_and_an_edit_only_what_shows_it(tmp_path):
     site = generate(60, tmp_path / "bench")
     first = build_site(site)
