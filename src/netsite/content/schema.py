@@ -300,7 +300,7 @@ def _parties(parties: tuple[str, ...], front: FrontMatter, shown: str) -> list[D
             line = front.line(("parties", index), front.line("parties"))
             problems.append(error(shown, line, f"'{slug}' is listed twice in 'parties': name each institution "
                                   "that signed the agreement once", "agreement.parties"))
-    if len(set(parties)) < 2:
+    if len(set(parties)) < 2 and not problems:  # a duplicate's message already says what to fix
         problems.append(error(shown, front.line("parties"), "an agreement needs at least two parties: list the "
                               "slugs of the institutions that signed it", "agreement.parties"))
     return problems
