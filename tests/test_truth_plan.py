@@ -400,3 +400,22 @@ def test_nightly_builds_stay_green_and_tell_the_truth(make_site):
         assert dict(re.findall(r'data-item="(\w+)" data-status="(\w+)"', plan_page)) == plan, now
         pairs = re.findall(r'data-pair="([\w ]+)"', (public / "network/index.html").read_text(encoding="utf-8"))
         assert pairs == ["berezka rodnichok"], now
+
+
+def test_new_messages_read_in_russian(make_site):
+    """Every warning and error these scenarios give passes the Russian catalogue's checks."""
+    from test_messages import assert_russian
+
+    root = network(make_site, **{
+        "content/news/prazdnik.md": "---\ntitle: Праздник\ndate: 2026-11-20\ninstitution: rodnichok\n"
+                                    "tags: праздники, музыка\n---\nТекст.\n",
+        "content/pages/o-seti.md": "---\ntitle: О сети\n---\nСм. [итоги](../news/itogi.md), "
+                                   "[практику](../practices/utrenniy-krug.md) и [ошибку](../practices/slomano.md).\n",
+        "content/practices/slomano.md": PRACTICE.replace("date: 2026-12-20", "date: завтра"),
+        "content/agreements/dvazhdy.md": AGREEMENT.format(title="Дважды", signed="2026-09-01", extra="")
+        .replace("[rodnichok, berezka]", "[rodnichok, rodnichok]")})
+    error = diagnostics_of(root, now="2026-12-01 12:00")
+    seen = {d.code for d in error.diagnostics}
+    assert {"ref.unpublished", "ref.broken", "field.list", "plan.month", "agreement.parties"} <= seen
+    for diagnostic in error.diagnostics:
+        assert_russian(diagnostic, diagnostic.code)

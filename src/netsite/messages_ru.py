@@ -412,14 +412,14 @@ CATALOGUE: dict[str, tuple] = {
         (r"an agreement needs at least two parties: list the slugs of the institutions that signed it",
          "в соглашении нужны хотя бы две стороны: перечислите адреса (slug) учреждений, подписавших его"),
         (r"'(?P<slug>.*)' is listed twice in 'parties': name each institution that signed the agreement once",
-         "'{slug}' дважды указано в 'parties': назовите каждое учреждение, подписавшее соглашение, один раз"),
+         "учреждение '{slug}' дважды указано в 'parties': назовите каждое учреждение, подписавшее соглашение, один раз"),
     ),
     "ref.unpublished": _rules(
         (r"'(?P<slug>.*)' \((?P<source>\S+)\) is a draft \('draft: true'\): it will appear here once it is published",
-         "'{slug}' ({source}) — черновик ('draft: true'): появится здесь, когда запись опубликуют"),
+         "запись '{slug}' ({source}) — черновик ('draft: true'): появится здесь, когда запись опубликуют"),
         (r"'(?P<slug>.*)' \((?P<source>\S+)\) is dated (?P<day>[\d: -]+), after the build date: it will appear "
          r"here from that day",
-         "'{slug}' ({source}) датирована {day}, позже даты сборки: появится здесь с этого дня"),
+         "запись '{slug}' ({source}) датирована {day}, позже даты сборки: появится здесь с этого дня"),
         (r"the link '(?P<url>.*)' points to (?P<target>\S+), a draft \('draft: true'\): its text is shown without "
          r"the link until the entry is published",
          "ссылка '{url}' ведёт на {target}, а это черновик ('draft: true'): до публикации записи текст ссылки "
