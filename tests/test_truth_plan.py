@@ -419,3 +419,16 @@ def test_new_messages_read_in_russian(make_site):
     assert {"ref.unpublished", "ref.broken", "field.list", "plan.month", "agreement.parties"} <= seen
     for diagnostic in error.diagnostics:
         assert_russian(diagnostic, diagnostic.code)
+
+
+def test_decision_on_a_draft_plan_waits_for_it(make_site):
+    root = network(make_site, **{"content/plans/plan.md": PLAN.replace("items:", "draft: true\nitems:"),
+                                 "content/meetings/sovet.md": MEETING})
+    result = build_site(root, now="2026-11-25 12:00")
+    warned = [(d.code, d.location.line) for d in result.diagnostics if d.location.path == "content/meetings/sovet.md"]
+    assert warned == [("ref.unpublished", 7), ("ref.unpublished", 10)]
+    page = (root / "public/meetings/sovet/index.html").read_text(encoding="utf-8")
+    assert "Провести объединение в феврале" in page and "/plans/plan/" not in page
+    published = build_site(root, now="2026-11-25 12:00", drafts=True)
+    assert not [d for d in published.diagnostics if d.location.path == "content/meetings/sovet.md"]
+    assert "/plans/plan/#item-fevral" in (root / "public/meetings/sovet/index.html").read_text(encoding="utf-8")

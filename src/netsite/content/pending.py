@@ -56,9 +56,9 @@ class Unpublished:
 
     @classmethod
     def of(cls, items: Iterable[Withheld]) -> Unpublished:
+        """`items` must not name a published entry (build.prepare leaves those out)."""
         ordered = sorted(items, key=lambda w: (w.source, w.kind, w.slug))
-        # a broken file and a published one may share a slug: the published one is what is shown
-        return cls(MappingProxyType({(w.kind, w.slug): w for w in reversed(ordered)}),
+        return cls(MappingProxyType({(w.kind, w.slug): w for w in ordered}),
                    MappingProxyType({w.source: w for w in ordered}))
 
     def find(self, kind: str, slug: str) -> Withheld | None:
