@@ -432,3 +432,13 @@ def test_decision_on_a_draft_plan_waits_for_it(make_site):
     published = build_site(root, now="2026-11-25 12:00", drafts=True)
     assert not [d for d in published.diagnostics if d.location.path == "content/meetings/sovet.md"]
     assert "/plans/plan/#item-fevral" in (root / "public/meetings/sovet/index.html").read_text(encoding="utf-8")
+
+
+def test_reference_style_link_to_a_broken_file_names_it(make_site):
+    root = network(make_site, **{
+        "content/practices/slomano.md": PRACTICE.replace("date: 2026-12-20", "date: завтра"),
+        "content/pages/o-seti.md": "---\ntitle: О сети\n---\nСм. [опыт «Берёзки»][opyt].\n\n"
+                                   "[opyt]: ../practices/slomano.md\n"})
+    error = diagnostics_of(root, now="2026-12-25 12:00")
+    found = [(d.code, d.severity, d.location.line) for d in error.diagnostics if d.location.path == "content/pages/o-seti.md"]
+    assert found == [("ref.broken", "warning", 4)]
