@@ -166,6 +166,14 @@ def test_plan_item_is_done_only_by_a_meeting_in_its_month(make_site, now, expect
     assert plan_statuses(result.site) == expected
 
 
+def test_months_are_the_sites_even_when_the_clock_has_an_offset(make_site):
+    """2026-11-30 20:00 UTC is already 1 December in Yekaterinburg (UTC+5): November is over."""
+    root = network(make_site, **{"content/plans/plan.md": PLAN.replace("items:", "items:\n  - id: bez-sobytiya\n"
+                                                                       "    month: 2026-11\n    title: Отчёт")})
+    assert plan_statuses(check_site(root, now="2026-11-30 20:00+00:00").site)["bez-sobytiya"] == "overdue"
+    assert plan_statuses(check_site(root, now="2026-11-30 18:59+00:00").site)["bez-sobytiya"] == "upcoming"
+
+
 def test_item_whose_month_has_no_meeting_is_warned_at_the_item(make_site):
     result = check_site(network(make_site), now="2026-11-20 12:00")
     warned = [(d.location.path, d.location.line) for d in result.diagnostics if d.code == "plan.month"]

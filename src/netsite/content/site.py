@@ -109,7 +109,7 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime,
     events = sorted(by_kind["events"], key=lambda e: (e.start, e.slug))
     pages = sorted(by_kind["pages"], key=lambda e: (e.get("menu") is None, e.get("menu") or 0, e.slug))
     upcoming, past = agenda.split_upcoming(events, now)
-    cycle, found = cycle_module.assemble(by_kind, now)
+    cycle, found = cycle_module.assemble(by_kind, now.astimezone(config.zone))  # months of the site's zone
     problems += found
     everything = institutions + practices + events + news + pages + list(cycle.entries)
     site = Site(
