@@ -235,6 +235,9 @@ def test_network_draws_only_agreements_in_force(make_site):
     assert "Соглашение о сотрудничестве" in row
     assert "2024 года" not in row and "2027 год" not in row
     assert "Колосок" not in page[:page.index('id="network-table"')]  # the graph has no expired pair
+    members = page[page.index('class="member-list"'):]
+    assert re.findall(r"«(\w+)»</a> <span class=\"muted\">· Соглашения: (\d+)", members) == [
+        ("Берёзка", "1"), ("Колосок", "0"), ("Родничок", "1")]  # in force only
     listing = (root / "public/agreements/index.html").read_text(encoding="utf-8")
     assert re.findall(r'data-status="(\w+)">([^<]+)<', listing) == [
         ("not_yet", "Ещё не вступило в силу"), ("in_force", "Действует"), ("expired", "Срок действия истёк"),

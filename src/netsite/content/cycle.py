@@ -62,7 +62,8 @@ class Cycle:
     partners: tuple[tuple[str, str], ...] = ()
     """Sorted pairs of institution slugs bound by at least one agreement in force."""
     of_institution: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
-    """institution slug → agreements, meetings, projects (entries) and plan_items (Planned)."""
+    """institution slug → agreements (every one), current_agreements (in force), meetings, projects
+    (entries) and plan_items (Planned)."""
     projects_of: Mapping[tuple[str, str], tuple[Entry, ...]] = field(default_factory=dict)
     """(kind, slug) of an event, practice or news item → the projects that list it."""
 
@@ -162,7 +163,7 @@ def assemble(by_kind: Mapping[str, list[Entry]], now: datetime) -> tuple[Cycle, 
         planned=MappingProxyType(planned), decisions=_decisions(meetings, planned),
         agreement_statuses=MappingProxyType(statuses),
         partners=_partners(a for a in agreements if statuses[a.slug] == IN_FORCE),
-        of_institution=_of_institution(known["institutions"], agreements, meetings, projects, planned),
+        of_institution=_of_institution(known["institutions"], agreements, meetings, projects, planned, statuses),
         projects_of=_projects_of(projects))
     return cycle, problems
 
@@ -201,11 +202,12 @@ def _partners(agreements: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))
 
 
-def _of_institution(institutions, agreements, meetings, projects, planned) -> Mapping:
-    grouped = {slug: {"agreements": [], "meetings": [], "projects": [], "plan_items": []}
+def _of_institution(institutions, agreements, meetings, projects, planned, statuses) -> Mapping:
+    grouped = {slug: {"agreements": [], "current_agreements": [], "meetings": [], "projects": [], "plan_items": []}
                for slug in sorted(institutions)}
-    for kind, key, entries in (("agreements", "parties", agreements), ("meetings", "participants", meetings),
-                               ("projects", "participants", projects)):
+    current = [a for a in agreements if statuses[a.slug] == IN_FORCE]
+    for kind, key, entries in (("agreements", "parties", agreements), ("current_agreements", "parties", current),
+                               ("meetings", "participants", meetings), ("projects", "participants", projects)):
         for entry in entries:
             for slug in entry.get(key, ()):
                 if slug in grouped:
