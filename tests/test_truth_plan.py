@@ -411,6 +411,11 @@ def test_nightly_builds_stay_green_and_tell_the_truth(make_site):
         assert dict(re.findall(r'data-item="(\w+)" data-status="(\w+)"', plan_page)) == plan, now
         pairs = re.findall(r'data-pair="([\w ]+)"', (public / "network/index.html").read_text(encoding="utf-8"))
         assert pairs == ["berezka rodnichok"], now
+        listing = (public / "agreements/index.html").read_text(encoding="utf-8")
+        shown = re.findall(r'href="/agreements/(\w+)/">[^<]+</a><br><span [^>]*data-status="(\w+)"', listing)
+        assert dict(shown) == agreements, now
+        status = "Действует" if agreements["budushchee"] == "in_force" else "Ещё не вступило в силу"
+        assert status in (public / "agreements/budushchee/index.html").read_text(encoding="utf-8"), now
 
 
 def test_new_messages_read_in_russian(make_site):
