@@ -38,6 +38,8 @@ bench/pathological.py for the figures."""
 MAX_NESTING = 20
 """markdown-it's block depth limit: deeper lists or quotes would silently lose their text."""
 _LANG_RE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
+WITHHELD = "!"
+"""Starts a resolver's answer for an entry not published at this build; no URL starts so."""
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _ALLOWED_TAGS = {
@@ -74,7 +76,8 @@ class Context:
     assets: frozenset[str] = frozenset()
     """Names of files beside a bundle's index.md."""
     resolve: Callable[[str], str | None] = lambda target: None
-    """Content source path → public page URL, or None when there is no such entry."""
+    """Content source path → public page URL, None when there is no such entry, or WITHHELD and the
+    reason when the entry exists but is not published at this build (pending.Withheld.mark)."""
     site_url: Callable[[str], str] = lambda path: path
     """Site path → public URL (puts the base path in front)."""
 
@@ -199,13 +202,21 @@ def _heading_ids(tokens: list[Token]) -> list[tuple[int, str, str]]:
 
 def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list,
                     urls: list) -> None:
+    unlinked = False
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "link_open":
             href = _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems)
+            unlinked = href.startswith(WITHHELD)
+            if unlinked:  # its text stays, without a link, until the target is published
+                _drop(child)
+                continue
             child.attrSet("href", href)
             urls.append(href)
+        elif child.type == "link_close" and unlinked:
+            _drop(child)
+            unlinked = False
         elif child.type == "image":
             src = _rewrite_url(str(child.attrGet("src") or ""), line, ctx, problems, image=True)
             child.attrSet("src", src)
@@ -215,6 +226,10 @@ def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: li
             if not child.content.strip():
                 problems.append(warning(ctx.source, line, "the image has no description: write it in "
                                         "the brackets, ![Дети рисуют осень](foto.jpg)", "markdown.alt"))
+
+
+def _drop(token: Token) -> None:
+    token.type, token.tag, token.content, token.attrs = "text", "", "", {}
 
 
 def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool = False) -> str:
@@ -232,6 +247,9 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
     if path.endswith(".md"):
         target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), path))
         page = ctx.resolve(target)
+        if page is not None and page.startswith(WITHHELD):
+            problems.append(_withheld_link(ctx.source, line, url, target, page))
+            return page
         if page is None:
             problems.append(error(ctx.source, line, f"the link '{url}' points to {target}, which does not "
                                   "exist or is not published", "markdown.missing-link"))
@@ -248,6 +266,19 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
     problems.append(error(ctx.source, line, f"the {what} '{url}' is not found: put it in the entry's "
                           "folder beside index.md", "markdown.missing-file"))
     return url
+
+
+def _withheld_link(source: str, line: int, url: str, target: str, mark: str) -> Diagnostic:
+    """A link to an entry that exists but is not published at this build: a warning, not an error."""
+    reason, _, day = mark[len(WITHHELD):].partition(" ")
+    if reason == "draft":
+        return warning(source, line, f"the link '{url}' points to {target}, a draft ('draft: true'): its text is "
+                       "shown without the link until the entry is published", "ref.unpublished")
+    if reason == "future":
+        return warning(source, line, f"the link '{url}' points to {target}, dated {day}, after the build date: "
+                       "its text is shown without the link until that day", "ref.unpublished")
+    return warning(source, line, f"the link '{url}' points to {target}, whose front matter has an error, "
+                   "reported at that file: fix it there", "ref.broken")
 
 
 def _summary(tokens: list[Token], limit: int = 240) -> str:
