@@ -203,7 +203,7 @@ KINDS: dict[str, dict[str, Callable]] = {
         "gallery": _gallery,
     },
     "events": {
-        "start": _text, "end": _text, "timezone": _text, "all_day": _bool, "location": _text,
+        "date": _moment, "start": _text, "end": _text, "timezone": _text, "all_day": _bool, "location": _text,
         "online": _url, "organizers": _ref, "audience": _vocab("audience", True),
         "age_groups": _vocab("age_groups", True), "format": _vocab("format", False),
         "registration": _url, "status": _choice(STATUSES), "rrule": _text, "exdates": _texts,

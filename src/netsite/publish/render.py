@@ -184,7 +184,7 @@ def page_set(site: Site) -> list[Page]:
     pages.append(Page("/institutions/", "institutions/list.html", {"entries": site.institutions}))
     for entry in site.entries:
         template = "page.html" if entry.kind == "pages" else f"{entry.kind}/item.html"
-        pages.append(Page(entry.path, template, {"entry": entry}, lastmod=entry.date))
+        pages.append(Page(entry.path, template, {"entry": entry}, lastmod=_lastmod(entry, site.now)))
     for taxonomy, terms in site.terms.items():
         if terms:
             section = terms[0].path.rsplit("/", 2)[0] + "/"
@@ -195,6 +195,13 @@ def page_set(site: Site) -> list[Page]:
             for p in paginate(items, config.paginate, term.path):
                 pages.append(Page(p.path(p.number), template, {"term": term, "entries": p.items, "paginator": p}))
     return pages
+
+
+def _lastmod(entry: Entry, now: datetime) -> datetime | None:
+    """The sitemap's date of an entry: its publication (an event's announcement, not its start),
+    none while that is still ahead of the build's clock."""
+    published = feeds.published(entry)
+    return published if published and published <= now else None
 
 
 def audience_order(term, site: Site) -> tuple[Entry, ...]:
