@@ -427,7 +427,7 @@ def test_summaries_only_when_full_content_is_off(make_site):
         item = parse(root / "public" / name).entries[0]
         assert "content" not in item
         # Babel puts a no-break space in '2026 г.'; a reader shows it as a space.
-        assert re.sub(r"\s", " ", item.summary) == "3 декабря 2026 г., 10:00–12:00 · ул. Ленина, 1. О новой программе."
+        assert re.sub(r"\s", " ", item.summary) == "3 декабря 2026 г., 10:00–12:00 (Москва) · ул. Ленина, 1. О новой программе."
 
 
 def test_full_content_is_the_default_and_holds_the_page_body(make_site):

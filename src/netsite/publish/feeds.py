@@ -206,7 +206,7 @@ def enclosure(entry: Entry, site: Site) -> Enclosure | None:
 def event_summary(entry: Entry, env: jinja2.Environment) -> str:
     """'17 ноября 2026 г., 10:00–12:30 · place. Summary': date, time and place come first."""
     strings = env.globals["t"]
-    facts = [env.filters["when"](agenda.occurrences(entry)[0])]
+    facts = [env.filters["when"](agenda.occurrences(entry)[0], True)]  # a reader may live elsewhere
     facts += [entry.get("location") or (strings("online") if entry.get("online") else "")]
     head = " · ".join(f for f in facts if f)
     if entry.get("status", "scheduled") != "scheduled":

@@ -26,8 +26,8 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
-from netsite.publish import catalogue, directory, eventpages, feeds, prose
-from netsite.publish.theme import COMPILED, Strings, load_strings
+from netsite.publish import catalogue, directory, eventpages, feeds, prose, when
+from netsite.publish.theme import COMPILED, load_strings
 
 
 def format_date(value: date, format: str = "medium", locale: str = "ru") -> str:
@@ -112,7 +112,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         institution=lambda slug: site.institution(slug),
         short_name=lambda inst: inst.get("short_name") or inst.title,
         plural=lambda n, key: strings(key, n),
-        when=lambda occurrence: event_when(occurrence, site, language, strings),
+        when=lambda occurrence, named=False: when.event_when(occurrence, site.config.zone, language, strings, named),
+        zone_city=lambda zone: when.zone_city(zone, language),
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
     )
@@ -148,26 +149,6 @@ def _date(moment: date | datetime, fmt: str, language: str, site: Site) -> str:
     formats = {"long": "long", "short": "d MMM", "day": "d MMMM", "weekday": "EEEE",
                "full": "EEEE, d MMMM y"}
     return format_date(_local(moment, site), formats.get(fmt, fmt), locale=language)
-
-
-def event_when(occurrence, site: Site, language: str, strings: Strings) -> str:
-    """'3 декабря 2026 г., 10:00–12:00' in the event's own zone (named when not the site's)."""
-    start, end = occurrence.start, occurrence.end
-    long = lambda d: format_date(d, "long", locale=language)  # noqa: E731
-    if occurrence.all_day:
-        last = date.fromordinal(end.date().toordinal() - 1)  # the end is exclusive
-        if last == start.date():
-            return long(start)
-        return f"{format_date(start, 'd MMMM', locale=language)} – {long(last)}"
-    clock = lambda d: format_time(d, "HH:mm", locale=language)  # noqa: E731
-    if start.date() == end.date():
-        text = f"{long(start)}, {clock(start)}–{clock(end)}"
-    else:
-        text = f"{long(start)}, {clock(start)} – {long(end)}, {clock(end)}"
-    zone = getattr(start.tzinfo, "key", None) or start.strftime("UTC%z")
-    if zone != site.config.timezone:
-        text += f" ({strings('time_zone', zone=zone)})"
-    return text
 
 
 def page_set(site: Site) -> list[Page]:
