@@ -6,11 +6,11 @@ exactly what this renderer emits: two independent layers, so a bug in one is not
 
 from __future__ import annotations
 
-import html
 import posixpath
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import unquote, urlsplit
 
 import nh3
@@ -281,7 +281,57 @@ def shorten(text: str, limit: int) -> str:
 
 
 def to_plain(fragment: str) -> str:
-    """Sanitized HTML → plain text (for ICS descriptions and meta tags)."""
-    text = re.sub(r"<(br|/p|/li|/h\d|/tr)\b[^>]*>", "\n", fragment)
-    text = re.sub(r"<[^>]+>", "", text)
-    return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()
+    """Sanitized HTML → plain text (for ICS descriptions and meta tags): numbered list items keep
+    their numbers ('1. ', from the list's `start`), other items get '• ', nested ones indented."""
+    parser = _Plain()
+    parser.feed(fragment)
+    parser.close()
+    text = "".join(parser.parts)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
+
+
+class _Plain(HTMLParser):
+    """Text of sanitized HTML, a line per block; `lists` holds each open list's next number (None: bullets)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.lists: list[int | None] = []
+        self.pre = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "pre":
+            self.pre = True
+        if tag in ("ol", "ul", "li", "br") and self.parts and self.parts[-1].strip():
+            self.parts[-1] = self.parts[-1].rstrip(" \n")  # the source's line end before a block
+        if tag in ("ol", "ul"):
+            start = dict(attrs).get("start") or "1"
+            if not self.lists:  # a nested list follows its item's line directly
+                self.parts.append("\n")
+            self.lists.append(int(start) if tag == "ol" and start.lstrip("-").isdigit() else None)
+        elif tag == "li" and self.lists:
+            number = self.lists[-1]
+            marker = "•" if number is None else f"{number}."
+            if number is not None:
+                self.lists[-1] = number + 1
+            self.parts.append("\n" + "   " * (len(self.lists) - 1) + marker + " ")
+        elif tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre = False
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+            self.parts.append("" if self.lists else "\n\n")
+        elif tag in ("p", "pre", "blockquote") or re.fullmatch(r"h\d", tag):
+            self.parts.append("\n\n")
+        elif tag == "tr":
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():  # the newlines between blocks are the blocks' own, above
+            after_block = not self.parts or self.parts[-1].endswith(("\n", "• ", ". "))
+            self.parts.append(data.lstrip() if after_block and not self.pre else data)
