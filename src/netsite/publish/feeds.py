@@ -204,9 +204,12 @@ def enclosure(entry: Entry, site: Site) -> Enclosure | None:
 
 
 def event_summary(entry: Entry, env: jinja2.Environment) -> str:
-    """'17 ноября 2026 г., 10:00–12:30 · place. Summary': date, time and place come first."""
+    """'17 ноября 2026 г., 10:00–12:30 (Москва) · повторяется: каждую среду в 10:00, 8 встреч · place.
+    Summary': date, time, repetition and place come first."""
     strings = env.globals["t"]
     facts = [env.filters["when"](agenda.occurrences(entry)[0], True)]  # a reader may live elsewhere
+    if len(agenda.occurrences(entry)) > 1:
+        facts.append(f"{strings('recurring').lower()}: {env.filters['recurrence'](entry)}")
     facts += [entry.get("location") or (strings("online") if entry.get("online") else "")]
     head = " · ".join(f for f in facts if f)
     if entry.get("status", "scheduled") != "scheduled":

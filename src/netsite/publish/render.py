@@ -26,7 +26,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
-from netsite.publish import catalogue, directory, eventpages, feeds, prose, when
+from netsite.publish import catalogue, directory, eventpages, feeds, prose, recurrence, when
 from netsite.publish.theme import COMPILED, load_strings
 
 
@@ -114,6 +114,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         plural=lambda n, key: strings(key, n),
         when=lambda occurrence, named=False: when.event_when(occurrence, site.config.zone, language, strings, named),
         zone_city=lambda zone: when.zone_city(zone, language),
+        recurrence=lambda event: recurrence.describe(event, site.config.zone, language)
+        or strings("meetings_count", len(agenda.occurrences(event))),
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
     )
