@@ -3,8 +3,8 @@ held in another zone also at its own local time, named by that zone's city.
 
 '3 декабря 2026 г., 19:00–20:30 (Москва), 17:00–18:30 (Берлин)'. Zone names come from Babel's CLDR
 exemplar cities, in the site's language; a tz database id or an offset never reaches the text.
-An event written with a bare offset ('17:00+05:00') has no city to name: it is shown in the site's
-zone only, named, so it still says which clock it follows.
+An event written with a bare offset ('17:00+05:00') has no city to name: its own time is «по
+местному времени» (local to where it is held), beside the site's named time.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ def event_when(occurrence: Occurrence, zone: zoneinfo.ZoneInfo, language: str, s
     start, end = occurrence.start.astimezone(zone), occurrence.end.astimezone(zone)
     text = _span(start, end, language)
     own = occurrence.start.tzinfo
-    elsewhere = isinstance(own, zoneinfo.ZoneInfo) and own.key != zone.key \
-        and occurrence.start.replace(tzinfo=None) != start.replace(tzinfo=None)
+    elsewhere = occurrence.start.replace(tzinfo=None) != start.replace(tzinfo=None)  # another clock
     if not (named or elsewhere):
         return text
     text = strings("time_in_city", time=text, city=zone_city(zone, language))
@@ -45,7 +44,10 @@ def event_when(occurrence: Occurrence, zone: zoneinfo.ZoneInfo, language: str, s
             local = f"{_hm(local_start, language)}–{_hm(local_end, language)}"
         else:  # late evening in Moscow is the next morning in Vladivostok: say which day
             local = _span(local_start, local_end, language, year=False)
-        text += ", " + strings("time_in_city", time=local, city=zone_city(own, language))
+        if isinstance(own, zoneinfo.ZoneInfo):
+            text += ", " + strings("time_in_city", time=local, city=zone_city(own, language))
+        else:  # a bare offset names no place: CLDR's name for it would be 'GMT+05:00'
+            text += ", " + strings("time_local", time=local)
     return text
 
 
