@@ -38,6 +38,8 @@ def series(rule: str, start: str, exdates: tuple[str, ...] = (), zone: str = "Eu
      "каждую среду в 17:00, до 31 марта 2027 г., кроме 13 января"),
     ("FREQ=WEEKLY;BYDAY=WE;UNTIL=20261230", "2026-12-02 17:00", ("2026-12-16",),
      "каждую среду в 17:00, до 30 декабря, кроме 16 декабря"),
+    ("FREQ=WEEKLY;BYDAY=WE;UNTIL=20261230", "2026-12-02 17:00", ("2026-12-30 17:00",),
+     "каждую среду в 17:00, до 30 декабря, кроме 30 декабря"),
     ("FREQ=WEEKLY;BYDAY=WE;COUNT=10", "2026-10-28 17:00", ("2026-11-04 17:00", "2026-12-30 17:00"),
      "каждую среду в 17:00, 8 встреч, кроме 4 ноября и 30 декабря"),
     ("FREQ=WEEKLY;COUNT=3", "2026-11-30 09:00", (), "каждый понедельник в 09:00, 3 встречи"),
@@ -83,10 +85,10 @@ def test_a_series_in_another_zone_names_its_city():
     assert describe(event, MOSCOW, "ru") == "каждую среду в 17:00 (Берлин), 3 встречи"
 
 
-@pytest.mark.parametrize("rule", ["FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1;COUNT=2",
-                                  "FREQ=MONTHLY;BYDAY=1MO,2TU;COUNT=2"])
-def test_rules_without_words_give_none(rule):
-    first = {"FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1;COUNT=2": "2026-12-01 10:00"}.get(rule, "2026-12-07 10:00")
+@pytest.mark.parametrize(("rule", "first"), [("FREQ=MONTHLY;BYDAY=MO,TU;BYSETPOS=1;COUNT=2", "2026-12-01 10:00"),
+                                             ("FREQ=MONTHLY;BYDAY=1MO,2TU;COUNT=2", "2026-12-07 10:00"),
+                                             ("FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13;COUNT=2", "2027-08-13 10:00")])
+def test_rules_without_words_give_none(rule, first):
     assert describe(series(rule, first), MOSCOW, "ru") is None
 
 

@@ -75,8 +75,8 @@ def describe(event: Entry, site_zone: zoneinfo.ZoneInfo, language: str) -> str |
                 and start.replace(tzinfo=None) != start.astimezone(site_zone).replace(tzinfo=None):
             text += f" ({zone_city(own, language)})"
     pieces = [text]
-    if "UNTIL" in parts:
-        last = agenda.occurrences(event)[-1].start
+    if "UNTIL" in parts:  # the rule's last date, even when an exdate removed that meeting
+        last = max([agenda.occurrences(event)[-1].start, *event.get("exdates", ())])
         pieces.append("до " + _day(last, with_year=last.year != start.year))
     else:
         pieces.append(meetings(len(agenda.occurrences(event))))
@@ -101,8 +101,8 @@ def _pattern(parts: dict[str, str], start: datetime) -> str | None:
         if len(days) != 1 or not days[0].isalpha() or "," in parts["BYSETPOS"] or freq != "MONTHLY":
             return None
         days = [parts["BYSETPOS"].lstrip("+") + days[0]]
-    if "BYMONTH" in parts and freq != "YEARLY":
-        return None
+    if ("BYMONTH" in parts and freq != "YEARLY") or (days and "BYMONTHDAY" in parts):
+        return None  # Friday the 13th and the like: no plain words
     if freq in ("DAILY", "WEEKLY") or (freq == "MONTHLY" and days and all(d.isalpha() for d in days)):
         if freq == "MONTHLY" and interval > 1:
             return None
