@@ -53,13 +53,15 @@ def test_a_summary_taken_from_the_body_is_not_repeated(make_site):
     build_site(root := make_site({"content/events/m.md": event()}))
     text = description(root)
     assert text.count("Приходите с детьми") == 1
-    assert text.startswith("Приходите с детьми: будем рисовать песком.\n\nЧто взять:")
+    assert text.startswith("Повторяется: каждую среду в 17:00, 3 встречи\n\n"
+                           "Приходите с детьми: будем рисовать песком.\n\nЧто взять:")
     assert text.endswith("https://net.example.org/events/m/")
 
 
 def test_a_summary_of_its_own_comes_first(make_site):
     build_site(root := make_site({"content/events/m.md": event("summary: Для семей с детьми 4–7 лет.\n")}))
-    assert description(root).startswith("Для семей с детьми 4–7 лет.\n\nПриходите с детьми")
+    assert description(root).startswith("Для семей с детьми 4–7 лет.\n\n"
+                                        "Повторяется: каждую среду в 17:00, 3 встречи\n\nПриходите с детьми")
 
 
 def test_numbered_lists_keep_their_numbers_and_bullets_their_nesting(make_site):
