@@ -312,7 +312,69 @@ def shorten(text: str, limit: int) -> str:
 
 
 def to_plain(fragment: str) -> str:
-    """Sanitized HTML → plain text (for ICS descriptions and meta tags)."""
-    text = re.sub(r"<(br|/p|/li|/h\d|/tr)\b[^>]*>", "\n", fragment)
-    text = re.sub(r"<[^>]+>", "", text)
-    return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()
+    """Sanitized HTML → plain text (for ICS descriptions and meta tags): numbered list items keep
+    their numbers ('1. ', from the list's `start`), other items get '• ', nested ones indented."""
+    plain, position = _Plain(), 0
+    # Sanitized HTML (nh3) has no comments, no raw '<' in text and quoted attributes: a regex
+    # reads its tags exactly, seven times faster than html.parser.
+    for tag in _TAG.finditer(fragment):
+        plain.handle_data(html.unescape(fragment[position:tag.start()]))
+        if tag.group(1):
+            plain.handle_endtag(tag.group(2).lower())
+        else:
+            plain.handle_starttag(tag.group(2).lower(), tag.group(3))
+        position = tag.end()
+    plain.handle_data(html.unescape(fragment[position:]))
+    text = "".join(plain.parts)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_LIST_START = re.compile(r'\sstart="(-?\d+)"')
+_BLOCKS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _Plain:
+    """Text of sanitized HTML, a line per block; `lists` holds each open list's next number (None: bullets)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.lists: list[int | None] = []
+        self.pre = False
+
+    def handle_starttag(self, tag: str, attrs: str) -> None:
+        if tag == "pre":
+            self.pre = True
+        if tag in ("ol", "ul", "li", "br") and self.parts and self.parts[-1].strip():
+            self.parts[-1] = self.parts[-1].rstrip(" \n")  # the source's line end before a block
+        if tag in ("ol", "ul"):
+            start = _LIST_START.search(attrs) if tag == "ol" else None
+            if not self.lists:  # a nested list follows its item's line directly
+                self.parts.append("\n")
+            self.lists.append(None if tag == "ul" else int(start.group(1)) if start else 1)
+        elif tag == "li" and self.lists:
+            number = self.lists[-1]
+            marker = "•" if number is None else f"{number}."
+            if number is not None:
+                self.lists[-1] = number + 1
+            self.parts.append("\n" + "   " * (len(self.lists) - 1) + marker + " ")
+        elif tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre = False
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+            self.parts.append("" if self.lists else "\n\n")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "tr":
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():  # the newlines between blocks are the blocks' own, above
+            after_block = not self.parts or self.parts[-1].endswith(("\n", "• ", ". "))
+            self.parts.append(data.lstrip() if after_block and not self.pre else data)
