@@ -31,7 +31,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
 
 from babel import Locale
-from babel.messages.pofile import read_po
 
 if TYPE_CHECKING:
     from netsite.diagnostics import Diagnostic
@@ -156,28 +155,28 @@ def _template(key: str, language: str, count: str | None) -> str:
     return entry[plural_index(language, int(count or 0))]
 
 
-@functools.cache
 def catalogue(language: str) -> Mapping[str, str | tuple[str, ...]]:
     """The entries of one language's catalogue: name → text, or name → plural forms."""
+    return _load(language)[0]
+
+
+def plural_index(language: str, number: int) -> int:
+    """Which of the catalogue's plural forms goes with `number` (its own Plural-Forms rule)."""
+    return _load(language)[1](number)
+
+
+@functools.cache
+def _load(language: str):
+    from babel.messages.pofile import read_po  # only when a message is shown: most builds show none
+
     with (LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
         po = read_po(file, locale=language, domain=DOMAIN)
     entries: dict[str, str | tuple[str, ...]] = {}
     for entry in po:
         if entry.id:
             key = entry.id[0] if isinstance(entry.id, tuple) else entry.id
-            entries[key] = tuple(entry.string) if isinstance(entry.string, tuple) else entry.string
-    return entries
-
-
-@functools.cache
-def _plural_rule(language: str):
-    with (LOCALE / language / "LC_MESSAGES" / f"{DOMAIN}.po").open("rb") as file:
-        return gettext.c2py(read_po(file, locale=language, domain=DOMAIN).plural_expr)
-
-
-def plural_index(language: str, number: int) -> int:
-    """Which of the catalogue's plural forms goes with `number` (its own Plural-Forms rule)."""
-    return _plural_rule(language)(number)
+            entries[key] = tuple(entry.string) if isinstance(entry.string, (tuple, list)) else entry.string
+    return entries, gettext.c2py(po.plural_expr)
 
 
 def codes() -> frozenset[str]:
