@@ -16,7 +16,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
+from netsite.publish import admin, catalogue, cyclepages, feeds, ical, output, render, search, theme
 from netsite.rebuild import bodies, depends, outputs, parallel
 from netsite.rebuild import cache as cache_module
 
@@ -97,7 +97,7 @@ def run(root: Path, options: Options, reuse: Reuse | None = None,
     site, extra_files, problems = prepare(config, options, memo)
     _stage(options, f"rendering {len(site.entries)} entries")
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
-    files = sorted(rendered.files + extra_files, key=lambda f: f.path)
+    files = sorted(rendered.files + extra_files + admin.files(config), key=lambda f: f.path)
     check_files(files, options.strict)
     return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
 

@@ -167,6 +167,7 @@ def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
                 raise Invalid(f"'{item}' is not one of: {', '.join(terms)}{did_you_mean(item, terms)}",
                               "field.vocabulary")
         return tuple(dict.fromkeys(items)) if many else items[0]
+    convert.vocabulary, convert.many = name, many  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 
@@ -177,6 +178,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, Config, Document], str]:
             raise Invalid(f"'{text}' is not one of: {', '.join(options)}{did_you_mean(text, options)}",
                           "field.choice")
         return text
+    convert.options = options  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 

@@ -1,0 +1,392 @@
+"""The editor's local backend: Decap CMS's file-system API (`POST /api/v1`) answered by `netsite serve` itself.
+
+The actions are those of Decap's local proxy (info, entriesByFolder, entriesByFiles, getEntry,
+persistEntry, getMedia, getMediaFile, persistMedia, deleteFile, deleteFiles), with netsite's rules:
+- every path goes through `jail`: relative, inside content/, no '.', '..', backslash, NUL, drive,
+  Windows device name or hidden name, and no symbolic link on the way; anything else is refused;
+- requests come only from this machine's browser: a loopback peer, a Host of the server's own, an
+  Origin (when the browser sends one) of the same host, and a JSON body (a cross-site form cannot
+  send one);
+- a new entry is named as netsite names it (date prefix, transliterated slug, a folder with index.md
+  for kinds with photos or files), whatever name the browser made up; the browser's name is kept as
+  an alias for the rest of the session, so it can still open what it saved;
+- an entry is checked with `schema.parse` before anything is written: a value `netsite check` would
+  refuse comes back as HTTP 422 with the Russian message and the field's label, and nothing changes;
+- an existing file is edited in place (server/entryfile.py), keeping comments and keys the form
+  does not show.
+The live preview follows by itself: the watcher sees the written files like any other save.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import html
+import ipaddress
+import json
+import os
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+from urllib.parse import urlsplit
+
+from netsite import messages
+from netsite.content import schema, sources
+from netsite.content.config import Config
+from netsite.content.config import load as load_config
+from netsite.content.frontmatter import FrontMatterError
+from netsite.content.frontmatter import parse as parse_front_matter
+from netsite.content.models import Asset, Document
+from netsite.content.urls import make_slug
+from netsite.diagnostics import NetsiteError
+from netsite.publish import admin
+from netsite.server import entryfile
+
+API = "/api/v1"
+MAX_BODY = 40 * 1024 * 1024
+"""Bytes of one request: a phone photo in base64 with room to spare."""
+
+
+class Refused(Exception):
+    """A request the API does not carry out: HTTP status and the message shown to the author."""
+
+    def __init__(self, status: int, message: str):
+        super().__init__(message)
+        self.status = status
+
+
+def jail(root: Path, given: Any) -> Path:
+    """`given` (a site-relative path such as 'content/news/x.md') → the file inside content/, or Refused."""
+    if not isinstance(given, str) or not given or "\\" in given or "\x00" in given:
+        raise Refused(400, f"недопустимый путь: {given!r}")
+    path = PurePosixPath(given)
+    parts = path.parts
+    if path.is_absolute() or ":" in given or not parts or parts[0] != "content":
+        raise Refused(403, f"редактор пишет только в папку content/, а не в '{given}'")
+    for part in parts[1:]:
+        problem = sources.name_problem(part)
+        if part in (".", "..") or part.startswith(".") or problem:
+            raise Refused(403, f"имя '{part}' в пути '{given}' не подходит")
+    target = root.joinpath(*parts)
+    step = root
+    for part in parts:
+        step = step / part
+        if step.is_symlink():
+            raise Refused(403, f"'{given}' проходит через символическую ссылку: редактор через них не пишет")
+    content = (root / "content").resolve()
+    if not target.resolve().is_relative_to(content):
+        raise Refused(403, f"'{given}' — вне папки content/")
+    return target
+
+
+def origin_problem(headers: Any, hosts: frozenset[str], peer: str, bound: str) -> str | None:
+    """Why a request may not come from this machine's own editor page, or None."""
+    if not _loopback(peer) or not _loopback(bound):
+        return "редактор работает только на этом компьютере (netsite serve на 127.0.0.1)"
+    host = (headers.get("Host") or "").strip().lower()
+    if host not in hosts:
+        return "чужой адрес сервера (Host)"
+    origin = headers.get("Origin")
+    if origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != host):
+        return f"запрос со страницы другого сайта ({origin})"
+    if (headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
+        return "запрос должен быть в JSON (Content-Type: application/json)"
+    return None
+
+
+def _loopback(address: str) -> bool:
+    try:
+        return ipaddress.ip_address(address.split("%")[0]).is_loopback
+    except ValueError:
+        return address == "localhost"
+
+
+def _entry(root: Path, shown: str, path: Path, label: str | None = None) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return {"data": None, "file": {"path": shown, "label": label, "id": None}}
+    return {"data": data.decode("utf-8-sig"), "file": {"path": shown, "label": label,
+                                                       "id": hashlib.sha256(data).hexdigest()}}
+
+
+def _media(shown: str, path: Path) -> dict[str, Any]:
+    try:
+        data = path.read_bytes()
+    except OSError:
+        raise Refused(404, f"файла '{shown}' нет") from None
+    return {"id": hashlib.sha256(data).hexdigest(), "content": base64.b64encode(data).decode("ascii"),
+            "encoding": "base64", "path": shown, "name": path.name}
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Whole or not at all: a half-written file would be built by the watcher."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=".netsite-", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        Path(temporary).replace(path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _decode(asset: Any) -> tuple[str, bytes]:
+    if not isinstance(asset, dict) or not isinstance(asset.get("content"), str):
+        raise Refused(400, "файл без содержимого")
+    try:
+        if asset.get("encoding") == "base64":
+            return asset.get("path"), base64.b64decode(asset["content"], validate=True)
+    except binascii.Error:
+        raise Refused(400, "содержимое файла — не base64") from None
+    return asset.get("path"), asset["content"].encode("utf-8")
+
+
+@dataclass
+class Backend:
+    """One site folder's API; `aliases` maps a path the browser named to where netsite put the file."""
+
+    root: Path
+    aliases: dict[str, str] = field(default_factory=dict)
+
+    def shown(self, given: Any) -> str:
+        return self.aliases.get(given, given) if isinstance(given, str) else given
+
+    def path(self, given: Any) -> Path:
+        return jail(self.root, self.shown(given))
+
+    def answer(self, body: bytes) -> Any:
+        """The JSON answer to one request body; raises Refused."""
+        try:
+            request = json.loads(body.decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            raise Refused(400, "тело запроса — не JSON") from None
+        if not isinstance(request, dict) or not isinstance(request.get("action"), str):
+            raise Refused(400, "в запросе нет action")
+        params = request.get("params") or {}
+        handler = getattr(self, "do_" + request["action"], None)
+        if handler is None or not isinstance(params, dict):
+            raise Refused(422, f"неизвестное действие {request['action']!r}")
+        return handler(params)
+
+    def do_info(self, _params: dict) -> dict:
+        return {"repo": self.root.resolve().name, "publish_modes": ["simple"], "type": "local_fs"}
+
+    def do_getDeployPreview(self, _params: dict) -> None:
+        return None
+
+    def do_entriesByFolder(self, params: dict) -> list:
+        folder = self.path(params.get("folder"))
+        extension = str(params.get("extension") or "md")
+        depth = params.get("depth") if isinstance(params.get("depth"), int) else 1
+        found = sorted(p for p in folder.rglob(f"*.{extension}")
+                       if len(p.relative_to(folder).parts) <= depth and not _hidden(p, folder))
+        return [_entry(self.root, p.relative_to(self.root).as_posix(), p) for p in found if self._inside(p)]
+
+    def _inside(self, path: Path) -> bool:
+        try:
+            jail(self.root, path.relative_to(self.root).as_posix())
+        except Refused:
+            return False
+        return True
+
+    def do_entriesByFiles(self, params: dict) -> list:
+        files = params.get("files")
+        if not isinstance(files, list):
+            raise Refused(400, "нет списка files")
+        return [_entry(self.root, self.shown(f.get("path")), self.path(f.get("path")), f.get("label"))
+                for f in files if isinstance(f, dict)]
+
+    def do_getEntry(self, params: dict) -> dict:
+        return _entry(self.root, self.shown(params.get("path")), self.path(params.get("path")))
+
+    def do_getMedia(self, params: dict) -> list:
+        folder = self.path(params.get("mediaFolder"))
+        if not folder.is_dir():
+            return []
+        return [_media(p.relative_to(self.root).as_posix(), p) for p in sorted(folder.iterdir())
+                if p.is_file() and not p.name.startswith(".") and p.suffix != ".md" and self._inside(p)]
+
+    def do_getMediaFile(self, params: dict) -> dict:
+        return _media(self.shown(params.get("path")), self.path(params.get("path")))
+
+    def do_persistMedia(self, params: dict) -> dict:
+        given, data = _decode(params.get("asset"))
+        target = self.path(given)
+        if len(target.relative_to(self.root / "content").parts) < 3:
+            raise Refused(403, "фото и файлы хранятся в папке записи: сначала создайте запись, потом добавьте фото")
+        _write(target, data)
+        return _media(target.relative_to(self.root).as_posix(), target)
+
+    def do_deleteFile(self, params: dict) -> dict:
+        self.path(params.get("path")).unlink(missing_ok=True)
+        return {"message": f"deleted file {params.get('path')}"}
+
+    def do_deleteFiles(self, params: dict) -> dict:
+        paths = params.get("paths")
+        if not isinstance(paths, list):
+            raise Refused(400, "нет списка paths")
+        targets = [self.path(p) for p in paths]  # every path checked before anything is deleted
+        for target in targets:
+            target.unlink(missing_ok=True)
+        return {"message": f"deleted files {', '.join(map(str, paths))}"}
+
+    def do_persistEntry(self, params: dict) -> dict:
+        files = params.get("dataFiles") or ([params["entry"]] if isinstance(params.get("entry"), dict) else [])
+        assets = params.get("assets") or []
+        if not files or not isinstance(files, list) or not isinstance(assets, list):
+            raise Refused(400, "нет записи для сохранения (dataFiles)")
+        config = _config(self.root)
+        plans = [self._plan(f, assets, config) for f in files]  # everything checked, then written
+        for target, text, media in plans:
+            for path, data in media:
+                _write(path, data)
+            _write(target, text.encode("utf-8"))
+        return {"message": "entry persisted"}
+
+    def _plan(self, given: Any, assets: list, config: Config) -> tuple[Path, str, list[tuple[Path, bytes]]]:
+        """Where one entry goes, its text and its files, after every check; raises Refused."""
+        if not isinstance(given, dict) or not isinstance(given.get("raw"), str):
+            raise Refused(400, "у записи нет текста (raw)")
+        decap_path = given.get("path")
+        target = self.path(decap_path)
+        kind = target.relative_to(self.root / "content").parts[0]
+        if kind not in schema.KINDS or target.suffix != ".md":
+            raise Refused(403, f"'{decap_path}' — не запись сайта (content/<вид>/….md)")
+        data, body = _front(given["raw"])
+        data = entryfile.clean(data)
+        if target.is_file():
+            text = entryfile.merge(target.read_text(encoding="utf-8-sig"), data, body).text
+        else:
+            target = self._name(kind, data, decap_path, target)
+            text = entryfile.compose(data, body)
+        media = [self._asset(a, decap_path, target) for a in assets]
+        _check(self.root, target, kind, text, media, config)
+        return target, text, media
+
+    def _name(self, kind: str, data: dict, decap_path: str, target: Path) -> Path:
+        """A new entry's file as netsite names it; the browser's path becomes an alias of it."""
+        slug = make_slug(str(data.get("slug") or data.get("title") or "")) or target.parent.name
+        day = str(data.get("date", ""))[:10]
+        stem = f"{day}-{slug}" if kind in admin.DATED and _is_day(day) else slug
+        relative = f"content/{kind}/{stem}/index.md" if kind in admin.BUNDLES else f"content/{kind}/{stem}.md"
+        named = jail(self.root, relative)
+        if named.exists() or (kind in admin.BUNDLES and named.parent.exists()):
+            raise Refused(409, f"запись с таким названием уже есть ({relative}): измените название")
+        self.aliases[decap_path] = relative
+        self.aliases[str(PurePosixPath(decap_path).parent)] = str(PurePosixPath(relative).parent)
+        return named
+
+    def _asset(self, asset: Any, decap_path: str, target: Path) -> tuple[Path, bytes]:
+        """A photo or file sent with the entry, put beside where the entry really goes."""
+        given, data = _decode(asset)
+        folder = str(PurePosixPath(decap_path).parent)
+        if isinstance(given, str) and given.startswith(folder + "/"):
+            given = (target.parent.relative_to(self.root).as_posix()) + given[len(folder):]
+        return self.path(given), data
+
+
+def _hidden(path: Path, folder: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(folder).parts)
+
+
+def _is_day(text: str) -> bool:
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _config(root: Path) -> Config:
+    try:
+        return load_config(root)
+    except NetsiteError as exc:
+        raise Refused(409, "netsite.yaml с ошибкой: " + "; ".join(d.message for d in exc.diagnostics)) from None
+
+
+def _front(raw: str) -> tuple[dict, str]:
+    try:
+        front = parse_front_matter(raw.replace("\r\n", "\n"))
+    except FrontMatterError as exc:
+        raise Refused(400, f"запись не читается: {exc.message}") from None
+    return front.data, front.body
+
+
+def _check(root: Path, target: Path, kind: str, text: str, media: list[tuple[Path, bytes]],
+           config: Config) -> None:
+    """What `netsite check` would say of this entry's front matter, as Refused(422) in Russian."""
+    folder = target.parent
+    names = {p.relative_to(folder).as_posix(): p for p in folder.rglob("*")
+             if target.name == "index.md" and p.is_file() and p != target}
+    names |= {p.relative_to(folder).as_posix(): p for p, _ in media if p.is_relative_to(folder)}
+    assets = tuple(Asset(name, path, sources.shown_path(root, path)) for name, path in sorted(names.items()))
+    stem = folder.name if target.name == "index.md" else target.stem
+    document = Document(target, sources.shown_path(root, target), kind, stem, text, assets)
+    _parsed, problems = schema.parse(document, config)
+    errors = [d for d in messages.localize_all(problems, "ru") if d.severity == "error"]
+    if errors:
+        raise Refused(422, "Не сохранено. " + " ".join(_with_field(d.message, text, d.location.line)
+                                                      for d in errors))
+
+
+def _with_field(message: str, text: str, line: int | None) -> str:
+    """The message with the label of the form's field at `line`, so the author knows where to look."""
+    key = None
+    if line:
+        row = text.split("\n")[line - 1] if line <= text.count("\n") + 1 else ""
+        key = row.split(":", 1)[0].strip() if ":" in row and not row.startswith((" ", "-", "#")) else None
+    label = admin.FIELDS.get(key or "", ("", ""))[0]
+    return f"Поле «{label}»: {message}" if label else message
+
+
+_BACKENDS: dict[Path, Backend] = {}
+_ONE_AT_A_TIME = threading.Lock()
+"""Requests are answered one after another: two saves of one entry must not interleave."""
+
+
+def respond(handler: Any, root: Path, hosts: frozenset[str]) -> tuple[int, Any]:
+    """(status, JSON answer) to a POST /api/v1 on `handler` (a BaseHTTPRequestHandler)."""
+    problem = origin_problem(handler.headers, hosts, handler.client_address[0], handler.server.server_address[0])
+    length = handler.headers.get("Content-Length") or ""
+    if problem is None and not length.isdigit():
+        problem = "нет Content-Length"
+    if problem is None and int(length) > MAX_BODY:
+        handler.close_connection = True  # the body is not read: the connection cannot be reused
+        return 413, {"error": f"запрос больше {MAX_BODY // (1024 * 1024)} МБ: уменьшите фото"}
+    if problem is not None:
+        handler.close_connection = True
+        return 403, {"error": problem}
+    body = handler.rfile.read(int(length))
+    with _ONE_AT_A_TIME:
+        backend = _BACKENDS.setdefault(root.resolve(), Backend(root.resolve()))
+        try:
+            return 200, backend.answer(body)
+        except Refused as exc:
+            return exc.status, {"error": str(exc)}
+        except OSError as exc:
+            return 500, {"error": f"не получилось: {exc.strerror or exc}"}
+
+
+def admin_file(path: str, base_path: str, root: Path) -> tuple[bytes, str] | None:
+    """The local editor's page, configuration and script under <base>admin/, or None for other paths."""
+    where = base_path + "admin"
+    if path not in (where, where + "/", where + "/index.html", where + "/config.yml", f"{where}/{admin.SCRIPT}"):
+        return None
+    script = admin.script()
+    if path.endswith(admin.SCRIPT):
+        return (script.read_bytes(), "text/javascript; charset=utf-8") if script else (b"", "text/javascript")
+    try:
+        config = load_config(root)
+    except NetsiteError as exc:
+        lines = "\n".join(html.escape(d.format()) for d in exc.diagnostics)
+        return (f'<!DOCTYPE html><html lang="ru"><meta charset="utf-8"><title>Редактор</title>'
+                f'<p>netsite.yaml с ошибкой:</p><pre>{lines}</pre></html>').encode(), "text/html; charset=utf-8"
+    if path.endswith("config.yml"):
+        return admin.config_yml(config, admin.LOCAL_BACKEND, base_path).encode("utf-8"), "text/yaml; charset=utf-8"
+    return admin.page(base_path, script is not None).encode("utf-8"), "text/html; charset=utf-8"
