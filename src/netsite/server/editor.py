@@ -35,13 +35,13 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from netsite import messages
-from netsite.content import schema, sources
+from netsite.content import records, schema, sources
 from netsite.content.config import Config
 from netsite.content.config import load as load_config
 from netsite.content.frontmatter import FrontMatterError
 from netsite.content.frontmatter import parse as parse_front_matter
 from netsite.content.models import Asset, Document
-from netsite.content.urls import make_slug
+from netsite.content.urls import make_slug, slug_from_filename
 from netsite.diagnostics import NetsiteError
 from netsite.publish import admin
 from netsite.server import entryfile
@@ -147,6 +147,17 @@ def _decode(asset: Any) -> tuple[str, bytes]:
     return asset.get("path"), asset["content"].encode("utf-8")
 
 
+@dataclass(frozen=True, slots=True)
+class Save:
+    """One entry to write: its file, text and files beside it, and the flat file it becomes a folder of."""
+
+    target: Path
+    text: str
+    media: list[tuple[Path, bytes]]
+    replaces: Path | None = None
+    dropped: tuple[str, ...] = ()
+
+
 @dataclass
 class Backend:
     """One site folder's API; `aliases` maps a path the browser named to where netsite put the file."""
@@ -242,32 +253,53 @@ class Backend:
         if not files or not isinstance(files, list) or not isinstance(assets, list):
             raise Refused(400, "нет записи для сохранения (dataFiles)")
         config = _config(self.root)
-        plans = [self._plan(f, assets, config) for f in files]  # everything checked, then written
-        for target, text, media in plans:
-            for path, data in media:
+        saves = [self._plan(f, assets, config) for f in files]  # everything checked, then written
+        for save in saves:
+            for path, data in save.media:
                 _write(path, data)
-            _write(target, text.encode("utf-8"))
-        return {"message": "entry persisted"}
+            _write(save.target, save.text.encode("utf-8"))
+            if save.replaces is not None:
+                save.replaces.unlink()
+        dropped = sorted({key for save in saves for key in save.dropped})
+        note = f"; не сохранены комментарии в конце строк: {', '.join(dropped)}" if dropped else ""
+        return {"message": "entry persisted" + note}
 
-    def _plan(self, given: Any, assets: list, config: Config) -> tuple[Path, str, list[tuple[Path, bytes]]]:
+    def _plan(self, given: Any, assets: list, config: Config) -> Save:
         """Where one entry goes, its text and its files, after every check; raises Refused."""
         if not isinstance(given, dict) or not isinstance(given.get("raw"), str):
             raise Refused(400, "у записи нет текста (raw)")
         decap_path = given.get("path")
         target = self.path(decap_path)
         kind = target.relative_to(self.root / "content").parts[0]
-        if kind not in schema.KINDS or target.suffix != ".md":
+        if kind not in schema.KINDS or target.suffix != ".md" or len(target.relative_to(self.root).parts) < 3:
             raise Refused(403, f"'{decap_path}' — не запись сайта (content/<вид>/….md)")
         data, body = _front(given["raw"])
-        data = entryfile.clean(data)
+        data = _unbundled(kind, entryfile.clean(data))
+        replaces, dropped = None, ()
         if target.is_file():
-            text = entryfile.merge(target.read_text(encoding="utf-8-sig"), data, body).text
+            merged = entryfile.merge(target.read_text(encoding="utf-8-sig"), data, body)
+            text, dropped = merged.text, merged.dropped
+            if assets and kind in admin.BUNDLES and target.name != "index.md":
+                replaces, target = target, self._alias(decap_path, target.with_suffix("") / "index.md", target)
         else:
             target = self._name(kind, data, decap_path, target)
             text = entryfile.compose(data, body)
         media = [self._asset(a, decap_path, target) for a in assets]
         _check(self.root, target, kind, text, media, config)
-        return target, text, media
+        return Save(target, text, media, replaces, dropped)
+
+    def _alias(self, decap_path: str, target: Path, moving: Path | None = None) -> Path:
+        """`target` for the browser's `decap_path` from now on; refused when it or its slug is taken."""
+        relative = target.relative_to(self.root).as_posix()
+        stem = target.parent.name if target.name == "index.md" else target.stem
+        kind_folder = self.root / "content" / PurePosixPath(relative).parts[1]
+        taken = [p for p in kind_folder.iterdir() if slug_from_filename(p.name.removesuffix(".md"))
+                 == slug_from_filename(stem) and p not in (target, target.parent, moving)]
+        if target.exists() or (target.name == "index.md" and target.parent.exists()) or taken:
+            raise Refused(409, f"запись с таким названием уже есть ({relative}): измените название")
+        self.aliases[decap_path] = relative
+        self.aliases[str(PurePosixPath(decap_path).parent)] = str(PurePosixPath(relative).parent)
+        return jail(self.root, relative)
 
     def _name(self, kind: str, data: dict, decap_path: str, target: Path) -> Path:
         """A new entry's file as netsite names it; the browser's path becomes an alias of it."""
@@ -275,12 +307,7 @@ class Backend:
         day = str(data.get("date", ""))[:10]
         stem = f"{day}-{slug}" if kind in admin.DATED and _is_day(day) else slug
         relative = f"content/{kind}/{stem}/index.md" if kind in admin.BUNDLES else f"content/{kind}/{stem}.md"
-        named = jail(self.root, relative)
-        if named.exists() or (kind in admin.BUNDLES and named.parent.exists()):
-            raise Refused(409, f"запись с таким названием уже есть ({relative}): измените название")
-        self.aliases[decap_path] = relative
-        self.aliases[str(PurePosixPath(decap_path).parent)] = str(PurePosixPath(relative).parent)
-        return named
+        return self._alias(decap_path, jail(self.root, relative))
 
     def _asset(self, asset: Any, decap_path: str, target: Path) -> tuple[Path, bytes]:
         """A photo or file sent with the entry, put beside where the entry really goes."""
@@ -289,6 +316,26 @@ class Backend:
         if isinstance(given, str) and given.startswith(folder + "/"):
             given = (target.parent.relative_to(self.root).as_posix()) + given[len(folder):]
         return self.path(given), data
+
+
+def _unbundled(kind: str, data: dict) -> dict:
+    """References as slugs: the browser names an entry that is a folder 'slug/index'."""
+    spec = schema.COMMON | schema.KINDS[kind]
+    result = {}
+    for key, value in data.items():
+        if getattr(spec.get(key), "__name__", "") == "_ref":
+            value = _slugs(value)
+        elif key in records.SPECS and isinstance(value, list):
+            value = [{sub: _slugs(item) if sub in admin.REFERENCES else item for sub, item in record.items()}
+                     if isinstance(record, dict) else record for record in value]
+        result[key] = value
+    return result
+
+
+def _slugs(value: Any) -> Any:
+    if isinstance(value, list):
+        return [_slugs(item) for item in value]
+    return value.removesuffix("/index") if isinstance(value, str) else value
 
 
 def _hidden(path: Path, folder: Path) -> bool:

@@ -21,6 +21,7 @@ from netsite.content.frontmatter import split
 
 _KEY_RE = re.compile(r"^([A-Za-z_][A-Za-z0-9_-]*)\s*:")
 _TRAILING_COMMENT = re.compile(r"\s#\s")
+_GONE = object()
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,8 +39,9 @@ class _Block:
 
 
 def clean(data: dict[str, Any]) -> dict[str, Any]:
-    """The form's values less the empty ones: an empty optional field means no key at all."""
-    return {key: value for key, value in data.items() if value not in (None, "", [], {})}
+    """The form's values less the empty ones: an empty optional field, or a toggle left off (`draft`,
+    `all_day`: false is their default), means no key at all."""
+    return {key: value for key, value in data.items() if value not in (None, "", [], {}) and value is not False}
 
 
 def plain(value: Any) -> Any:
@@ -99,14 +101,17 @@ def merge(old: str, data: dict[str, Any], body: str) -> Merged:
             lines.extend(block.lines)
             continue
         seen.add(block.key)
-        if block.key not in data:
+        old_value = _value(block)
+        # a key the form left empty is gone, but `draft: false` stays as written (`clean` drops false)
+        new_value = data.get(block.key, False if old_value is False else _GONE)
+        if new_value is _GONE:
             continue
-        if _value(block) == plain(data[block.key]):
+        if old_value == plain(new_value):
             lines.extend(block.lines)
             continue
         if any(_TRAILING_COMMENT.search(line) for line in block.lines):
             dropped.append(block.key)
-        lines.extend(dump(block.key, data[block.key]))
+        lines.extend(dump(block.key, new_value))
     while lines and not lines[-1].strip():
         lines.pop()
     lines.extend(line for key, value in data.items() if key not in seen for line in dump(key, value))
