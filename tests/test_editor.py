@@ -19,10 +19,11 @@ from test_serve import Running
 from netsite.content import config as config_module
 from netsite.content import schema
 from netsite.diagnostics import NetsiteError
+from netsite.messages import translate
 from netsite.publish import admin
 from netsite.server import editor, entryfile
 
-from conftest import INSTITUTION, build_site, check_site, write_site
+from conftest import INSTITUTION, build_site, check_site, diagnostics_of, write_site
 
 NEWS = "content/news/2026-11-20-osennij-prazdnik.md"
 COMMENTED = """\
@@ -170,6 +171,14 @@ def test_a_bad_editor_setting_is_one_line_at_its_place(tmp_path, given, expected
         config_module.load(root)
     [problem] = info.value.diagnostics
     assert (problem.code, problem.location.line, problem.message) == ("config.value", 4, f"'editor' {expected}")
+
+
+def test_publishing_the_editor_without_its_script_is_one_clear_line(tmp_path, monkeypatch):
+    monkeypatch.setattr(admin, "SCRIPT_PLACES", (tmp_path / "nowhere.js",))
+    root = site_with(tmp_path, EDITOR.format("  backend: github\n  repo: a/b\n"))
+    problem = diagnostics_of(root).diagnostics[0]
+    assert (problem.code, problem.location.path) == ("editor.script", "netsite.yaml")
+    assert "npm ci" in translate(problem.message, problem.code)
 
 
 def test_the_script_is_looked_for_in_the_package_then_in_node_modules():
