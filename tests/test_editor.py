@@ -158,12 +158,16 @@ def test_the_published_editor_is_opt_in_noindex_and_out_of_sitemap_and_search(tm
 
 
 @pytest.mark.parametrize(("given", "expected"), [
-    ("  backend: gitlub\n  repo: a/b\n", "backend must be one of gitlab, gitea, github (did you mean 'gitlab'?)"),
+    ("  backend: gitlub\n  repo: a/b\n",
+     "backend must be one of gitlab, gitea, forgejo, github (did you mean 'gitlab'?)"),
+    ("  backend: gitea\n  repo: a/b\n  app_id: x\n  base_url: https://git.example.org\n", "needs 'api_root'"),
+    ("  backend: gitlab\n  repo: a/b\n", "needs 'app_id'"),
     ("  backend: gitea\n  repo: a/b\n  brnch: main\n", "has an unknown key 'brnch' (did you mean 'branch'?)"),
+    ("  backend: github\n  repo: a/b\n", "needs 'base_url'"),
     ("  backend: github\n", "needs 'repo'"),
-    ("  backend: gitea\n  repo: a/b\n  base_url: http://git.example.org\n",
+    ("  backend: forgejo\n  repo: a/b\n  app_id: x\n  base_url: http://git.example.org\n  api_root: https://x\n",
      "base_url must be an address starting with https://"),
-    ("  backend: github\n  repo: 'a b'\n", "repo must be the project's path on the git host, such as group/site"),
+    ("  backend: github\n  repo: 'a b'\n  base_url: https://auth.example.org\n", "repo must be the project's path on the git host, such as group/site"),
 ])
 def test_a_bad_editor_setting_is_one_line_at_its_place(tmp_path, given, expected):
     root = site_with(tmp_path, EDITOR.format(given))
@@ -175,7 +179,7 @@ def test_a_bad_editor_setting_is_one_line_at_its_place(tmp_path, given, expected
 
 def test_publishing_the_editor_without_its_script_is_one_clear_line(tmp_path, monkeypatch):
     monkeypatch.setattr(admin, "SCRIPT_PLACES", (tmp_path / "nowhere.js",))
-    root = site_with(tmp_path, EDITOR.format("  backend: github\n  repo: a/b\n"))
+    root = site_with(tmp_path, EDITOR.format("  backend: github\n  repo: a/b\n  base_url: https://auth.example.org\n"))
     problem = diagnostics_of(root).diagnostics[0]
     assert (problem.code, problem.location.path) == ("editor.script", "netsite.yaml")
     assert "npm ci" in translate(problem.message, problem.code)
@@ -270,6 +274,8 @@ def test_a_new_news_item_with_a_photo_is_named_as_netsite_names_it(tmp_path):
     assert "summary" not in text and "tags" not in text and "draft" not in text  # empty values are no keys
     again = ask(root, {"action": "getEntry", "params": {"path": decap}}, backend)  # the browser's name still works
     assert again["data"] == text and again["file"]["path"] == "content/news/2026-11-24-den-materi-v-solnyshke/index.md"
+    shown = ask(root, {"action": "getMediaFile", "params": {"path": asset["path"]}}, backend)
+    assert shown["path"] == "content/news/2026-11-24-den-materi-v-solnyshke/foto.jpg" and shown["content"] == photo()
     result = check_site(root)
     assert any(f.path == "news/den-materi-v-solnyshke/index.html" for f in result.files)
 

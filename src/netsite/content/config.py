@@ -172,7 +172,11 @@ def _map_tiles(value: Any) -> str:
     return text
 
 
-EDITOR_BACKENDS = ("gitlab", "gitea", "github")
+EDITOR_BACKENDS = ("gitlab", "gitea", "forgejo", "github")
+EDITOR_NEEDS = {"gitlab": ("app_id",), "gitea": ("app_id", "base_url", "api_root"),
+                "forgejo": ("app_id", "base_url", "api_root"), "github": ("base_url",)}
+"""What each backend needs besides backend and repo: without them Decap CMS falls back to a public
+host (gitlab.com is fine; try.gitea.io and Netlify's OAuth service are not the network's)."""
 EDITOR_KEYS = ("backend", "repo", "branch", "app_id", "base_url", "api_root", "auth_endpoint")
 _REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+$")
 
@@ -191,6 +195,9 @@ def _editor(value: Any) -> tuple[tuple[str, str], ...]:
     if result["backend"] not in EDITOR_BACKENDS:
         raise ValueError(f"backend must be one of {', '.join(EDITOR_BACKENDS)}"
                          f"{did_you_mean(result['backend'], EDITOR_BACKENDS)}")
+    for key in EDITOR_NEEDS[result["backend"]]:
+        if key not in result:
+            raise ValueError(f"needs '{key}'")
     if not _REPO_RE.match(result["repo"]):
         raise ValueError("repo must be the project's path on the git host, such as group/site")
     for key in ("base_url", "api_root", "auth_endpoint"):

@@ -209,7 +209,8 @@ def collection(kind: str, config: Config) -> dict[str, Any]:
     """One Decap folder collection: where netsite keeps the kind, how it names a new entry, its fields."""
     plural, singular = COLLECTIONS.get(kind, (kind, kind))
     spec = schema.COMMON | schema.KINDS[kind]
-    order = ["title", *(k for k in spec if k not in ("title", "draft", "slug")), "slug", "draft"]
+    last = ("summary", "tags", "slug", "draft")  # what the entry is first, then how it is listed and shown
+    order = ["title", *(k for k in spec if k != "title" and k not in last), *last]
     fields = [field_for(kind, key, spec[key], config) for key in order]
     fields.append({"label": "Текст", "name": "body", "widget": "markdown", "required": kind == "pages",
                    "modes": ["rich_text", "raw"]})
@@ -246,7 +247,7 @@ def published_backend(config: Config) -> dict[str, Any]:
     """The git host's backend from `editor:` in netsite.yaml (see docs/redaktor-nastrojka.md)."""
     given = dict(config.editor)
     backend = {"name": given.pop("backend"), **given}
-    if backend["name"] in ("gitlab", "gitea") and "app_id" in backend:
+    if backend["name"] == "gitlab":  # no secret, no OAuth server of one's own: GitLab's PKCE flow
         backend.setdefault("auth_type", "pkce")
     return backend
 

@@ -166,7 +166,13 @@ class Backend:
     aliases: dict[str, str] = field(default_factory=dict)
 
     def shown(self, given: Any) -> str:
-        return self.aliases.get(given, given) if isinstance(given, str) else given
+        """The path netsite gave what the browser calls `given` (an entry, its folder or a file in it)."""
+        if not isinstance(given, str):
+            return given
+        if given in self.aliases:
+            return self.aliases[given]
+        folder, _, name = given.rpartition("/")
+        return f"{self.aliases[folder]}/{name}" if folder in self.aliases else given
 
     def path(self, given: Any) -> Path:
         return jail(self.root, self.shown(given))
