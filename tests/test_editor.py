@@ -167,7 +167,8 @@ def test_the_published_editor_is_opt_in_noindex_and_out_of_sitemap_and_search(tm
     ("  backend: github\n", "needs 'repo'"),
     ("  backend: forgejo\n  repo: a/b\n  app_id: x\n  base_url: http://git.example.org\n  api_root: https://x\n",
      "base_url must be an address starting with https://"),
-    ("  backend: github\n  repo: 'a b'\n  base_url: https://auth.example.org\n", "repo must be the project's path on the git host, such as group/site"),
+    ("  backend: github\n  repo: 'a b'\n  base_url: https://auth.example.org\n",
+     "repo must be the project's path on the git host, such as group/site"),
 ])
 def test_a_bad_editor_setting_is_one_line_at_its_place(tmp_path, given, expected):
     root = site_with(tmp_path, EDITOR.format(given))
