@@ -429,3 +429,23 @@ def test_the_editor_page_is_served_with_its_config(served):
     made = yaml.safe_load(running.text("/admin/config.yml"))
     assert made["backend"] == admin.LOCAL_BACKEND and made["site_url"] == "/"
     assert running.request("/admin/decap-cms.js")[0] == 200
+
+
+@pytest.mark.parametrize(("peer", "bound", "headers", "refused"), [
+    ("127.0.0.1", "127.0.0.1", {"Host": "127.0.0.1:8000", "Content-Type": "application/json"}, False),
+    ("::1", "::1", {"Host": "[::1]:8000", "Origin": "http://[::1]:8000", "Content-Type": "application/json"}, False),
+    ("127.0.0.1", "0.0.0.0", {"Host": "127.0.0.1:8000", "Content-Type": "application/json"}, True),
+    ("192.168.1.5", "0.0.0.0", {"Host": "127.0.0.1:8000", "Content-Type": "application/json"}, True),
+    ("127.0.0.1", "127.0.0.1", {"Host": "localhost:8000", "Origin": "http://127.0.0.1:8000",
+                                "Content-Type": "application/json"}, True),
+])
+def test_only_a_loopback_server_and_peer_may_write(peer, bound, headers, refused):
+    hosts = frozenset({"127.0.0.1:8000", "localhost:8000", "[::1]:8000"})
+    assert (editor.origin_problem(headers, hosts, peer, bound) is not None) == refused
+
+
+def test_the_author_guide_shows_screenshots_that_exist():
+    from conftest import REPO
+    guide = (REPO / "docs" / "redaktor.md").read_text(encoding="utf-8")
+    shown = re.findall(r"\]\((img/[^)]+\.png)\)", guide)
+    assert len(shown) >= 8 and all((REPO / "docs" / name).is_file() for name in shown)
