@@ -104,6 +104,7 @@ def test_widgets_follow_the_kind_of_each_value(tmp_path):
     assert news["institution"]["widget"] == "relation" and news["institution"]["collection"] == "institutions"
     assert news["event"]["collection"] == "events" and news["body"]["widget"] == "markdown"
     assert events["start"]["format"] == "YYYY-MM-DD HH:mm" and events["start"]["required"] is True
+    assert "Europe/Moscow" in events["start"]["hint"] and "Europe/Moscow" in events["end"]["hint"]
     assert events["organizers"]["multiple"] is True
     assert [o["label"] for o in events["status"]["options"]] == ["Состоится", "Отменено", "Перенесено"]
     assert {o["value"]: o["label"] for o in events["audience"]["options"]} == \
@@ -449,3 +450,14 @@ def test_the_author_guide_shows_screenshots_that_exist():
     guide = (REPO / "docs" / "redaktor.md").read_text(encoding="utf-8")
     shown = re.findall(r"\]\((img/[^)]+\.png)\)", guide)
     assert len(shown) >= 8 and all((REPO / "docs" / name).is_file() for name in shown)
+
+
+def test_deleting_an_entry_in_a_folder_takes_its_photos_along(tmp_path):
+    root = site_with(tmp_path, **{"content__news__2026-11-21-foto__index.md":
+                                  "---\ntitle: Фото\ndate: 2026-11-21\ninstitution: solnyshko\nimage: a.jpg\n---\n",
+                                  "content__news__2026-11-21-foto__a.jpg": "x"})
+    ask(root, {"action": "deleteFiles", "params": {"paths": ["content/news/2026-11-21-foto/index.md"]}})
+    assert not (root / "content" / "news" / "2026-11-21-foto").exists() and (root / NEWS).is_file()
+    ask(root, {"action": "deleteFile", "params": {"path": NEWS}})
+    assert not (root / NEWS).exists() and (root / "content" / "news").is_dir()
+    check_site(root)

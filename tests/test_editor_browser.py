@@ -17,12 +17,12 @@ import pytest
 import recurring_ical_events
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
-from test_reader_browser import ARGS, CHROMIUM
+from test_reader_browser import ARGS, CHROMIUM, serving
 from test_serve import Running, until
 
 from netsite.publish import admin
 
-from conftest import REPO, check_site
+from conftest import REPO, build_site, check_site
 
 WAIT = 60_000
 """Milliseconds a step may take (the 5 MB script on a shared machine): a bound, not a timing assertion."""
@@ -184,4 +184,27 @@ def test_editing_an_institution_keeps_its_comments(network, browser_page):
     assert "\naddress: г. Энск, ул. Новая, д. 1\n" in new
     changed = [line for line in new.splitlines() if line not in old.splitlines()]
     assert changed == ["address: г. Энск, ул. Новая, д. 1"]
+    assert foreign == []
+
+
+def test_the_published_editor_asks_the_network_git_host_only(tmp_path, chromium):
+    """/admin/ of a built site (GitLab of the network's own): before login no request leaves the site."""
+    root = tmp_path / "site"
+    shutil.copytree(REPO / "content", root / "content")
+    (root / "netsite.yaml").write_text((REPO / "netsite.yaml").read_text(encoding="utf-8") + (
+        "editor:\n  backend: gitlab\n  repo: metodisty/sait\n  app_id: 3f9c\n"
+        "  base_url: https://gitlab.example.org\n  api_root: https://gitlab.example.org/api/v4\n"),
+        encoding="utf-8")
+    build_site(root)
+    foreign: list[str] = []
+    with serving(root / "public") as url:
+        context = chromium.new_context(locale="ru-RU")
+        context.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
+                      else (foreign.append(route.request.url), route.abort()))
+        page = context.new_page()
+        page.set_default_timeout(WAIT)
+        page.goto(url + "/admin/")
+        expect(page.get_by_role("button", name="Войти через GitLab")).to_be_visible()
+        assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
+        context.close()
     assert foreign == []

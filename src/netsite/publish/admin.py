@@ -63,8 +63,8 @@ FIELDS: dict[str, tuple[str, str]] = {
     "attachments": ("Файлы", "Программа, положение, презентация (PDF, DOCX…)."),
     "audience": ("Для кого", ""),
     "gallery": ("Фотогалерея", "Публикуйте фото детей только с письменного согласия родителей."),
-    "start": ("Начало", "Время — по часовому поясу сайта."),
-    "end": ("Окончание", "Время — по часовому поясу сайта."),
+    "start": ("Начало", ""),
+    "end": ("Окончание", ""),
     "timezone": ("Часовой пояс", "Только если событие в другом поясе, например Asia/Yekaterinburg."),
     "all_day": ("Весь день", ""),
     "location": ("Место", "Например: МБДОУ «Детский сад № 1», музыкальный зал."),
@@ -184,6 +184,8 @@ def field_for(kind: str, key: str, convert: Callable, config: Config) -> dict[st
     else:
         widget = _BY_TYPE[convert.__name__](key)
     required = key in schema.REQUIRED[kind]
+    if widget.get("time_format"):  # a wall time: say whose
+        widget["hint"] = f"Время — по часовому поясу сайта ({config.timezone}), если не указан другой."
     return {**_label(key), **widget, "required": required}
 
 

@@ -26,6 +26,7 @@ import html
 import ipaddress
 import json
 import os
+import shutil
 import tempfile
 import threading
 from dataclasses import dataclass, field
@@ -241,7 +242,7 @@ class Backend:
         return _media(target.relative_to(self.root).as_posix(), target)
 
     def do_deleteFile(self, params: dict) -> dict:
-        self.path(params.get("path")).unlink(missing_ok=True)
+        _delete(self.path(params.get("path")), self.root)
         return {"message": f"deleted file {params.get('path')}"}
 
     def do_deleteFiles(self, params: dict) -> dict:
@@ -250,7 +251,7 @@ class Backend:
             raise Refused(400, "нет списка paths")
         targets = [self.path(p) for p in paths]  # every path checked before anything is deleted
         for target in targets:
-            target.unlink(missing_ok=True)
+            _delete(target, self.root)
         return {"message": f"deleted files {', '.join(map(str, paths))}"}
 
     def do_persistEntry(self, params: dict) -> dict:
@@ -342,6 +343,17 @@ def _slugs(value: Any) -> Any:
     if isinstance(value, list):
         return [_slugs(item) for item in value]
     return value.removesuffix("/index") if isinstance(value, str) else value
+
+
+def _delete(target: Path, root: Path) -> None:
+    """A file; an entry's index.md takes its folder along (its photos belong to no other entry, and
+    a folder of photos without index.md is an error for netsite)."""
+    bundle = target.parent
+    if target.name == "index.md" and len(bundle.relative_to(root / "content").parts) == 2:
+        if bundle.is_dir():
+            shutil.rmtree(bundle)  # removes symbolic links inside, never what they point to
+    else:
+        target.unlink(missing_ok=True)
 
 
 def _hidden(path: Path, folder: Path) -> bool:
