@@ -311,6 +311,13 @@ def test_a_photo_that_is_not_sent_is_refused(tmp_path):
         ask(root, persist("content/news/x/index.md", raw))
 
 
+def test_a_title_without_letters_is_refused_at_its_field(tmp_path):
+    root = site_with(tmp_path)
+    with pytest.raises(editor.Refused, match="Поле «Название»") as info:
+        ask(root, persist("content/events/x/index.md", "---\ntitle: '!!!'\nstart: 2026-12-01 10:00\n---\n"))
+    assert info.value.status == 422 and not (root / "content" / "events").exists()
+
+
 def test_a_slug_taken_is_refused(tmp_path):
     root = site_with(tmp_path)
     raw = "---\ntitle: Осенний праздник\ndate: {}\ninstitution: solnyshko\n---\n"
@@ -340,8 +347,11 @@ def test_a_photo_added_to_a_flat_entry_makes_it_a_folder(tmp_path):
     root = site_with(tmp_path)
     raw = "---\ntitle: Осенний праздник\ndate: 2026-11-20\ninstitution: solnyshko\nimage: foto.jpg\n---\nПраздник.\n"
     asset = {"path": "content/news/foto.jpg", "content": photo(), "encoding": "base64"}
-    ask(root, persist(NEWS, raw, [asset]))
+    backend = editor.Backend(root)
+    ask(root, persist(NEWS, raw, [asset]), backend)
     folder = root / "content" / "news" / "2026-11-20-osennij-prazdnik"
+    listed = ask(root, {"action": "entriesByFolder", "params": {"folder": "content/news", "depth": 2}}, backend)
+    assert [e["file"]["path"] for e in listed] == ["content/news/2026-11-20-osennij-prazdnik/index.md"]
     assert not (root / NEWS).exists() and sorted(p.name for p in folder.iterdir()) == ["foto.jpg", "index.md"]
     assert any(f.path == "news/osennij-prazdnik/index.html" for f in check_site(root).files)
 

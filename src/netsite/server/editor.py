@@ -289,7 +289,7 @@ class Backend:
             if assets and kind in admin.BUNDLES and target.name != "index.md":
                 replaces, target = target, self._alias(decap_path, target.with_suffix("") / "index.md", target)
         else:
-            target = self._name(kind, data, decap_path, target)
+            target = self._name(kind, data, decap_path)
             text = entryfile.compose(data, body)
         media = [self._asset(a, decap_path, target) for a in assets]
         _check(self.root, target, kind, text, media, config)
@@ -300,17 +300,22 @@ class Backend:
         relative = target.relative_to(self.root).as_posix()
         stem = target.parent.name if target.name == "index.md" else target.stem
         kind_folder = self.root / "content" / PurePosixPath(relative).parts[1]
-        taken = [p for p in kind_folder.iterdir() if slug_from_filename(p.name.removesuffix(".md"))
+        siblings = sorted(kind_folder.iterdir()) if kind_folder.is_dir() else []
+        taken = [p for p in siblings if slug_from_filename(p.name.removesuffix(".md"))
                  == slug_from_filename(stem) and p not in (target, target.parent, moving)]
         if target.exists() or (target.name == "index.md" and target.parent.exists()) or taken:
             raise Refused(409, f"запись с таким названием уже есть ({relative}): измените название")
         self.aliases[decap_path] = relative
-        self.aliases[str(PurePosixPath(decap_path).parent)] = str(PurePosixPath(relative).parent)
+        browser = PurePosixPath(decap_path)
+        if browser.name == "index.md" and len(browser.parts) > 3:  # the entry's own folder, never the kind's
+            self.aliases[str(browser.parent)] = str(PurePosixPath(relative).parent)
         return jail(self.root, relative)
 
-    def _name(self, kind: str, data: dict, decap_path: str, target: Path) -> Path:
+    def _name(self, kind: str, data: dict, decap_path: str) -> Path:
         """A new entry's file as netsite names it; the browser's path becomes an alias of it."""
-        slug = make_slug(str(data.get("slug") or data.get("title") or "")) or target.parent.name
+        slug = make_slug(str(data.get("slug") or data.get("title") or ""))
+        if not slug:
+            raise Refused(422, "Не сохранено. Поле «Название»: в названии должны быть буквы или цифры")
         day = str(data.get("date", ""))[:10]
         stem = f"{day}-{slug}" if kind in admin.DATED and _is_day(day) else slug
         relative = f"content/{kind}/{stem}/index.md" if kind in admin.BUNDLES else f"content/{kind}/{stem}.md"
