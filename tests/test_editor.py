@@ -334,11 +334,11 @@ def test_editing_keeps_comments_and_the_lines_the_form_left_alone(tmp_path):
     raw = ("---\ntitle: Детский сад «Ромашка»\nshort_name: Ромашка\nkind: kindergarten\ngeo:\n  - 55.75\n"
            "  - 37.62\nphone: +7 (495) 000-00-02\naddress: ул. Парковая, 3\ndraft: false\n---\nДетский сад у парка.\n")
     answer = ask(root, persist("content/institutions/romashka.md", raw))
-    assert answer == {"message": "entry persisted; не сохранены комментарии в конце строк: phone"}
+    assert answer == {"message": "entry persisted"}
     text = (root / "content" / "institutions" / "romashka.md").read_text(encoding="utf-8")
     assert text == ("---\n# Карточка проверена методистом 01.09.2026\ntitle: Детский сад «Ромашка»\n"
                     "short_name: \"Ромашка\"   # так нас называют родители\nkind: kindergarten\n"
-                    "geo: [55.75, 37.62]\nphone: +7 (495) 000-00-02\naddress: ул. Парковая, 3\n---\n"
+                    "geo: [55.75, 37.62]\nphone: +7 (495) 000-00-02  # приёмная\naddress: ул. Парковая, 3\n---\n"
                     "Детский сад у парка.\n")
     check_site(root)
 
@@ -354,6 +354,14 @@ def test_a_photo_added_to_a_flat_entry_makes_it_a_folder(tmp_path):
     assert [e["file"]["path"] for e in listed] == ["content/news/2026-11-20-osennij-prazdnik/index.md"]
     assert not (root / NEWS).exists() and sorted(p.name for p in folder.iterdir()) == ["foto.jpg", "index.md"]
     assert any(f.path == "news/osennij-prazdnik/index.html" for f in check_site(root).files)
+
+
+def test_merge_names_a_comment_it_cannot_keep():
+    old = "---\ntitle: А\ntags:\n- осень   # сезон\n- праздник\n---\n"
+    merged = entryfile.merge(old, {"title": "А", "tags": ["зима"]}, "")
+    assert merged.dropped == ("tags",) and merged.text == "---\ntitle: А\ntags:\n- зима\n---\n"
+    hashed = entryfile.merge('---\ntitle: "Клуб #1"  # название\n---\n', {"title": "Клуб #2"}, "")
+    assert hashed.text == "---\ntitle: 'Клуб #2'  # название\n---\n" and hashed.dropped == ()
 
 
 def test_merge_keeps_unknown_keys_and_drops_cleared_ones():

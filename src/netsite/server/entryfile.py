@@ -3,9 +3,10 @@
 The editor sends the whole file as its YAML library writes it, which loses comments (the scaffolds'
 commented-out keys, an author's notes). So an existing file is edited, not replaced: each top-level
 key whose value the form left as it was keeps its lines exactly (comments included), a changed
-value gets new lines, a key the form cleared goes, a new key goes at the end of the front matter,
-and comment lines between keys stay where they were. What is lost anyway (a comment at the end
-of a line whose value changed) is named in `Merged.dropped`.
+value gets new lines (a one-line value keeps its end-of-line comment), a key the form cleared goes,
+a new key goes at the end of the front matter, and comment lines between keys stay where they
+were. What is lost anyway (a comment inside a multi-line value that changed) is named in
+`Merged.dropped`.
 """
 
 from __future__ import annotations
@@ -90,6 +91,22 @@ def _value(block: _Block) -> Any:
     return plain(loaded.get(block.key)) if isinstance(loaded, dict) else object()
 
 
+def _comment(line: str) -> str | None:
+    """The end-of-line comment of a one-line `key: value`, spaces before it included, or None."""
+    try:
+        whole = yaml.safe_load(line)
+    except yaml.YAMLError:
+        return None
+    for match in _TRAILING_COMMENT.finditer(line):
+        start = len(line[:match.start()].rstrip())
+        try:
+            if yaml.safe_load(line[:start]) == whole:  # a '#' inside quotes would change the value
+                return line[start:]
+        except yaml.YAMLError:
+            continue
+    return None
+
+
 def merge(old: str, data: dict[str, Any], body: str) -> Merged:
     """The old file's text with the front matter `data` and the Markdown `body` the editor sent."""
     yaml_text, _old_body, _line = split(old)
@@ -109,9 +126,13 @@ def merge(old: str, data: dict[str, Any], body: str) -> Merged:
         if old_value == plain(new_value):
             lines.extend(block.lines)
             continue
-        if any(_TRAILING_COMMENT.search(line) for line in block.lines):
+        new_lines = dump(block.key, new_value)
+        comment = _comment(block.lines[0]) if len(block.lines) == 1 == len(new_lines) else None
+        if comment:
+            new_lines = [new_lines[0] + comment]
+        elif any(_TRAILING_COMMENT.search(line) for line in block.lines):
             dropped.append(block.key)
-        lines.extend(dump(block.key, new_value))
+        lines.extend(new_lines)
     while lines and not lines[-1].strip():
         lines.pop()
     lines.extend(line for key, value in data.items() if key not in seen for line in dump(key, value))
