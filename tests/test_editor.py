@@ -21,7 +21,7 @@ from netsite.content import schema
 from netsite.diagnostics import NetsiteError
 from netsite.messages import translate
 from netsite.publish import admin
-from netsite.server import editor, entryfile
+from netsite.server import editor, entryfile, guard
 
 from conftest import INSTITUTION, build_site, check_site, diagnostics_of, write_site
 
@@ -212,7 +212,7 @@ def test_no_path_outside_content_is_read_or_written(tmp_path, path):
                     {"action": "getMediaFile", "params": {"path": path}},
                     {"action": "deleteFile", "params": {"path": path}},
                     {"action": "deleteFiles", "params": {"paths": ["content/news/x.md", path]}}):
-        with pytest.raises(editor.Refused) as info:
+        with pytest.raises(guard.Refused) as info:
             ask(root, request)
         assert info.value.status in (400, 403), request
     assert files_of(root.parent) == before
@@ -225,9 +225,9 @@ def test_a_symbolic_link_out_of_content_is_refused(tmp_path):
     outside.mkdir()
     (root / "content" / "news" / "link").symlink_to(outside, target_is_directory=True)
     asset = {"path": "content/news/link/foto.jpg", "content": photo(), "encoding": "base64"}
-    with pytest.raises(editor.Refused, match="символическую ссылку"):
+    with pytest.raises(guard.Refused, match="символическую ссылку"):
         ask(root, {"action": "persistMedia", "params": {"asset": asset}})
-    with pytest.raises(editor.Refused):
+    with pytest.raises(guard.Refused):
         ask(root, {"action": "getEntry", "params": {"path": "content/news/link/x.md"}})
     assert list(outside.iterdir()) == []
 
@@ -253,7 +253,7 @@ def test_a_listing_skips_links_and_hidden_files(tmp_path):
 def test_a_bad_request_is_refused_and_writes_nothing(tmp_path, body, status):
     root = site_with(tmp_path)
     before = files_of(root)
-    with pytest.raises(editor.Refused) as info:
+    with pytest.raises(guard.Refused) as info:
         editor.Backend(root).answer(body)
     assert info.value.status == status and str(info.value)
     assert files_of(root) == before
@@ -296,7 +296,7 @@ def test_a_value_netsite_would_refuse_comes_back_in_russian_with_its_field(tmp_p
     root = site_with(tmp_path)
     before = files_of(root)
     raw = "---\ntitle: Праздник\ndate: 01.11.2026\ninstitution: solnyshko\n---\n"
-    with pytest.raises(editor.Refused) as info:
+    with pytest.raises(guard.Refused) as info:
         ask(root, persist("content/news/x/index.md", raw))
     assert info.value.status == 422
     assert str(info.value) == ("Не сохранено. Поле «Дата»: 'date': '01.11.2026' — не дата: пишите 2026-12-03 "
@@ -307,13 +307,13 @@ def test_a_value_netsite_would_refuse_comes_back_in_russian_with_its_field(tmp_p
 def test_a_photo_that_is_not_sent_is_refused(tmp_path):
     root = site_with(tmp_path)
     raw = "---\ntitle: Праздник\ndate: 2026-11-01\ninstitution: solnyshko\nimage: nety.jpg\n---\n"
-    with pytest.raises(editor.Refused, match=re.escape("Поле «Фото»: 'image': файл 'nety.jpg' не найден")):
+    with pytest.raises(guard.Refused, match=re.escape("Поле «Фото»: 'image': файл 'nety.jpg' не найден")):
         ask(root, persist("content/news/x/index.md", raw))
 
 
 def test_a_title_without_letters_is_refused_at_its_field(tmp_path):
     root = site_with(tmp_path)
-    with pytest.raises(editor.Refused, match="Поле «Название»") as info:
+    with pytest.raises(guard.Refused, match="Поле «Название»") as info:
         ask(root, persist("content/events/x/index.md", "---\ntitle: '!!!'\nstart: 2026-12-01 10:00\n---\n"))
     assert info.value.status == 422 and not (root / "content" / "events").exists()
 
@@ -323,7 +323,7 @@ def test_a_slug_taken_is_refused(tmp_path):
     raw = "---\ntitle: Осенний праздник\ndate: {}\ninstitution: solnyshko\n---\n"
     ask(root, persist("content/news/a/index.md", raw.format("2026-11-21")))
     before = files_of(root)
-    with pytest.raises(editor.Refused, match="уже есть") as info:  # another day, the same address
+    with pytest.raises(guard.Refused, match="уже есть") as info:  # another day, the same address
         ask(root, persist("content/news/b/index.md", raw.format("2026-11-22")))
     assert info.value.status == 409 and files_of(root) == before
 
@@ -382,7 +382,7 @@ def test_media_of_an_entry_are_listed_read_and_deleted(tmp_path):
     assert [m["name"] for m in listed] == ["a.jpg"] and listed[0]["content"] == stored["content"]
     ask(root, {"action": "deleteFiles", "params": {"paths": [f"{folder}/a.jpg"]}})
     assert ask(root, {"action": "getMedia", "params": {"mediaFolder": folder}}) == []
-    with pytest.raises(editor.Refused, match="папке записи"):
+    with pytest.raises(guard.Refused, match="папке записи"):
         ask(root, {"action": "persistMedia", "params": {"asset": {"path": "content/news/a.jpg", "content": photo(),
                                                                   "encoding": "base64"}}})
 
@@ -460,7 +460,7 @@ def test_the_editor_page_is_served_with_its_config(served):
 ])
 def test_only_a_loopback_server_and_peer_may_write(peer, bound, headers, refused):
     hosts = frozenset({"127.0.0.1:8000", "localhost:8000", "[::1]:8000"})
-    assert (editor.origin_problem(headers, hosts, peer, bound) is not None) == refused
+    assert (guard.origin_problem(headers, hosts, peer, bound) is not None) == refused
 
 
 def test_the_author_guide_shows_screenshots_that_exist():

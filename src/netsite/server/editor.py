@@ -2,11 +2,11 @@
 
 The actions are those of Decap's local proxy (info, entriesByFolder, entriesByFiles, getEntry,
 persistEntry, getMedia, getMediaFile, persistMedia, deleteFile, deleteFiles), with netsite's rules:
-- every path goes through `jail`: relative, inside content/, no '.', '..', backslash, NUL, drive,
-  Windows device name or hidden name, and no symbolic link on the way; anything else is refused;
-- requests come only from this machine's browser: a loopback peer, a Host of the server's own, an
-  Origin (when the browser sends one) of the same host, and a JSON body (a cross-site form cannot
-  send one);
+- every path goes through `guard.jail`: relative, inside content/, no '.', '..', backslash, NUL,
+  drive, Windows device name or hidden name, and no symbolic link on the way; anything else is refused;
+- requests come only from this machine's browser (`guard.origin_problem`): a loopback peer, a Host of
+  the server's own, an Origin (when the browser sends one) of the same host, and a JSON body (a
+  cross-site form cannot send one);
 - a new entry is named as netsite names it (date prefix, transliterated slug, a folder with index.md
   for kinds with photos or files), whatever name the browser made up; the browser's name is kept as
   an alias for the rest of the session, so it can still open what it saved;
@@ -23,7 +23,6 @@ import base64
 import binascii
 import hashlib
 import html
-import ipaddress
 import json
 import os
 import shutil
@@ -33,7 +32,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlsplit
 
 from netsite import messages
 from netsite.content import records, schema, sources
@@ -46,64 +44,11 @@ from netsite.content.urls import make_slug, slug_from_filename
 from netsite.diagnostics import NetsiteError
 from netsite.publish import admin
 from netsite.server import entryfile
+from netsite.server.guard import Refused, jail, origin_problem
 
 API = "/api/v1"
 MAX_BODY = 40 * 1024 * 1024
 """Bytes of one request: a phone photo in base64 with room to spare."""
-
-
-class Refused(Exception):
-    """A request the API does not carry out: HTTP status and the message shown to the author."""
-
-    def __init__(self, status: int, message: str):
-        super().__init__(message)
-        self.status = status
-
-
-def jail(root: Path, given: Any) -> Path:
-    """`given` (a site-relative path such as 'content/news/x.md') → the file inside content/, or Refused."""
-    if not isinstance(given, str) or not given or "\\" in given or "\x00" in given:
-        raise Refused(400, f"недопустимый путь: {given!r}")
-    path = PurePosixPath(given)
-    parts = path.parts
-    if path.is_absolute() or ":" in given or not parts or parts[0] != "content":
-        raise Refused(403, f"редактор пишет только в папку content/, а не в '{given}'")
-    for part in parts[1:]:
-        problem = sources.name_problem(part)
-        if part in (".", "..") or part.startswith(".") or problem:
-            raise Refused(403, f"имя '{part}' в пути '{given}' не подходит")
-    target = root.joinpath(*parts)
-    step = root
-    for part in parts:
-        step = step / part
-        if step.is_symlink():
-            raise Refused(403, f"'{given}' проходит через символическую ссылку: редактор через них не пишет")
-    content = (root / "content").resolve()
-    if not target.resolve().is_relative_to(content):
-        raise Refused(403, f"'{given}' — вне папки content/")
-    return target
-
-
-def origin_problem(headers: Any, hosts: frozenset[str], peer: str, bound: str) -> str | None:
-    """Why a request may not come from this machine's own editor page, or None."""
-    if not _loopback(peer) or not _loopback(bound):
-        return "редактор работает только на этом компьютере (netsite serve на 127.0.0.1)"
-    host = (headers.get("Host") or "").strip().lower()
-    if host not in hosts:
-        return "чужой адрес сервера (Host)"
-    origin = headers.get("Origin")
-    if origin is not None and (origin == "null" or urlsplit(origin).netloc.lower() != host):
-        return f"запрос со страницы другого сайта ({origin})"
-    if (headers.get("Content-Type") or "").split(";")[0].strip().lower() != "application/json":
-        return "запрос должен быть в JSON (Content-Type: application/json)"
-    return None
-
-
-def _loopback(address: str) -> bool:
-    try:
-        return ipaddress.ip_address(address.split("%")[0]).is_loopback
-    except ValueError:
-        return address == "localhost"
 
 
 def _entry(root: Path, shown: str, path: Path, label: str | None = None) -> dict[str, Any]:
