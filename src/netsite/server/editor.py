@@ -402,6 +402,6 @@ def admin_file(path: str, base_path: str, root: Path) -> tuple[bytes, str] | Non
         lines = "\n".join(html.escape(d.format()) for d in exc.diagnostics)
         return (f'<!DOCTYPE html><html lang="ru"><meta charset="utf-8"><title>Редактор</title>'
                 f'<p>netsite.yaml с ошибкой:</p><pre>{lines}</pre></html>').encode(), "text/html; charset=utf-8"
-    if path.endswith("config.yml"):
+    if path.endswith("/config.yml"):
         return admin.config_yml(config, admin.LOCAL_BACKEND, base_path).encode("utf-8"), "text/yaml; charset=utf-8"
     return admin.page(base_path, script is not None).encode("utf-8"), "text/html; charset=utf-8"
