@@ -17,6 +17,8 @@ class EditorScriptHook(BuildHookInterface):
     PLUGIN_NAME = "custom"
 
     def initialize(self, version: str, build_data: dict) -> None:
+        if version == "editable":  # pip install -e: netsite finds node_modules/ in the checkout itself
+            return
         script = Path(self.root) / SCRIPT
         if script.is_file():
             build_data["force_include"][str(script)] = "netsite/editor/decap-cms.js"

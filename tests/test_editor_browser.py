@@ -24,6 +24,7 @@ from netsite.publish import admin
 
 from conftest import REPO, build_site, check_site
 
+pytestmark = pytest.mark.browser
 WAIT = 60_000
 """Milliseconds a step may take (the 5 MB script on a shared machine): a bound, not a timing assertion."""
 COMMENT = "# Карточка сверена с сайтом учреждения 01.09.2026\n"
