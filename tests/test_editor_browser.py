@@ -17,12 +17,12 @@ import pytest
 import recurring_ical_events
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
-from test_reader_browser import ARGS, CHROMIUM, serving
+from test_reader_browser import ARGS, serving
 from test_serve import Running, until
 
 from netsite.publish import admin
 
-from conftest import REPO, build_site, check_site
+from conftest import REPO, build_site, check_site, chromium_path
 
 pytestmark = pytest.mark.browser
 WAIT = 60_000
@@ -50,7 +50,7 @@ def network(tmp_path_factory):
 @pytest.fixture(scope="module")
 def chromium():
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
         yield browser
         browser.close()
 
@@ -73,7 +73,7 @@ def browser_page(network, chromium):
     page.set_default_timeout(WAIT)
     page.goto(running.url + "admin/")
     page.get_by_role("button", name="Войти").click()
-    expect(page.get_by_text("Новости").first).to_be_visible()
+    expect(page.get_by_text("Новости").first).to_be_visible(timeout=WAIT)
     yield page, foreign
     context.close()
 
@@ -88,7 +88,7 @@ def open_form(page, url: str) -> None:
     """The form at `url`, loaded afresh: moving between forms inside the app can keep the last one's state."""
     page.goto(url)
     page.reload()
-    expect(page.locator("[id^=title-field]").first).to_be_visible()
+    expect(page.locator("[id^=title-field]").first).to_be_visible(timeout=WAIT)
 
 
 def publish(page) -> None:
@@ -124,7 +124,7 @@ def add_news(running, root: Path, page, tmp_path: Path) -> None:
     page.locator("[data-slate-editor=true]").first.click()
     page.keyboard.type("Дети собрали урожай и устроили ярмарку.")
     publish(page)
-    expect(page.get_by_text("Запись сохранена")).to_be_visible()
+    expect(page.get_by_text("Запись сохранена")).to_be_visible(timeout=WAIT)
     folder = root / "content" / "news" / "2026-11-24-prazdnik-urozhaya-v-rosinke"
     assert sorted(p.name for p in folder.iterdir()) == ["index.md", "prazdnik.jpg"]
     text = (folder / "index.md").read_text(encoding="utf-8")
@@ -144,7 +144,7 @@ def add_event(running, root: Path, page) -> None:
     choose(page, "organizers", "Росинка")
     page.locator("[id^=rrule-field]").first.fill("FREQ=WEEKLY;COUNT=4")
     publish(page)
-    expect(page.get_by_text("Запись сохранена")).to_be_visible()
+    expect(page.get_by_text("Запись сохранена")).to_be_visible(timeout=WAIT)
     text = (root / "content" / "events" / "kruzhok-yunyi-ekolog" / "index.md").read_text(encoding="utf-8")
     assert "start: 2026-12-02 16:00\n" in text and "rrule: FREQ=WEEKLY;COUNT=4\n" in text
     until(lambda: running.request("/events/kruzhok-yunyi-ekolog/")[0] == 200, "the event page is served")
@@ -166,7 +166,7 @@ def test_a_value_netsite_refuses_is_shown_in_russian_and_nothing_is_written(netw
     page.locator("input[type=datetime-local]").nth(0).fill("2026-12-03T10:00")
     page.locator("[id^=rrule-field]").first.fill("FREQ=WEEKLY")
     publish(page)
-    expect(page.get_by_text("Не сохранено. Поле «Повторение»")).to_be_visible()
+    expect(page.get_by_text("Не сохранено. Поле «Повторение»")).to_be_visible(timeout=WAIT)
     assert sorted(p.name for p in (root / "content" / "events").iterdir()) == before
 
 
@@ -179,7 +179,7 @@ def test_editing_an_institution_keeps_its_comments(network, browser_page):
     address = page.locator("[id^=address-field]").first
     address.fill("г. Энск, ул. Новая, д. 1")
     publish(page)
-    expect(page.get_by_text("Запись сохранена")).to_be_visible()
+    expect(page.get_by_text("Запись сохранена")).to_be_visible(timeout=WAIT)
     new = card.read_text(encoding="utf-8")
     assert new.startswith("---\n" + COMMENT) and "\nkind: kindergarten  # ДОУ\n" in new
     assert "\naddress: г. Энск, ул. Новая, д. 1\n" in new
@@ -205,7 +205,7 @@ def test_the_published_editor_asks_the_network_git_host_only(tmp_path, chromium)
         page = context.new_page()
         page.set_default_timeout(WAIT)
         page.goto(url + "/admin/")
-        expect(page.get_by_role("button", name="Войти через GitLab")).to_be_visible()
+        expect(page.get_by_role("button", name="Войти через GitLab")).to_be_visible(timeout=WAIT)
         assert page.locator('meta[name="robots"]').get_attribute("content") == "noindex, nofollow"
         context.close()
     assert foreign == []
