@@ -15,6 +15,7 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 import recurring_ical_events
+import test_serve
 from PIL import Image
 from playwright.sync_api import expect, sync_playwright
 from test_reader_browser import ARGS, serving
@@ -42,7 +43,9 @@ def network(tmp_path_factory):
     card.write_text(text.replace("---\n", "---\n" + COMMENT, 1).replace("\nkind: kindergarten\n",
                                                                          "\nkind: kindergarten  # ДОУ\n", 1),
                     encoding="utf-8")
-    running = Running(root, "--jobs", "1")
+    with pytest.MonkeyPatch.context() as patch:  # the first build of the whole network on a loaded machine
+        patch.setattr(test_serve, "WAIT", 120.0)
+        running = Running(root, "--jobs", "1")
     yield running, root
     running.stop()
 
