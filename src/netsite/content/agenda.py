@@ -43,7 +43,7 @@ class Moment:
 def parse_moment(text: object, zone: zoneinfo.ZoneInfo) -> Moment:
     """'2026-12-03' (a day) or '2026-12-03 10:00' (local in `zone`) or with an offset."""
     if isinstance(text, (date, datetime)):
-        text = text.isoformat(sep=" ")
+        text = text.isoformat(sep=" ") if isinstance(text, datetime) else text.isoformat()
     match = _DATETIME_RE.match(str(text).strip()) if isinstance(text, str) else None
     if not match:
         raise TimeError("date.format:not-date", value=str(text))
@@ -206,7 +206,7 @@ def _instances(start: datetime, rule: str) -> list[datetime]:
         rule_set = rrulestr(f"RRULE:{text}", dtstart=naive_start)
     except (ValueError, TypeError) as exc:
         raise TimeError("event.rrule:invalid", detail=third_party(str(exc))) from None
-    instances = []
+    instances: list[datetime] = []
     for naive in rule_set:
         if len(instances) >= MAX_OCCURRENCES:
             raise TimeError("event.rrule:too-many", n=MAX_OCCURRENCES)
@@ -295,7 +295,8 @@ def next_occurrence(event: Entry, now: datetime) -> Occurrence:
 
 def split_upcoming(events: Iterable[Entry], now: datetime) -> tuple[list[Entry], list[Entry]]:
     """(upcoming soonest first, past newest first), ties broken by slug."""
-    upcoming, past = [], []
+    upcoming: list[Entry] = []
+    past: list[Entry] = []
     for event in events:
         (upcoming if is_upcoming(event, now) else past).append(event)
     upcoming.sort(key=lambda e: (next_occurrence(e, now).start, e.slug))

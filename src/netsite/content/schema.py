@@ -7,6 +7,7 @@ turns a front-matter value into a typed value or raises `Invalid` with the messa
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -173,6 +174,7 @@ def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
                 raise Invalid("part:value.choice", "field.vocabulary", value=item, options=", ".join(terms),
                               hint=did_you_mean(item, terms))
         return tuple(dict.fromkeys(items)) if many else items[0]
+    convert.vocabulary, convert.many = name, many  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 
@@ -183,6 +185,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, Config, Document], str]:
             raise Invalid("part:value.choice", "field.choice", value=text, options=", ".join(options),
                           hint=did_you_mean(text, options))
         return text
+    convert.options = options  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 
@@ -325,7 +328,7 @@ def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Pars
 def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document,
                  fields: dict) -> list[Diagnostic]:
     """Start, end, zone and recurrence of an event → occurrences, or diagnostics at their lines."""
-    def fail(key: str, exc: agenda.TimeError) -> list[Diagnostic]:
+    def fail(key: str | tuple[str, int], exc: agenda.TimeError) -> list[Diagnostic]:
         return [error_of(doc.shown, front.line(key), exc.message)]
 
     try:
@@ -368,7 +371,7 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     return problems
 
 
-def _zone_name(start: datetime, zone) -> str:
+def _zone_name(start: datetime, zone: zoneinfo.ZoneInfo) -> str:
     """The IANA name of the event's zone, or '+05:00' when 'start' was written with an offset."""
     if start.tzinfo is zone:
         return zone.key
