@@ -94,8 +94,12 @@ def to_json(value: Value) -> Any:
 
 def from_json(value: Any) -> Value:
     if isinstance(value, dict):
-        return Message(value["key"], tuple((name, from_json(item)) for name, item in value["values"]))
+        return message_from_json(value)
     return value
+
+
+def message_from_json(value: dict) -> Message:
+    return Message(value["key"], tuple((name, from_json(item)) for name, item in value["values"]))
 
 
 class MessageError(ValueError):
@@ -174,8 +178,9 @@ def _load(language: str):
     entries: dict[str, str | tuple[str, ...]] = {}
     for entry in po:
         if entry.id:
-            key = entry.id[0] if isinstance(entry.id, tuple) else entry.id
-            entries[key] = tuple(entry.string) if isinstance(entry.string, (tuple, list)) else entry.string
+            key = str(entry.id[0] if isinstance(entry.id, (tuple, list)) else entry.id)
+            text = entry.string
+            entries[key] = tuple(text) if isinstance(text, (tuple, list)) else str(text or "")
     return entries, gettext.c2py(po.plural_expr)
 
 

@@ -19,7 +19,7 @@ from netsite.content import schema, sources
 from netsite.content.config import Config
 from netsite.content.frontmatter import FrontMatterError, load_mapping
 from netsite.content.urls import RESERVED_PAGE_SLUGS, make_slug, slug_from_filename, slug_problem
-from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error, warning
+from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error, error_of, warning
 from netsite.messages import Value, message
 
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
@@ -173,4 +173,4 @@ def leftovers(parsed: schema.Parsed) -> list[Diagnostic]:
 
 
 def _fail(key: str, where: str = "netsite new", /, **values: Value) -> NetsiteError:
-    return NetsiteError([error(where, None, key, **values)], 1)
+    return NetsiteError([error_of(where, None, message(key, **values))], 1)

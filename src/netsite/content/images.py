@@ -49,7 +49,7 @@ _HINTS = {".heic": "part:kind.heic", ".heif": "part:kind.heif", ".svg": "part:ki
           ".tiff": "part:kind.tiff", ".bmp": "part:kind.bmp"}
 FILE_FIELDS = ("image", "logo", "attachments", "attachment")
 """Front-matter keys whose values are names of the bundle's files."""
-_cache: dict[bytes, bytes | str] = {}
+_cache: dict[bytes, bytes | Message] = {}
 _animated: dict[bytes, bool] = {}
 
 

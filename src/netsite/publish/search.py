@@ -21,8 +21,8 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from netsite.diagnostics import NetsiteError, error
-from netsite.messages import Value, third_party
+from netsite.diagnostics import NetsiteError, error_of
+from netsite.messages import Value, message, third_party
 from netsite.publish import pagefind_order
 
 TIMEOUT = 600
@@ -126,7 +126,7 @@ class Indexer:
 
 
 def _fail(key: str, **values: Value) -> None:
-    raise NetsiteError([error("netsite.yaml", None, key, **values)], 1)
+    raise NetsiteError([error_of("netsite.yaml", None, message(key, **values))], 1)
 
 
 def pages(site) -> list:

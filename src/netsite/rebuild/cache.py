@@ -24,7 +24,7 @@ from typing import Any
 
 from netsite import __version__
 from netsite.diagnostics import Diagnostic, Location, Severity
-from netsite.messages import from_json, to_json
+from netsite.messages import message_from_json, to_json
 
 FOLDER = ".netsite-cache"
 DATABASE = "cache.sqlite3"
@@ -196,7 +196,7 @@ def plain_diagnostic(d: Diagnostic) -> list:
 
 def diagnostic(value: list) -> Diagnostic:
     severity, message, path, line, col, code = value
-    return Diagnostic(Severity(severity), from_json(message), Location(path, line, col), code)
+    return Diagnostic(Severity(severity), message_from_json(message), Location(path, line, col), code)
 
 
 # ---- the output folder: how each file in it was made, and what the last build read ---------------

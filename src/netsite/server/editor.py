@@ -322,14 +322,14 @@ def _config(root: Path) -> Config:
     try:
         return load_config(root)
     except NetsiteError as exc:
-        raise Refused(409, "netsite.yaml с ошибкой: " + "; ".join(d.message for d in exc.diagnostics)) from None
+        raise Refused(409, "netsite.yaml с ошибкой: " + "; ".join(d.message.text("ru") for d in exc.diagnostics)) from None
 
 
 def _front(raw: str) -> tuple[dict, str]:
     try:
         front = parse_front_matter(raw.replace("\r\n", "\n"))
     except FrontMatterError as exc:
-        raise Refused(400, f"запись не читается: {exc.message}") from None
+        raise Refused(400, f"запись не читается: {exc.message.text('ru')}") from None
     return front.data, front.body
 
 
@@ -346,7 +346,7 @@ def _check(root: Path, target: Path, kind: str, text: str, media: list[tuple[Pat
     _parsed, problems = schema.parse(document, config)
     errors = [d for d in messages.localize_all(problems, "ru") if d.severity == "error"]
     if errors:
-        raise Refused(422, "Не сохранено. " + " ".join(_with_field(d.message, text, d.location.line)
+        raise Refused(422, "Не сохранено. " + " ".join(_with_field(str(d.message), text, d.location.line)
                                                       for d in errors))
 
 
