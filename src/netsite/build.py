@@ -16,7 +16,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
+from netsite.publish import catalogue, cyclepages, feeds, ical, lock, output, render, search, theme
 from netsite.rebuild import bodies, depends, outputs, parallel
 from netsite.rebuild import cache as cache_module
 
@@ -36,6 +36,8 @@ class Options:
     """Store new results in it; `check` only reads, since it writes nothing."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     """Told the name of each stage as it starts (the CLI shows it on a terminal); never affects output."""
+    waiting: Callable[[Path, lock.Holder | None], None] | None = field(default=None, compare=False)
+    """Told once when another build holds the lock this one waits for (see publish/lock.py)."""
 
 
 def _stage(options: Options, name: str) -> None:
@@ -215,8 +217,18 @@ def build(root: Path, options: Options) -> Result:
 
     When every input is the same as at the last build and the output folder is as that build
     left it, there is nothing to do: its warnings are told again and nothing is touched.
+
+    The whole build holds the site's and the output folder's locks (publish/lock.py): a second
+    build waits for the first, or refuses with one line naming it; never two writers.
     """
     config = config_module.load(root)
+    with lock.writer(root, config.output_path, options.waiting):
+        output.fault_point("locked")
+        output.recover(config.output_path)  # an interrupted build's leftovers, before anything is read
+        return _build_locked(root, config, options)
+
+
+def _build_locked(root: Path, config: Config, options: Options) -> Result:
     out = config.output_path
     kept = outputs.OutputRecords.open(root, out, options.cache)
     inputs = _inputs(root, config, options) if options.cache else None

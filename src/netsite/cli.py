@@ -122,9 +122,9 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
     progress = _progress_line(started) if sys.stderr.isatty() else None
-    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
-                      progress=progress)
     language = _language(root)
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
+                      progress=progress, waiting=lambda path, holder: _waiting(holder, language))
     try:
         result = _guard(lambda: run_build(root, options), language)
     finally:
@@ -136,6 +136,17 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     done = "nothing changed since the last build:" if result.skipped else "built"
     click.echo(f"netsite: {done} {pages} pages, {len(result.files)} files in {elapsed:.2f} s "
                f"→ {os.path.relpath(result.config.output_path)}", err=True)
+
+
+def _waiting(holder, language: str) -> None:
+    """The one line a build prints when another one holds its lock (then it waits, see publish/lock.py)."""
+    if language == "ru":
+        who = (f"процесс {holder.pid} на компьютере {holder.host}, начата {holder.started} UTC"
+               if holder else "другой процесс")
+        click.echo(f"netsite: здесь уже идёт другая сборка ({who}); ждём её конца…", err=True)
+    else:
+        click.echo(f"netsite: another build is writing here ({holder.describe() if holder else 'another process'}); "
+                   "waiting for it to end…", err=True)
 
 
 @main.command()

@@ -18,6 +18,7 @@ Design notes:
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -36,7 +37,7 @@ from netsite.content.config import CONFIG_NAME
 from netsite.content.config import load as load_config
 from netsite.content.sources import is_junk
 from netsite.diagnostics import Diagnostic, NetsiteError, error
-from netsite.publish import search
+from netsite.publish import lock, search
 from netsite.server import incremental
 from netsite.server.preview import Snapshot, allowed_hosts, make_handler
 
@@ -112,7 +113,8 @@ class Builder:
             old = self.snapshot
             index = False
             try:
-                result = self.step(self.root, self.options)
+                with lock.writer(self.root, None) if self.options.cache else contextlib.nullcontext():
+                    result = self.step(self.root, self.options)  # the cache has one writer: a build waits
                 stepped = time.perf_counter()
                 new = snapshot_of(result, old.version, self._read)
             except Exception as exc:
