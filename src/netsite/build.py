@@ -242,7 +242,7 @@ def _build_locked(root: Path, config: Config, options: Options) -> Result:
         result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-        output.write(result.files, out, search.index if result.config.search else None)
+        output.write(result.files, out, (lambda tmp: search.index(tmp, shown=out)) if result.config.search else None)
     if options.cache and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result

@@ -76,7 +76,7 @@ def _guard(action, language: str, summary: bool = True):
         return action()
     except NetsiteError as exc:
         _report(exc.diagnostics, language)
-        if summary:
+        if summary and not all(d.code == "build.locked" for d in exc.diagnostics):  # that one line says it all
             click.echo(_summary("stopped", exc.diagnostics, language), err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:

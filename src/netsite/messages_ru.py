@@ -539,6 +539,8 @@ CATALOGUE: dict[str, tuple] = {
          "Pagefind не установлен: выполните pip install '{package}' или напишите 'search: false' в netsite.yaml"),
         (r"Pagefind could not run: (?P<detail>.*)", "Pagefind не удалось запустить ({detail})"),
         (r"Pagefind failed to index the site: (?P<detail>.*)", "Pagefind не смог построить поиск по сайту ({detail})"),
+        (r"Pagefind left an incomplete search index \((?P<detail>.*)\)",
+         "Pagefind оставил неполный поисковый индекс ({detail}); прежний сайт не тронут"),
     ),
     "theme.syntax": _rules((_ANY, "ошибка в шаблоне темы ({detail})")),
     "theme.render": _rules((_ANY, "шаблон темы не удалось отрисовать ({detail})")),
