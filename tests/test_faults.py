@@ -570,12 +570,13 @@ def test_clients_that_hang_up_mid_response_print_no_traceback(served):
 @pytest.mark.parametrize(("target", "status"), [
     ("http://evil.example/", 400),
     ("https://evil.example/__netsite/status", 400),
-    ("//evil.example/", 400),
+    ("//evil.example/", 404),  # http.server makes it the path /evil.example/ (Python ≥ 3.11.4), else 400 here
     ("*", 400),
     ("http://{host}/", 200),
 ])
 def test_absolute_form_targets_are_served_only_for_this_server(served, target, status):
-    assert served.request(target.format(host=f"{served.host}:{served.port}"))[0] == status
+    got = served.request(target.format(host=f"{served.host}:{served.port}"))[0]
+    assert got == status or (target.startswith("//") and got == 400)
 
 
 @pytest.mark.parametrize("query", ["v=" + "9" * 5000, "v=abc", "v=", "", "v=1&v=2", "v=%ZZ", "v=%D9%A1%D9%A2"])
