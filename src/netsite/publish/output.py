@@ -146,7 +146,20 @@ def _remove(path: Path) -> None:
     if path.is_symlink() or path.is_file():
         path.unlink(missing_ok=True)
     elif path.is_dir():
-        shutil.rmtree(path, ignore_errors=True)
+        shutil.rmtree(path, onerror=_writable_and_again)
+
+
+def _writable_and_again(function, name: str, info) -> None:
+    """Our own temporary may hold read-only folders or files (an output someone made read-only):
+    make the entry and its folder writable and try once more; else leave it for the next build."""
+    if function not in (os.unlink, os.rmdir, os.remove):
+        return
+    entry = Path(name)
+    with contextlib.suppress(OSError):
+        entry.parent.chmod(stat.S_IRWXU)
+        if not entry.is_symlink():
+            entry.chmod(stat.S_IRWXU if entry.is_dir() else stat.S_IRUSR | stat.S_IWUSR)
+        function(name)
 
 
 FAULT = "NETSITE_FAULT"
