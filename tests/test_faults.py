@@ -47,8 +47,8 @@ def tree(folder: Path) -> dict[str, bytes]:
 
 
 def leftovers(root: Path) -> list[str]:
-    """What a build may leave beside public/: nothing at all (locks are removed on release too)."""
-    return sorted(p.name for p in root.iterdir() if p.name.startswith(".public"))
+    """What a build left beside public/ besides its spare tree: nothing (locks are removed too)."""
+    return sorted(p.name for p in root.iterdir() if p.name.startswith(".public") and p.name != ".public.spare")
 
 
 def retitle(root: Path) -> None:
@@ -439,7 +439,33 @@ def test_unchanged_files_are_linked_from_the_previous_build_and_keep_their_time(
     same = (out / "a/index.html").stat()
     assert same.st_mtime_ns == before["a/index.html"].st_mtime_ns
     assert (same.st_dev, same.st_ino) == (before["a/index.html"].st_dev, before["a/index.html"].st_ino)
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "public"]
+
+
+def test_the_spare_tree_is_reused_and_never_trusted(tmp_path):
+    """The tree of the build before last becomes the next new tree; whatever is in it, the output is exact."""
+    from netsite.content.models import OutputFile
+
+    out, spare = tmp_path / "public", tmp_path / ".public.spare"
+    first = [OutputFile("a/index.html", b"A"), OutputFile("b/index.html", b"B"), OutputFile("c/d/e.txt", b"E")]
+    output.write(first, out)
+    folder = (out / "a").stat().st_ino
+    output.write(first, out)
+    assert tree(spare) == tree(out)
+    (spare / "a/index.html").unlink()
+    (spare / "a/index.html").write_bytes(b"stale")  # same name, other bytes
+    (spare / "b/index.html").unlink()
+    (spare / "b/index.html").symlink_to(tmp_path / "elsewhere")
+    shutil.rmtree(spare / "c/d")
+    (spare / "c/d").write_bytes(b"a file where a folder goes")
+    (spare / "junk.html").write_bytes(b"junk")
+    output.write([*first, OutputFile("f.txt", b"F")], out)
+    assert tree(out) == {"a/index.html": b"A", "b/index.html": b"B", "c/d/e.txt": b"E", "f.txt": b"F"}
+    assert not (out / "b/index.html").is_symlink()
+    assert (out / "a").stat().st_ino == folder  # made once, two builds ago: the spare's folders are reused
+    output.write([OutputFile("a/index.html", b"A2")], out)
+    assert tree(out) == {"a/index.html": b"A2"}
+    assert tree(spare)["a/index.html"] == b"A"  # writing A2 did not go through the shared file
 
 
 def test_recover_puts_back_the_only_copy_and_removes_the_rest(tmp_path):

@@ -36,6 +36,9 @@ from netsite.diagnostics import Diagnostic, error
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
 SPOOL_MARK = ".spool-"
+SPARE_MARK = ".spare"
+"""The previous build's tree, kept beside the output after a swap: the next build updates it
+into its new tree, so that unchanged folders are neither made nor removed again."""
 
 
 class Spool:
@@ -77,7 +80,7 @@ class Spool:
 
 
 def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
-    """Write every file into a fresh tree beside `out` and swap it in whole; returns the count.
+    """Make the new tree beside `out` and swap it in whole; returns the count of files.
 
     `finish(folder)` runs on the complete new tree before the swap (the search indexer); if it
     raises, or anything else fails or the process dies, the previous output stays as it was.
@@ -87,19 +90,22 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
     recover(out)
     files = list(files)
     tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
+    spare = out.with_name(f".{out.name}{SPARE_MARK}")
     try:
-        tmp.mkdir()
-        made: set[Path] = {tmp}
-        for number, file in enumerate(files):
-            if number == len(files) // 2:
-                fault_point("filling")
-            _place(file, tmp, out, made)
+        if spare.is_dir() and not spare.is_symlink() and out.is_dir():
+            spare.rename(tmp)  # claimed: a crash from here on leaves a `.tmp-`, which recovery removes
+        else:
+            _remove(spare)
+            tmp.mkdir()
+        _fill(files, tmp, out)
         fault_point("staged")
         if finish is not None:
             finish(tmp)
             _keep_times(tmp, out, {file.path for file in files})
         fault_point("indexed")
         _swap(tmp, out)
+        if tmp.is_dir():
+            tmp.rename(spare)  # the old tree: most of the next build's tree is already there
     finally:
         if tmp.exists() or tmp.is_symlink():
             _remove(tmp)
@@ -198,24 +204,65 @@ def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
     return problems
 
 
-def _place(file: OutputFile, tmp: Path, out: Path, made: set[Path]) -> None:
-    """One file into the new tree: a hard link to the previous build's file when the bytes are the
-    same (no copy, and its old time), else the bytes written. An I/O error names the output file."""
+def _fill(files: list[OutputFile], tmp: Path, out: Path) -> None:
+    """Make `tmp` (empty, or the tree of the build before last) hold exactly `files`.
+
+    A file whose bytes are the previous build's is a hard link to the previous file (no copy, and
+    its old time); one already linked so is left alone. Any other file is written anew after
+    the name is unlinked, never written into: the tree's files may share their data with the
+    output's. What the new site does not have is removed first.
+    """
+    wanted = {file.path: file for file in files}
+    folders = {path.rsplit("/", 1)[0] for path in wanted if "/" in path}
+    folders |= {folder.rsplit("/", i)[0] for folder in folders for i in range(1, folder.count("/") + 1)}
+    made = _prune(tmp, "", wanted, folders) | {""}
+    for number, file in enumerate(files):
+        if number == len(files) // 2:
+            fault_point("filling")
+        _place(file, os.fspath(tmp), os.fspath(out), made)
+
+
+def _prune(folder: str | Path, prefix: str, wanted: dict, folders: set[str]) -> set[str]:
+    """Remove from the tree whatever is neither a wanted file nor a wanted folder; returns the
+    wanted folders that are there (relative, '/'-separated)."""
+    kept: set[str] = set()
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        relative = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if relative in folders:
+                kept.add(relative)
+                kept |= _prune(entry.path, relative + "/", wanted, folders)
+            else:
+                _remove(Path(entry.path))
+        elif relative not in wanted or not entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink()
+    return kept
+
+
+def _place(file: OutputFile, tmp: str, out: str, made: set[str]) -> None:
+    """One file into the new tree; an I/O error names the output file.
+
+    Paths are strings here: at 10,000 files pathlib's parsing cost more than the system calls.
+    """
     parts = file.path.split("/")
-    target = tmp.joinpath(*parts)
-    previous = out.joinpath(*parts)
+    target, previous = os.path.join(tmp, *parts), os.path.join(out, *parts)  # noqa: PTH118 (speed, see above)
     try:
-        _folder(target.parent, made)
-        if file.source == previous:  # kept: its record says it is still exactly as written
+        _folder(tmp, file.path.rpartition("/")[0], made)
+        if file.source is not None and os.fspath(file.source) == previous:  # kept: still as written
             _link_or_copy(previous, target)
             return
         data = file.data if file.source is None else file.source.read_bytes()
         if _same(previous, data):
             _link_or_copy(previous, target)
         else:
-            target.write_bytes(data)
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)  # noqa: PTH108 - never written into: it may share data with the output's
+            with open(target, "wb") as stream:  # noqa: PTH123
+                stream.write(data)
     except OSError as exc:
-        raise named(exc, previous, tmp, out) from None
+        raise named(exc, Path(previous), Path(tmp), Path(out)) from None
 
 
 def named(exc: OSError, shown: Path, tmp: Path | None = None, out: Path | None = None) -> OSError:
@@ -227,26 +274,38 @@ def named(exc: OSError, shown: Path, tmp: Path | None = None, out: Path | None =
     return OSError(exc.errno, exc.strerror or str(exc), str(name if name is not None else shown))
 
 
-def _folder(folder: Path, made: set[Path]) -> None:
-    if folder not in made:
-        _folder(folder.parent, made)
-        folder.mkdir(exist_ok=True)
-        made.add(folder)
+def _folder(tmp: str, relative: str, made: set[str]) -> None:
+    if relative not in made:
+        _folder(tmp, relative.rpartition("/")[0], made)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(tmp, *relative.split("/")))  # noqa: PTH102, PTH118 (speed: see _place)
+        made.add(relative)
 
 
-def _same(previous: Path, data: bytes) -> bool:
+def _same(previous: str, data: bytes) -> bool:
     """True when `previous` is a regular file (not a link) holding exactly `data`."""
     try:
-        info = previous.lstat()
+        info = os.lstat(previous)
     except OSError:
         return False
-    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and previous.read_bytes() == data
+    if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        return False
+    with open(previous, "rb") as stream:  # noqa: PTH123
+        return stream.read() == data
 
 
-def _link_or_copy(previous: Path, target: Path) -> None:
-    info = previous.lstat()
+def _link_or_copy(previous: str, target: str) -> None:
+    info = os.lstat(previous)
     if not stat.S_ISREG(info.st_mode):
-        raise OSError(errno.EINVAL, "not a regular file any more", str(previous))
+        raise OSError(errno.EINVAL, "not a regular file any more", previous)
+    try:
+        there = os.lstat(target)
+    except FileNotFoundError:
+        pass
+    else:
+        if (there.st_dev, there.st_ino) == (info.st_dev, info.st_ino):
+            return  # the spare tree has it linked already
+        os.unlink(target)  # noqa: PTH108
     try:
         os.link(previous, target, follow_symlinks=False)
     except OSError as exc:
