@@ -4,10 +4,11 @@ Guarantees (docs/output.md): a crash at any moment leaves the output folder
 exactly the previous build or exactly the new one, never missing and never a mix; temporaries
 live beside it, never inside; the next build recovers from whatever an interrupted one left.
 
-How: every file goes into `.<out>.tmp-PID` beside the output. A file whose bytes are those of
-the previous build's (kept from its record, or rendered again to the same bytes) is a hard
-link to the old file, so it costs no copy and keeps its modification time (rsync and CDNs see
-only what really changed); the rest is written. Then the two folders are exchanged with one
+How: the new tree is made in `.<out>.tmp-PID` beside the output, starting from the tree the
+last build replaced (`.<out>.spare`), so that unchanged folders are not made again. A file
+whose bytes are those of the previous build's (kept from its record, or rendered again to the
+same bytes) is a hard link to the old file, so it costs no copy and keeps its modification time
+(rsync and CDNs see only what really changed); the rest is written. Then the two folders are exchanged with one
 `renameat2(RENAME_EXCHANGE)` (Linux) or `renamex_np(RENAME_SWAP)` (macOS). Elsewhere (Windows,
 file systems without it) the output is renamed to `.<out>.old-PID` and the new tree into its
 place: a crash between the two renames leaves no output folder, only the complete old one
