@@ -308,7 +308,7 @@ def _link_or_copy(previous: str, target: str) -> None:
             return  # the spare tree has it linked already
         os.unlink(target)  # noqa: PTH108
     try:
-        os.link(previous, target, follow_symlinks=False)
+        os.link(previous, target)  # a regular file, checked above (Windows has no follow_symlinks=False)
     except OSError as exc:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
             raise
@@ -373,9 +373,11 @@ def exchange(a: Path, b: Path) -> bool:
 @functools.cache
 def _exchange_call() -> Callable[[bytes, bytes], int] | None:
     """renameat2(RENAME_EXCHANGE) from glibc ≥ 2.28, or renamex_np(RENAME_SWAP) on macOS, or None."""
+    if not (sys.platform.startswith("linux") or sys.platform == "darwin"):
+        return None
     try:
         libc = ctypes.CDLL(None, use_errno=True)
-    except OSError:
+    except (OSError, TypeError):
         return None
     if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
         renameat2 = libc.renameat2
