@@ -293,18 +293,20 @@ def test_serve_rebuilds_take_the_site_lock(make_site):
 # ---- a full disk and other I/O errors ----------------------------------------------------------
 
 FULL_DISK = """\
-import errno, os, pathlib, sys
+import builtins, errno, io, os, sys
 from netsite.cli import main
-real, calls = pathlib.Path.write_bytes, [0]
-def write_bytes(self, data):
-    if {where!r} in str(self):
+real, calls = io.open, [0]
+class Full(io.BufferedWriter):
+    def write(self, data):  # part of it, as a disk that fills up mid-file
+        super().write(bytes(data)[: len(data) // 2])
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+def full_open(file, mode="r", *args, **kwargs):
+    if {where!r} in os.fspath(file) and "w" in mode:
         calls[0] += 1
         if calls[0] == {nth}:
-            with open(self, "wb") as half:  # part of it, as a disk that fills up mid-file
-                half.write(data[: len(data) // 2])
-            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
-    return real(self, data)
-pathlib.Path.write_bytes = write_bytes
+            return Full(real(file, "wb", buffering=0))
+    return real(file, mode, *args, **kwargs)
+io.open = builtins.open = full_open
 sys.argv = ["netsite", *sys.argv[1:]]
 main()
 """

@@ -242,7 +242,7 @@ def build(root: Path, options: Options) -> Result:
     build waits for the first, or refuses with one line naming it; never two writers.
     """
     config = config_module.load(root)
-    with lock.writer(root, config.output_path, options.waiting):
+    with lock.writer(root if options.cache else None, config.output_path, options.waiting):
         output.fault_point("locked")
         output.recover(config.output_path)  # an interrupted build's leftovers, before anything is read
         return _build_locked(root, config, options)

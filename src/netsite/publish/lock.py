@@ -54,15 +54,14 @@ def output_lock(out: Path) -> Path:
 
 
 @contextlib.contextmanager
-def writer(root: Path, out: Path | None, waiting: Callable[[Path, Holder | None], None] | None = None
+def writer(root: Path | None, out: Path | None, waiting: Callable[[Path, Holder | None], None] | None = None
            ) -> Iterator[None]:
-    """Hold the site's lock, then the output folder's: the one way a build becomes the only writer."""
-    with Lock(site_lock(root), waiting=waiting):
-        if out is None:
-            yield
-            return
-        with Lock(output_lock(out), waiting=waiting):
-            yield
+    """Hold the site's lock (when the cache, which it guards, is used), then the output folder's:
+    the one way a build becomes the only writer."""
+    with contextlib.ExitStack() as held:
+        for path in ([site_lock(root)] if root is not None else []) + ([output_lock(out)] if out is not None else []):
+            held.enter_context(Lock(path, waiting=waiting))
+        yield
 
 
 def default_wait() -> float:
