@@ -592,9 +592,19 @@ CATALOGUE: dict[str, tuple] = {
          "Pagefind не установлен: выполните pip install '{package}' или напишите 'search: false' в netsite.yaml"),
         (r"Pagefind could not run: (?P<detail>.*)", "Pagefind не удалось запустить ({detail})"),
         (r"Pagefind failed to index the site: (?P<detail>.*)", "Pagefind не смог построить поиск по сайту ({detail})"),
+        (r"Pagefind left an incomplete search index \((?P<detail>.*)\)",
+         "Pagefind оставил неполный поисковый индекс ({detail}); прежний сайт не тронут"),
     ),
     "theme.syntax": _rules((_ANY, "ошибка в шаблоне темы ({detail})")),
     "theme.render": _rules((_ANY, "шаблон темы не удалось отрисовать ({detail})")),
+    "build.locked": _rules(
+        (r"another build is writing here \(PID (?P<pid>\d+) on (?P<host>.*), started (?P<started>\S+)\); "
+         r"wait for it to end, or stop it",
+         "здесь уже идёт другая сборка (процесс {pid} на компьютере {host}, начата {started} UTC): "
+         "дождитесь её конца или остановите её"),
+        (r"another build is writing here \(another process\); wait for it to end, or stop it",
+         "здесь уже идёт другая сборка (другой процесс): дождитесь её конца или остановите её"),
+    ),
     "serve.listen": _rules((r"cannot listen there \((?P<detail>.*)\): pass another --port, or --port 0 for any free one",
                             "не удаётся открыть этот адрес ({detail}): укажите другой --port или --port 0 — "
                             "тогда netsite выберет свободный")),
