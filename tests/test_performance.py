@@ -263,7 +263,7 @@ def test_update_in_place_replaces_changes_and_removes_stale(tmp_path):
     output.write(files_of(a__index_html=b"A", b__index_html=b"B2", d__e__f=b"F"), out)
     assert tree(out) == {"a/index_html": b"A", "b/index_html": b"B2", "d/e/f": b"F"}
     assert (out / "a/index_html").stat().st_mtime_ns == 1_000_000_000
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["public"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".public.spare", "public"]  # the replaced tree, reused
 
 
 def test_failed_write_leaves_the_old_site_as_it_was(tmp_path):

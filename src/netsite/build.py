@@ -18,7 +18,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file, slug_from_filename
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, has_errors, sort_key
-from netsite.publish import admin, catalogue, cyclepages, feeds, ical, output, relative, render, search, theme
+from netsite.publish import admin, catalogue, cyclepages, feeds, ical, lock, output, relative, render, search, theme
 from netsite.rebuild import bodies, depends, outputs, parallel
 from netsite.rebuild import cache as cache_module
 
@@ -40,6 +40,8 @@ class Options:
     """Write links in pages relative to each page (publish/relative.py), for a site opened from disk."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     """Told the name of each stage as it starts (the CLI shows it on a terminal); never affects output."""
+    waiting: Callable[[Path, lock.Holder | None], None] | None = field(default=None, compare=False)
+    """Told once when another build holds the lock this one waits for (see publish/lock.py)."""
 
 
 def _stage(options: Options, name: str) -> None:
@@ -237,8 +239,18 @@ def build(root: Path, options: Options) -> Result:
 
     When every input is the same as at the last build and the output folder is as that build
     left it, there is nothing to do: its warnings are told again and nothing is touched.
+
+    The whole build holds the site's and the output folder's locks (publish/lock.py): a second
+    build waits for the first, or refuses with one line naming it; never two writers.
     """
     config = config_module.load(root)
+    with lock.writer(root if options.cache else None, config.output_path, options.waiting):
+        output.fault_point("locked")
+        output.recover(config.output_path)  # an interrupted build's leftovers, before anything is read
+        return _build_locked(root, config, options)
+
+
+def _build_locked(root: Path, config: Config, options: Options) -> Result:
     out = config.output_path
     # A relative build renders every page: records of pages with root links must not be taken over.
     records = options.cache and not options.relative
@@ -254,7 +266,7 @@ def build(root: Path, options: Options) -> Result:
         result = run(root, options, Reuse(kept.records(), kept.take) if records else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-        output.write(result.files, out, search.index if result.config.search else None)
+        output.write(result.files, out, (lambda tmp: search.index(tmp, shown=out)) if result.config.search else None)
     if records and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result

@@ -94,7 +94,7 @@ def _guard(action, language: str, summary: bool = True):
         return action()
     except NetsiteError as exc:
         _report(exc.diagnostics, language)
-        if summary:
+        if summary and not all(d.code == "build.locked" for d in exc.diagnostics):  # that one line says it all
             click.echo(_summary("stopped", exc.diagnostics, language), err=True)
         sys.exit(exc.exit_code)
     except OSError as exc:
@@ -142,9 +142,9 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
     progress = _progress_line(started) if sys.stderr.isatty() else None
-    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
-                      relative=relative, progress=progress)
     language = _language(root)
+    options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
+                      relative=relative, progress=progress, waiting=lambda path, holder: _waiting(holder, language))
     try:
         result = _guard(lambda: run_build(root, options), language)
     finally:
@@ -155,6 +155,17 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     elapsed = time.perf_counter() - started
     click.echo(_done("nothing changed" if result.skipped else "built", language, pages, len(result.files), elapsed,
                      os.path.relpath(result.config.output_path)), err=True)
+
+
+def _waiting(holder, language: str) -> None:
+    """The one line a build prints when another one holds its lock (then it waits, see publish/lock.py)."""
+    if language == "ru":
+        who = (f"процесс {holder.pid} на компьютере {holder.host}, начата {holder.started} UTC"
+               if holder else "другой процесс")
+        click.echo(f"netsite: здесь уже идёт другая сборка ({who}); ждём её конца…", err=True)
+    else:
+        click.echo(f"netsite: another build is writing here ({holder.describe() if holder else 'another process'}); "
+                   "waiting for it to end…", err=True)
 
 
 @main.command()

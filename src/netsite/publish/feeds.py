@@ -103,19 +103,24 @@ class FeedSet:
         return own + ((self.by_page["/"],) if "/" in self.by_page else ())
 
 
-def published(entry: Entry) -> datetime:
-    """When an entry appeared: an event's announcement, another entry's `date`."""
-    moment = agenda.announced(entry) if entry.kind == "events" else entry.date
-    assert moment is not None, "feeds hold dated kinds only (FEED_KINDS)"
+def published(entry: Entry) -> datetime | None:
+    """When an entry appeared: an event's announcement, another entry's `date` (None for undated kinds)."""
+    return agenda.announced(entry) if entry.kind == "events" else entry.date
+
+
+def fed(entry: Entry) -> datetime:
+    """published() of an entry in a feed: feeds hold dated kinds only (FEED_KINDS, see newest_first)."""
+    moment = published(entry)
+    assert moment is not None, "feeds hold dated kinds only"
     return moment
 
 
 def newest_first(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
     """Feed order: by publication, newest first; equal dates by URL, so the order never depends on
     input. Entries published after `now` (the build's clock) are not in feeds yet."""
-    fed = {e.path: e for e in entries if e.kind in FEED_KINDS and e.date and published(e) <= now}
-    by_path = sorted(fed.values(), key=lambda e: e.path)
-    return tuple(sorted(by_path, key=published, reverse=True))
+    in_feed = {e.path: e for e in entries if e.kind in FEED_KINDS and e.date and fed(e) <= now}
+    by_path = sorted(in_feed.values(), key=lambda e: e.path)
+    return tuple(sorted(by_path, key=fed, reverse=True))
 
 
 def feed_set(site: Site, strings) -> FeedSet:
@@ -126,7 +131,7 @@ def feed_set(site: Site, strings) -> FeedSet:
         title = strings("feed_title", name=name, site=config.title) if name else config.title
         description = (config.description or config.title) if name is None else title
         items = newest_first(entries, site.now)[:config.feed_length]
-        return Feed(page, title, description, items, published(items[0]) if items else fallback)
+        return Feed(page, title, description, items, fed(items[0]) if items else fallback)
 
     fallback = site.now
     feeds = [feed("/", None, site.news + site.events + site.practices)]
@@ -233,7 +238,7 @@ def make_item(entry: Entry, site: Site, env: jinja2.Environment) -> Item:
         content = env.get_template("feeds/content.html").render(entry=entry, body=body).strip()
     # «Отменено: » in front as in the calendars: a reader's list shows titles only.
     title = status_title(entry, strings_of(env)) if entry.kind == "events" else entry.title
-    return Item(url, title, published(entry), authors or ((site.config.title, site.links.absolute("/")),),
+    return Item(url, title, fed(entry), authors or ((site.config.title, site.links.absolute("/")),),
                 entry.tags, summary, content, enclosure(entry, site))
 
 

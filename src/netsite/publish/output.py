@@ -1,20 +1,32 @@
-"""Writing the built site atomically: a temporary folder beside the output, then a swap.
+"""Writing the built site atomically: the new tree is made beside the output, then swapped in whole.
 
-A failed build never touches the previous output. Files whose bytes did not change keep their
-old modification time, so rsync and CDNs see only what really changed.
+Guarantees (docs/output.md): a crash at any moment leaves the output folder
+exactly the previous build or exactly the new one, never missing and never a mix; temporaries
+live beside it, never inside; the next build recovers from whatever an interrupted one left.
 
-When an output folder exists, the site is updated in place in two phases instead: every changed
-file is first written beside its target under a temporary name (a failure removes them all, and
-any folder made for them, so the old site is as it was), then renamed over it, then files the
-site no longer has are removed. Unchanged files are never touched. A full swap rewrote and then
-deleted ~10,000 folders per build, and folder removal alone took ~40 s of a 10k build on ext4.
+How: the new tree is made in `.<out>.tmp-PID` beside the output, starting from the tree the
+last build replaced (`.<out>.spare`), so that unchanged folders are not made again. A file
+whose bytes are those of the previous build's (kept from its record, or rendered again to the
+same bytes) is a hard link to the old file, so it costs no copy and keeps its modification time
+(rsync and CDNs see only what really changed); the rest is written. Then the two folders are exchanged with one
+`renameat2(RENAME_EXCHANGE)` (Linux) or `renamex_np(RENAME_SWAP)` (macOS). Elsewhere (Windows,
+file systems without it) the output is renamed to `.<out>.old-PID` and the new tree into its
+place: a crash between the two renames leaves no output folder, only the complete old one
+under its `.old-` name, and `recover` renames it back before anything else.
 """
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import errno
+import functools
+import glob
 import os
 import shutil
 import stat
+import sys
+import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,6 +37,9 @@ from netsite.diagnostics import Diagnostic, error
 TMP_MARK = ".tmp-"
 OLD_MARK = ".old-"
 SPOOL_MARK = ".spool-"
+SPARE_MARK = ".spare"
+"""The previous build's tree, kept beside the output after a swap: the next build updates it
+into its new tree, so that unchanged folders are neither made nor removed again."""
 
 
 class Spool:
@@ -41,8 +56,11 @@ class Spool:
 
     def __enter__(self) -> Spool:
         self.folder.parent.mkdir(parents=True, exist_ok=True)
-        clean_stale(self.out)
-        self.folder.mkdir()
+        recover(self.out)
+        try:
+            self.folder.mkdir()
+        except OSError as exc:
+            raise named(exc, self.folder) from None
         return self
 
     def __exit__(self, *exc) -> None:
@@ -53,61 +71,118 @@ class Spool:
             return file
         self._count += 1
         spooled = self.folder / f"{self._count}"  # flat and short: no folder per page, no long names
-        spooled.write_bytes(file.data)
+        try:
+            spooled.write_bytes(file.data)
+        except OSError as exc:  # such as a full disk: named by the file it was meant for
+            raise named(exc, self.out.joinpath(*file.path.split("/"))) from None
+        if self._count == 1:
+            fault_point("spooling")
         return OutputFile(file.path, b"", source=spooled)
 
 
 def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
-    """Write every file under a fresh folder and swap it in for `out`; returns the count.
+    """Make the new tree beside `out` and swap it in whole; returns the count of files.
 
-    `finish(folder)` runs on the complete new folder before the swap (the search indexer);
-    if it raises, the previous output stays as it was.
+    `finish(folder)` runs on the complete new tree before the swap (the search indexer); if it
+    raises, or anything else fails or the process dies, the previous output stays as it was.
     """
+    refuse_odd_output(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    recover(out)
+    files = list(files)
+    tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
+    spare = out.with_name(f".{out.name}{SPARE_MARK}")
+    try:
+        if spare.is_dir() and not spare.is_symlink() and out.is_dir():
+            spare.rename(tmp)  # claimed: a crash from here on leaves a `.tmp-`, which recovery removes
+        else:
+            _remove(spare)
+            tmp.mkdir()
+        _fill(files, tmp, out)
+        fault_point("staged")
+        if finish is not None:
+            finish(tmp)
+            _keep_times(tmp, out, {file.path for file in files})
+        fault_point("indexed")
+        _swap(tmp, out)
+        if tmp.is_dir():
+            tmp.rename(spare)  # the old tree: most of the next build's tree is already there
+    finally:
+        if tmp.exists() or tmp.is_symlink():
+            _remove(tmp)
+    return len(files)
+
+
+def refuse_odd_output(out: Path) -> None:
+    """netsite writes a real folder only: never through a link, never over a file."""
     if out.is_symlink():
         raise OSError(f"{out} is a symbolic link: netsite does not write through links")
     if out.exists() and not out.is_dir():
         raise OSError(f"{out} is a file, not a folder: netsite does not replace it")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    clean_stale(out)
-    files = list(files)
-    if out.is_dir() and finish is None:  # `finish` needs the whole new site in a folder of its own
-        try:
-            return _update_in_place(files, out)
-        except _Conflict:
-            pass  # a file where a folder must go, or the reverse: the swap handles any shape
-    tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
-    count = 0
-    try:
-        tmp.mkdir()
-        for file in files:
-            _write_one(file, tmp, out)
-            count += 1
-        if finish is not None:
-            finish(tmp)
-            _keep_times(tmp, out, {file.path for file in files})
-        _swap(tmp, out)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-    return count
 
 
-def clean_stale(out: Path) -> None:
-    """Remove temporary folders an interrupted build left beside the output.
+def recover(out: Path) -> None:
+    """Undo what an interrupted build left beside the output: the old site back, temporaries gone.
 
-    A symbolic link with such a name is only unlinked: nothing is ever deleted through a link
-    (shutil.rmtree itself never follows the links inside the tree it removes).
+    With no output folder, an `.old-` folder is the complete previous site (a crash came between
+    the two renames of the fallback swap): it is renamed back, never deleted. Everything else is
+    a temporary (a tree being filled, a spool, an old tree being deleted) and is removed. A
+    symbolic link with such a name is only unlinked: nothing is ever deleted through a link.
     """
-    for stale in out.parent.glob(f".{out.name}.*-*"):
-        if TMP_MARK not in stale.name and OLD_MARK not in stale.name and SPOOL_MARK not in stale.name:
-            continue
-        if stale.name.endswith(f"{SPOOL_MARK}{os.getpid()}"):
-            continue  # this build's own spool
-        if stale.is_symlink() or stale.is_file():
-            stale.unlink()
-        elif stale.is_dir():
-            shutil.rmtree(stale, ignore_errors=True)
+    leftovers = _leftovers(out)
+    if not os.path.lexists(out):
+        olds = sorted((p for p in leftovers if OLD_MARK in p.name and p.is_dir() and not p.is_symlink()),
+                      key=lambda p: p.stat().st_mtime_ns)
+        if olds:
+            olds[-1].rename(out)
+            leftovers.remove(olds[-1])
+    keep_old = not out.is_dir() or out.is_symlink()  # the output is odd: write refuses, and deletes nothing
+    for stale in leftovers:
+        if stale.name.endswith(f"{SPOOL_MARK}{os.getpid()}") or (keep_old and OLD_MARK in stale.name):
+            continue  # this build's own spool; or the only copy of a site
+        _remove(stale)
 
+
+def _leftovers(out: Path) -> list[Path]:
+    marks = (TMP_MARK, OLD_MARK, SPOOL_MARK)
+    return sorted(p for p in out.parent.glob(f".{glob.escape(out.name)}.*-*")
+                  if any(mark in p.name for mark in marks))
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.is_dir():
+        shutil.rmtree(path, onerror=_writable_and_again)
+
+
+def _writable_and_again(function, name: str, info) -> None:
+    """Our own temporary may hold read-only folders or files (an output someone made read-only):
+    make the entry and its folder writable and try once more; else leave it for the next build."""
+    if function not in (os.unlink, os.rmdir, os.remove):
+        return
+    entry = Path(name)
+    with contextlib.suppress(OSError):
+        entry.parent.chmod(stat.S_IRWXU)
+        if not entry.is_symlink():
+            entry.chmod(stat.S_IRWXU if entry.is_dir() else stat.S_IRUSR | stat.S_IWUSR)
+        function(name)
+
+
+FAULT = "NETSITE_FAULT"
+"""Test hook: `NETSITE_FAULT=<point>` stops a build at that point (it says so on stderr and sleeps,
+for a test to kill it); `<point>:exit` ends the process there at once, as kill -9 would."""
+
+
+def fault_point(point: str) -> None:
+    wanted = os.environ.get(FAULT)
+    if not wanted or wanted.partition(":")[0] != point:
+        return
+    if wanted.endswith(":exit"):
+        os._exit(137)  # no cleanup, no finally: what a kill leaves
+    sys.stderr.write(f"netsite: fault point {point}\n")
+    sys.stderr.flush()
+    time.sleep(60)
 
 def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
     """Two output files at one path once case is folded and Unicode is NFC (as on Windows and macOS).
@@ -129,19 +204,114 @@ def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
     return problems
 
 
-def _write_one(file: OutputFile, tmp: Path, out: Path) -> None:
-    target = tmp.joinpath(*file.path.split("/"))
-    target.parent.mkdir(parents=True, exist_ok=True)
-    data = file.data if file.source is None else file.source.read_bytes()
-    target.write_bytes(data)
-    previous = out.joinpath(*file.path.split("/"))
+def _fill(files: list[OutputFile], tmp: Path, out: Path) -> None:
+    """Make `tmp` (empty, or the tree of the build before last) hold exactly `files`.
+
+    A file whose bytes are the previous build's is a hard link to the previous file (no copy, and
+    its old time); one already linked so is left alone. Any other file is written anew after
+    the name is unlinked, never written into: the tree's files may share their data with the
+    output's. What the new site does not have is removed first.
+    """
+    wanted = {file.path: file for file in files}
+    folders = {path.rsplit("/", 1)[0] for path in wanted if "/" in path}
+    folders |= {folder.rsplit("/", i)[0] for folder in folders for i in range(1, folder.count("/") + 1)}
+    made = _prune(tmp, "", wanted, folders) | {""}
+    for number, file in enumerate(files):
+        if number == len(files) // 2:
+            fault_point("filling")
+        _place(file, os.fspath(tmp), os.fspath(out), made)
+
+
+def _prune(folder: str | Path, prefix: str, wanted: dict, folders: set[str]) -> set[str]:
+    """Remove from the tree whatever is neither a wanted file nor a wanted folder; returns the
+    wanted folders that are there (relative, '/'-separated)."""
+    kept: set[str] = set()
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        relative = prefix + entry.name
+        if entry.is_dir(follow_symlinks=False):
+            if relative in folders:
+                kept.add(relative)
+                kept |= _prune(entry.path, relative + "/", wanted, folders)
+            else:
+                _remove(Path(entry.path))
+        elif relative not in wanted or not entry.is_file(follow_symlinks=False):
+            Path(entry.path).unlink()
+    return kept
+
+
+def _place(file: OutputFile, tmp: str, out: str, made: set[str]) -> None:
+    """One file into the new tree; an I/O error names the output file.
+
+    Paths are strings here: at 10,000 files pathlib's parsing cost more than the system calls.
+    """
+    parts = file.path.split("/")
+    target, previous = os.path.join(tmp, *parts), os.path.join(out, *parts)  # noqa: PTH118 (speed, see above)
     try:
-        if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == len(data) \
-                and previous.read_bytes() == data:
-            stat = previous.stat()
-            os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        _folder(tmp, file.path.rpartition("/")[0], made)
+        if file.source is not None and os.fspath(file.source) == previous:  # kept: still as written
+            _link_or_copy(previous, target)
+            return
+        data = file.data if file.source is None else file.source.read_bytes()
+        if _same(previous, data):
+            _link_or_copy(previous, target)
+        else:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(target)  # noqa: PTH108 - never written into: it may share data with the output's
+            with open(target, "wb") as stream:  # noqa: PTH123
+                stream.write(data)
+    except OSError as exc:
+        raise named(exc, Path(previous), Path(tmp), Path(out)) from None
+
+
+def named(exc: OSError, shown: Path, tmp: Path | None = None, out: Path | None = None) -> OSError:
+    """The error naming a file: `shown` when it named none, the output's path for one in `tmp`."""
+    name = exc.filename
+    if name is not None and tmp is not None and out is not None:
+        with contextlib.suppress(ValueError):
+            name = out / Path(name).relative_to(tmp)
+    return OSError(exc.errno, exc.strerror or str(exc), str(name if name is not None else shown))
+
+
+def _folder(tmp: str, relative: str, made: set[str]) -> None:
+    if relative not in made:
+        _folder(tmp, relative.rpartition("/")[0], made)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(os.path.join(tmp, *relative.split("/")))  # noqa: PTH102, PTH118 (speed: see _place)
+        made.add(relative)
+
+
+def _same(previous: str, data: bytes) -> bool:
+    """True when `previous` is a regular file (not a link) holding exactly `data`."""
+    try:
+        info = os.lstat(previous)
     except OSError:
-        pass  # keeping an old mtime is an optimisation; the new file is already right
+        return False
+    if not stat.S_ISREG(info.st_mode) or info.st_size != len(data):
+        return False
+    with open(previous, "rb") as stream:  # noqa: PTH123
+        return stream.read() == data
+
+
+def _link_or_copy(previous: str, target: str) -> None:
+    info = os.lstat(previous)
+    if not stat.S_ISREG(info.st_mode):
+        raise OSError(errno.EINVAL, "not a regular file any more", previous)
+    try:
+        there = os.lstat(target)
+    except FileNotFoundError:
+        pass
+    else:
+        if (there.st_dev, there.st_ino) == (info.st_dev, info.st_ino):
+            return  # the spare tree has it linked already
+        os.unlink(target)  # noqa: PTH108
+    try:
+        os.link(previous, target)  # a regular file, checked above (Windows has no follow_symlinks=False)
+    except OSError as exc:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EIO):
+            raise
+        shutil.copy2(previous, target, follow_symlinks=False)  # a file system without hard links (FAT)
 
 
 def _keep_times(tmp: Path, out: Path, written: set[str]) -> None:
@@ -160,100 +330,65 @@ def _keep_times(tmp: Path, out: Path, written: set[str]) -> None:
 
 
 def _swap(tmp: Path, out: Path) -> None:
-    if not out.exists():
+    """Put the complete tree `tmp` in place of `out`; afterwards `tmp` holds the old tree, if any."""
+    if not os.path.lexists(out):
         tmp.rename(out)
+        return
+    if exchange(tmp, out):
+        fault_point("swapped")
         return
     old = out.with_name(f".{out.name}{OLD_MARK}{os.getpid()}")
     out.rename(old)
+    fault_point("between-renames")
     try:
         tmp.rename(out)
     except OSError:
         old.rename(out)  # put the previous site back before failing
         raise
-    shutil.rmtree(old, ignore_errors=True)
+    fault_point("swapped")
+    old.rename(tmp)  # no longer the only copy: a `.tmp-` name, which recovery may delete
 
 
-class _Conflict(Exception):
-    """The new site's shape clashes with the old one's (a file where a folder must go)."""
+EXCHANGE = "NETSITE_RENAME_EXCHANGE"
+"""`NETSITE_RENAME_EXCHANGE=0` uses the two-rename fallback even where the system can exchange
+(the tests use it to check the fallback's recovery on Linux)."""
 
 
-def _update_in_place(files: list[OutputFile], out: Path) -> int:
-    staged: list[tuple[Path, Path]] = []
-    made: list[Path] = []
-    try:
-        checked: set[Path] = {out}
-        for file in files:
-            target = out.joinpath(*file.path.split("/"))
-            if file.source == target:
-                continue  # kept in place: its record says it is still exactly as written
-            data = file.data if file.source is None else file.source.read_bytes()
-            if _same(target, data):
-                continue
-            _ensure_folder(target.parent, checked, made)
-            tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
-            tmp.write_bytes(data)
-            staged.append((tmp, target))
-    except BaseException:
-        for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
-        for folder in reversed(made):
-            folder.rmdir()
-        raise
-    for tmp, target in staged:
-        os.replace(tmp, target)
-    _remove_others(out, {file.path for file in files})
-    return len(files)
-
-
-def _same(target: Path, data: bytes) -> bool:
-    """True when target is a regular file (not a link) holding exactly `data`; a folder is a conflict."""
-    try:
-        info = target.lstat()
-    except FileNotFoundError:
+def exchange(a: Path, b: Path) -> bool:
+    """Swap two folders in one system call; False where the system or its file system cannot."""
+    if os.environ.get(EXCHANGE) == "0":
         return False
-    if stat.S_ISDIR(info.st_mode):
-        raise _Conflict(target)
-    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and target.read_bytes() == data
+    call = _exchange_call()
+    if call is None:
+        return False
+    if call(os.fsencode(a), os.fsencode(b)) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False  # an old kernel, or a file system (some network ones) without it
+    raise OSError(code, os.strerror(code), str(b))
 
 
-def _ensure_folder(folder: Path, checked: set[Path], made: list[Path]) -> None:
-    """Make `folder` inside the output, refusing links and files on the way (never write through them)."""
-    if folder in checked:
-        return
-    _ensure_folder(folder.parent, checked, made)
+@functools.cache
+def _exchange_call() -> Callable[[bytes, bytes], int] | None:
+    """renameat2(RENAME_EXCHANGE) from glibc ≥ 2.28, or renamex_np(RENAME_SWAP) on macOS, or None."""
+    if not (sys.platform.startswith("linux") or sys.platform == "darwin"):
+        return None
     try:
-        info = folder.lstat()
-    except FileNotFoundError:
-        folder.mkdir()
-        made.append(folder)
-    else:
-        if not stat.S_ISDIR(info.st_mode):
-            raise _Conflict(folder)
-    checked.add(folder)
+        libc = ctypes.CDLL(None, use_errno=True)
+    except (OSError, TypeError):
+        return None
+    if sys.platform.startswith("linux") and hasattr(libc, "renameat2"):
+        renameat2 = libc.renameat2
+        renameat2.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: renameat2(_AT_FDCWD, a, _AT_FDCWD, b, _RENAME_EXCHANGE)
+    if sys.platform == "darwin" and hasattr(libc, "renamex_np"):
+        renamex = libc.renamex_np
+        renamex.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_uint]
+        return lambda a, b: renamex(a, b, _RENAME_SWAP)
+    return None
 
 
-def _remove_others(out: Path, keep: set[str]) -> None:
-    """Delete what the new site does not have (old pages, leftovers, links), then folders left empty.
-
-    One scandir per folder and no other system call for what stays: os.walk with a check of each
-    folder cost ~3 s of a warm 10k build.
-    """
-    def clean(folder: str, prefix: str) -> bool:
-        """True when `folder` is empty afterwards."""
-        empty = True
-        with os.scandir(folder) as listing:
-            entries = list(listing)
-        for entry in entries:
-            relative = prefix + entry.name
-            if entry.is_dir(follow_symlinks=False):
-                if clean(entry.path, relative + "/"):
-                    os.rmdir(entry.path)
-                else:
-                    empty = False
-            elif relative in keep:
-                empty = False
-            else:
-                os.unlink(entry.path)  # a file or a link the new site does not have
-        return empty
-
-    clean(str(out), "")
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+_RENAME_SWAP = 2

@@ -14,6 +14,8 @@ that changed, and a newer build cancels a run that has become stale (`index(...,
 
 from __future__ import annotations
 
+import gzip
+import json
 import shutil
 import subprocess
 import tempfile
@@ -21,7 +23,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from netsite.diagnostics import NetsiteError, error_of
+from netsite.diagnostics import NetsiteError, error, error_of
 from netsite.messages import Value, message, third_party
 from netsite.publish import pagefind_order
 
@@ -44,11 +46,14 @@ def executable() -> Path | None:
     return get_executable()
 
 
-def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, background: bool = False) -> None:
+def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, background: bool = False,
+          shown: Path | None = None) -> None:
     """Index the HTML in `folder` into `folder/pagefind/`; raises NetsiteError with the reason.
 
     Pagefind is stopped, and `Cancelled` raised, as soon as `cancelled()` turns true. A
     `background` run yields the processor to the next rebuild (`nice`, where there is one).
+    A bundle Pagefind left incomplete (a full disk can end it with exit 0 and an empty
+    `pagefind-entry.json`) is refused naming the file, as `shown/pagefind/…` when given.
     """
     binary = executable()
     if binary is None:
@@ -76,7 +81,56 @@ def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, backgroun
     if process.returncode != 0:
         reason = (stderr or stdout).strip().splitlines()
         _fail("search.index", detail=reason[-1] if reason else f"exit {process.returncode}")
-    pagefind_order.stabilize(folder / "pagefind")
+    bundle = folder / "pagefind"
+    try:
+        check(bundle)
+        pagefind_order.stabilize(bundle)
+        check(bundle)  # the reordered files were written too, and a disk can fill meanwhile
+    except _BROKEN as exc:
+        broken = Path(getattr(exc, "filename", None) or getattr(exc, "path", None) or bundle / ENTRY)
+        where = (shown or folder) / broken.relative_to(folder) if broken.is_relative_to(folder) else broken
+        raise NetsiteError([error(str(where), None, "search.index:incomplete", detail=_reason(exc))], 1) from None
+
+
+ENTRY = "pagefind-entry.json"
+
+
+class Incomplete(ValueError):
+    """A file of the bundle is missing, empty, truncated or not what Pagefind writes."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(reason)
+        self.path = path
+
+
+_BROKEN = (Incomplete, OSError, ValueError, EOFError, KeyError, TypeError)
+
+
+def _reason(exc: BaseException) -> str:
+    return (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)) or type(exc).__name__
+
+
+def check(bundle: Path) -> None:
+    """Raise Incomplete unless the bundle's entry file names its languages, each language's meta
+    file is there, and every compressed file of the bundle decompresses to its end."""
+    entry_path = bundle / ENTRY
+    try:
+        entry = json.loads(entry_path.read_bytes().decode("utf-8"))
+        languages = entry["languages"]
+        metas = [bundle / f"pagefind.{info['hash']}.pf_meta" for info in languages.values()]
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise Incomplete(entry_path, f"{ENTRY} is empty or not what Pagefind writes: {_reason(exc)}") from None
+    if not metas:
+        raise Incomplete(entry_path, f"{ENTRY} names no language")
+    for meta in metas:
+        if not meta.is_file():
+            raise Incomplete(meta, f"{meta.name} is missing")
+    for path in sorted(bundle.rglob("*")):
+        if path.suffix.startswith(".pf_") or path.suffix == ".pagefind":
+            try:
+                gzip.decompress(path.read_bytes())
+            except (OSError, EOFError, ValueError) as exc:
+                raise Incomplete(path, f"{path.name} is truncated: {_reason(exc)}") from None
 
 
 class Indexer:

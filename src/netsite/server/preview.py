@@ -29,6 +29,11 @@ PREFIX = "/__netsite/"
 """The server's own endpoints; no slug can start with '_', so no page is ever hidden by them."""
 PING = 15.0
 """Seconds between keep-alive comments on an idle stream: a closed tab is noticed then."""
+READ_TIMEOUT = 10.0
+"""Seconds a client may stay silent while the server waits for (the rest of) its request: a
+half-sent or idle connection is dropped then, and its thread freed."""
+MAX_VERSION_DIGITS = 18
+"""A live-reload `v` longer than this is malformed (int() of 5,000 digits raises, and is no version)."""
 _TYPES = {".html": "text/html", ".css": "text/css", ".js": "text/javascript", ".xml": "application/xml",
           ".ics": "text/calendar", ".txt": "text/plain", ".svg": "image/svg+xml", ".json": "application/json",
           ".webp": "image/webp", ".woff2": "font/woff2", ".pdf": "application/pdf"}
@@ -81,6 +86,33 @@ def resolve(target: str, files: Mapping[str, bytes], base_path: str) -> tuple[in
     if not relative.endswith("/") and relative + "/index.html" in files:
         return 301, quote(path + "/") + (f"?{parts.query}" if parts.query else "")
     return 404, ""
+
+
+def origin_form(target: str, hosts: frozenset[str]) -> str | None:
+    """The request target as a path ('/…?…'), or None when it names another server or none.
+
+    HTTP/1.1 allows the absolute form ('GET http://host/path'): it is taken only for a host this
+    server answers as; '//host/…' and anything else that is not a path are refused.
+    """
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    parts = urlsplit(target)
+    if parts.scheme.lower() not in ("http", "https") or parts.netloc.lower() not in hosts:
+        return None
+    path = parts.path or "/"
+    return origin_form(path + (f"?{parts.query}" if parts.query else ""), hosts)
+
+
+def _version(query: str) -> int | None:
+    """The `v` of a live-reload query: one number of at most MAX_VERSION_DIGITS digits, else None."""
+    try:
+        values = parse_qs(query, strict_parsing=True, max_num_fields=4).get("v", [])
+    except ValueError:
+        return None
+    if len(values) != 1 or not values[0].isascii() or not values[0].isdigit() \
+            or len(values[0]) > MAX_VERSION_DIGITS:
+        return None
+    return int(values[0])
 
 
 def allowed_hosts(host: str, port: int) -> frozenset[str]:
@@ -173,6 +205,7 @@ def make_handler(builder: Source, hosts: frozenset[str]) -> type[BaseHTTPRequest
 class _Handler(BaseHTTPRequestHandler):
     builder: Source
     hosts: frozenset[str]
+    timeout = READ_TIMEOUT  # socketserver sets it on the connection: every read and write is bounded
 
     def __getattr__(self, name: str):
         # http.server answers a method without a do_X with 501; every such method is refused with 405.
@@ -207,7 +240,11 @@ class _Handler(BaseHTTPRequestHandler):
         if (self.headers.get("Host") or "").strip().lower() not in self.hosts:
             self._send(403, b"403 Forbidden: unknown Host header\n", "text/plain; charset=utf-8", send_body)
             return
-        target = self.path
+        target = origin_form(self.path, self.hosts)
+        if target is None:
+            self._send(400, b"400 Bad Request: the target must be a path on this server\n",
+                       "text/plain; charset=utf-8", send_body)
+            return
         if target.startswith(PREFIX):
             self._own(urlsplit(target), send_body)
             return
@@ -246,14 +283,17 @@ class _Handler(BaseHTTPRequestHandler):
                                "search": snapshot.search or "off"}, ensure_ascii=False)
             self._send(200, body.encode("utf-8"), "application/json; charset=utf-8", send_body)
         elif parts.path == PREFIX + "events" and send_body:
-            self._events(parts.query)
+            version = _version(parts.query)
+            if version is None:
+                self._send(400, b"400 Bad Request: events?v= takes the page's version, a number\n",
+                           "text/plain; charset=utf-8", send_body)
+            else:
+                self._events(version)
         else:
             self._send(404, b"404 Not Found\n", "text/plain; charset=utf-8", send_body)
 
-    def _events(self, query: str) -> None:
+    def _events(self, version: int) -> None:
         """An SSE stream that sends one `reload` event once the version differs from `?v=`."""
-        given = parse_qs(query).get("v", [""])[0]
-        version = int(given) if given.isdigit() else -1
         self.send_response(200)
         self._common_headers("text/event-stream; charset=utf-8")
         self.end_headers()

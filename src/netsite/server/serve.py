@@ -18,7 +18,9 @@ Design notes:
 
 from __future__ import annotations
 
+import contextlib
 import socket
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
@@ -37,7 +39,7 @@ from netsite.content.config import load as load_config
 from netsite.content.sources import is_junk
 from netsite.diagnostics import Diagnostic, NetsiteError, error, io_error
 from netsite.messages import third_party
-from netsite.publish import search
+from netsite.publish import lock, search
 from netsite.server import incremental
 from netsite.server.preview import Snapshot, allowed_hosts, make_handler
 
@@ -113,7 +115,8 @@ class Builder:
             old = self.snapshot
             index = False
             try:
-                result = self.step(self.root, self.options)
+                with lock.writer(self.root, None) if self.options.cache else contextlib.nullcontext():
+                    result = self.step(self.root, self.options)  # the cache has one writer: a build waits
                 stepped = time.perf_counter()
                 new = snapshot_of(result, old.version, self._read)
             except Exception as exc:
@@ -356,9 +359,51 @@ def watch(root: Path, poke: Callable[[float], None]) -> Observer:
 
 # ---- the server --------------------------------------------------------------------------------
 
+MAX_CONNECTIONS = 64
+"""Connections served at once, each on a thread (a live-reload stream holds one per open tab);
+one more is answered 503 at once and closed, so idle or half-sent clients cannot pile up threads."""
+BACKLOG = 128
+"""Connections the system queues before `accept` (Python's default of 5 overflowed at 8 clients)."""
+
+
 class _Server(ThreadingHTTPServer):
+    """A threading server with a bound on its threads and quiet about clients that hang up."""
+
     daemon_threads = True
     closing = False
+    request_queue_size = BACKLOG
+
+    def __init__(self, *args, **kwargs):
+        self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address) -> None:
+        if not self._slots.acquire(blocking=False):
+            with contextlib.suppress(OSError):
+                request.sendall(_BUSY)
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:
+            self._slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address) -> None:
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self._slots.release()
+
+    def handle_error(self, request, client_address) -> None:
+        """A client that hung up or timed out is no error of ours; anything else is still printed."""
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            return
+        super().handle_error(request, client_address)
+
+
+_BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
+         b"Retry-After: 1\r\nContent-Length: 17\r\nConnection: close\r\n\r\n503 server busy\r\n")
 
 
 class _Server6(_Server):
