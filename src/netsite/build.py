@@ -230,7 +230,7 @@ def build(root: Path, options: Options) -> Result:
         result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-        output.write(result.files, out, search.index if result.config.search else None)
+        output.write(result.files, out, search.index if result.config.search else None, spool=spool.folder)
     if options.cache and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
@@ -322,9 +322,9 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
         fixed = depends.digest(base, page.path, template(page.template), prints.of(context))
         if not plan.take(output_file(page.path), fixed):
             todo.append((replace(page, context=given), fixed))
-    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes,
-                                lambda made: (plan.sink(made[0]), made[1]))
-    for (page, fixed), (file, keys) in zip(todo, done):
+    # each worker spools its own pages: their bytes never travel back to this process
+    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0], plan.sink), todo, processes)
+    for (_, fixed), (file, keys) in zip(todo, done):
         plan.made(file, depends.record(fixed, keys, resolve))
     shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates
     feeds_todo = [feed for feed in feed_set.feeds if not plan.take_all(
@@ -381,10 +381,11 @@ class _Plan:
         self.rendered.append(file.path)
 
 
-def _render_traced(site: Site, env, page: render.Page) -> tuple[OutputFile, set]:
+def _render_traced(site: Site, env, page: render.Page, sink: Callable[[OutputFile], OutputFile]
+                   ) -> tuple[OutputFile, set]:
     with depends.tracing() as keys:
         file = render.render_pages(site, env, [page])[0]
-    return file, keys
+    return (sink(file) if file.data else file), keys
 
 
 def _enclosures(feed) -> str:

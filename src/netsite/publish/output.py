@@ -31,7 +31,10 @@ class Spool:
     """A folder beside the output where rendered files wait for `write`, so that memory holds none.
 
     `add(file)` writes the file's bytes there and returns it as a copy of that spooled file; the
-    folder is removed on leaving the `with` block, whatever happened.
+    folder is removed on leaving the `with` block, whatever happened. `add` may be called in forked
+    workers (the page's bytes then never travel back to the parent): names carry the process id.
+    `write(..., spool=folder)` moves spooled files into place instead of copying them, so each
+    file's bytes are written once.
     """
 
     def __init__(self, out: Path):
@@ -52,16 +55,18 @@ class Spool:
         if file.source is not None:
             return file
         self._count += 1
-        spooled = self.folder / f"{self._count}"  # flat and short: no folder per page, no long names
+        spooled = self.folder / f"{os.getpid()}-{self._count}"  # flat and short: no folder per page
         spooled.write_bytes(file.data)
         return OutputFile(file.path, b"", source=spooled)
 
 
-def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
+def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None,
+          spool: Path | None = None) -> int:
     """Write every file under a fresh folder and swap it in for `out`; returns the count.
 
     `finish(folder)` runs on the complete new folder before the swap (the search indexer);
-    if it raises, the previous output stays as it was.
+    if it raises, the previous output stays as it was. Files spooled in `spool` (Spool.folder) are
+    renamed into place, not read and written again: they are used up.
     """
     if out.is_symlink():
         raise OSError(f"{out} is a symbolic link: netsite does not write through links")
@@ -70,9 +75,12 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
     out.parent.mkdir(parents=True, exist_ok=True)
     clean_stale(out)
     files = list(files)
+    def movable(file: OutputFile) -> bool:
+        return spool is not None and file.source is not None and file.source.parent == spool
+
     if out.is_dir() and finish is None:  # `finish` needs the whole new site in a folder of its own
         try:
-            return _update_in_place(files, out)
+            return _update_in_place(files, out, movable)
         except _Conflict:
             pass  # a file where a folder must go, or the reverse: the swap handles any shape
     tmp = out.with_name(f".{out.name}{TMP_MARK}{os.getpid()}")
@@ -80,7 +88,7 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
     try:
         tmp.mkdir()
         for file in files:
-            _write_one(file, tmp, out)
+            _write_one(file, tmp, out, movable(file))
             count += 1
         if finish is not None:
             finish(tmp)
@@ -130,15 +138,20 @@ def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
     return problems
 
 
-def _write_one(file: OutputFile, tmp: Path, out: Path) -> None:
+def _write_one(file: OutputFile, tmp: Path, out: Path, move: bool = False) -> None:
     target = tmp.joinpath(*file.path.split("/"))
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = file.data if file.source is None else file.source.read_bytes()
-    target.write_bytes(data)
+    if move:
+        file.source.replace(target)  # the same file system: a rename, the bytes stay where they are
+        size = target.stat().st_size
+    else:
+        data = file.data if file.source is None else file.source.read_bytes()
+        target.write_bytes(data)
+        size = len(data)
     previous = out.joinpath(*file.path.split("/"))
     try:
-        if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == len(data) \
-                and previous.read_bytes() == data:
+        if previous.is_file() and not previous.is_symlink() and previous.stat().st_size == size \
+                and previous.read_bytes() == target.read_bytes():
             stat = previous.stat()
             os.utime(target, ns=(stat.st_atime_ns, stat.st_mtime_ns))
     except OSError:
@@ -178,8 +191,9 @@ class _Conflict(Exception):
     """The new site's shape clashes with the old one's (a file where a folder must go)."""
 
 
-def _update_in_place(files: list[OutputFile], out: Path) -> int:
+def _update_in_place(files: list[OutputFile], out: Path, movable: Callable[[OutputFile], bool]) -> int:
     staged: list[tuple[Path, Path]] = []
+    moved: dict[Path, Path] = {}  # staged file → the spooled file it was: a conflict puts it back for the swap
     made: list[Path] = []
     try:
         checked: set[Path] = {out}
@@ -187,16 +201,24 @@ def _update_in_place(files: list[OutputFile], out: Path) -> int:
             target = out.joinpath(*file.path.split("/"))
             if file.source == target:
                 continue  # kept in place: its record says it is still exactly as written
-            data = file.data if file.source is None else file.source.read_bytes()
-            if _same(target, data):
+            move = movable(file)
+            data = file.data if file.source is None or move else file.source.read_bytes()
+            if _same(target, file.source if move else data):
                 continue
             _ensure_folder(target.parent, checked, made)
             tmp = target.with_name(f".{target.name}{TMP_MARK}{os.getpid()}")
-            tmp.write_bytes(data)
+            if move:
+                file.source.replace(tmp)
+                moved[tmp] = file.source
+            else:
+                tmp.write_bytes(data)
             staged.append((tmp, target))
     except BaseException:
         for tmp, _ in staged:
-            tmp.unlink(missing_ok=True)
+            if tmp in moved:
+                tmp.replace(moved[tmp])
+            else:
+                tmp.unlink(missing_ok=True)
         for folder in reversed(made):
             folder.rmdir()
         raise
@@ -206,15 +228,19 @@ def _update_in_place(files: list[OutputFile], out: Path) -> int:
     return len(files)
 
 
-def _same(target: Path, data: bytes) -> bool:
-    """True when target is a regular file (not a link) holding exactly `data`; a folder is a conflict."""
+def _same(target: Path, data: bytes | Path) -> bool:
+    """True when target is a regular file (not a link) holding exactly `data` (or the bytes of the
+    file `data`, read only when the sizes agree); a folder is a conflict."""
     try:
         info = target.lstat()
     except FileNotFoundError:
         return False
     if stat.S_ISDIR(info.st_mode):
         raise _Conflict(target)
-    return stat.S_ISREG(info.st_mode) and info.st_size == len(data) and target.read_bytes() == data
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
+    if not stat.S_ISREG(info.st_mode) or info.st_size != size:
+        return False
+    return target.read_bytes() == (data.read_bytes() if isinstance(data, Path) else data)
 
 
 def _ensure_folder(folder: Path, checked: set[Path], made: list[Path]) -> None:
