@@ -61,15 +61,16 @@ def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:
 
 
 class _Items(dict):
-    """VEVENTs by slug, each made on first use: a rebuild that writes one calendar makes only its events."""
+    """VEVENTs by slug, each made and serialized on first use: a rebuild that writes one calendar
+    makes only its events, and an event in six calendars is turned into text once, not six times."""
 
     def __init__(self, make: Callable[[Entry], icalendar.Event]):
         super().__init__()
         self.make = make
 
-    def of(self, event: Entry) -> icalendar.Event:
+    def of(self, event: Entry) -> bytes:
         if event.slug not in self:
-            self[event.slug] = self.make(event)
+            self[event.slug] = self.make(event).to_ical()
         return self[event.slug]
 
 
@@ -92,9 +93,14 @@ def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable
     zones = timezones(events) if zones is None else zones
     for key in sorted({_zone_key(event) for event in events} - {None}):
         cal.add_component(zones[key])
-    for event in events:
-        cal.add_component(items.of(event) if items is not None else vevent(site, event, strings))
-    return cal.to_ical()
+    items = items if items is not None else _Items(lambda event: vevent(site, event, strings))
+    # A component's text is the same alone or nested: the events' are spliced in before the end.
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return b"".join([head[:-len(_END)], *(items.of(event) for event in events), _END])
+
+
+_END = b"END:VCALENDAR\r\n"
 
 
 def _zone_key(event: Entry) -> str | None:
