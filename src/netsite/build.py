@@ -230,7 +230,8 @@ def build(root: Path, options: Options) -> Result:
         result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-        output.write(result.files, out, search.index if result.config.search else None, spool=spool.folder)
+        index = (lambda folder: search.index(folder, pages=search.entry_pages(result.site))) if result.config.search else None
+        output.write(result.files, out, index, spool=spool.folder)
     if options.cache and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
