@@ -35,12 +35,25 @@ STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENT
 def calendar_files(site: Site, strings: Callable[..., str],
                    specs: Iterable[tuple[str, tuple[Entry, ...], str]] | None = None) -> Iterator[OutputFile]:
     """The .ics files of `specs` (by default every one of `calendar_specs`), in that order, one at a time."""
-    specs = calendar_specs(site) if specs is None else list(specs)
-    # Each VTIMEZONE and VEVENT is made once and shared by every calendar that holds it.
-    zones = timezones(site.events)
-    items = _Items(lambda event: vevent(site, event, strings))
-    for path, events, name in specs:
-        yield OutputFile(path, calendar(site, events, name, strings, zones, items))
+    maker = Calendars(site, strings)
+    for spec in calendar_specs(site) if specs is None else specs:
+        yield maker.file(spec)
+
+
+class Calendars:
+    """Makes .ics files one at a time; each VTIMEZONE and VEVENT is made once and shared by every
+    calendar that holds it (in each process: forked workers fill their own copies)."""
+
+    def __init__(self, site: Site, strings: Callable[..., str]):
+        self.site, self.strings = site, strings
+        self.zones: dict[str, icalendar.Timezone] | None = None
+        self.items = _Items(lambda event: vevent(site, event, strings))
+
+    def file(self, spec: tuple[str, tuple[Entry, ...], str]) -> OutputFile:
+        if self.zones is None:
+            self.zones = timezones(self.site.events)
+        path, events, name = spec
+        return OutputFile(path, calendar(self.site, events, name, self.strings, self.zones, self.items))
 
 
 def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:
