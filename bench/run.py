@@ -10,11 +10,14 @@ around the process; peak memory is the largest sum of the proportional set sizes
 build's process tree, sampled from /proc every 20 ms, and the kernel's ru_maxrss of the tree
 (largest single process) from wait4(). Figures are medians of the runs.
 
-The corpus has `search: false`, so the build columns do the work Hugo's build does (Hugo builds
-no search index); Pagefind indexing is timed on its own, after each cold build, by running the
-binary netsite itself uses (`netsite.publish.search.executable()`) on the built output, the way
-`netsite build` would with search on (issue 8: "Pagefind indexing, if enabled, reported
-separately"). Without the binary (`pip install 'pagefind[bin]'`) that column is "–".
+The corpus has `search: false`, so the "cold" column does the work Hugo's build does; "cold +
+search" builds it again with `search: true` (Pagefind included, as `netsite build` runs it), to
+compare with "Hugo + Pagefind": Hugo followed by Pagefind over Hugo's whole output, what a Hugo
+user runs for the same site. Pagefind is also timed apart on the cold build's output, twice: over
+the entry pages only (what netsite shows it, see netsite.publish.search) and over every page (what
+it was shown before). Output size is the bytes of every file of the cold build (no search index)
+and of Hugo's, per entry. Without the Pagefind binary (`pip install 'pagefind[bin]'`) those
+columns are "–".
 """
 
 from __future__ import annotations
@@ -110,10 +113,25 @@ def count_pages(out: Path) -> int:
 
 
 def pagefind_command(site: Path) -> list[str] | None:
-    """The command that indexes the built output as `netsite build` does with search on, or None
-    when Pagefind is not installed."""
+    """The command that indexes the built output as `netsite build` did before it showed Pagefind
+    only the entry pages, or None when Pagefind is not installed."""
     binary = pagefind_executable()
     return [str(binary), "--site", str(site / "public"), "--silent"] if binary else None
+
+
+def output_bytes(out: Path) -> int:
+    return sum(p.stat().st_size for p in out.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+def entry_mirror(out: Path, mirror: Path) -> Path:
+    """Hard links to the pages that carry data-pagefind-body, as netsite.publish.search shows Pagefind."""
+    shutil.rmtree(mirror, ignore_errors=True)
+    for page in out.rglob("*.html"):
+        if b"data-pagefind-body" in page.read_bytes():
+            target = mirror / page.relative_to(out)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.link(page, target)
+    return mirror
 
 
 class Bench:
@@ -129,6 +147,8 @@ class Bench:
         self.samples: dict[str, list[Sample]] = {}
         self.edits = 0
         self.pagefind = pagefind_command(self.site)
+        self.bytes: dict[str, int] = {}
+        """Output bytes of the last cold build and of Hugo's."""
 
     def netsite(self, label: str) -> None:
         command = [sys.executable, "-m", "netsite", "build", "--root", str(self.site), "--now", NOW]
@@ -142,22 +162,50 @@ class Bench:
         seconds, pss, maxrss, cpu = measure(["hugo", "--quiet"], self.hugo, dict(os.environ))
         self.samples.setdefault("hugo", []).append(
             Sample(seconds, pss, maxrss, count_pages(self.hugo / "public"), cpu))
+        self.bytes["hugo"] = output_bytes(self.hugo / "public")
 
     def cold(self) -> None:
         shutil.rmtree(self.site / ".netsite-cache", ignore_errors=True)
         shutil.rmtree(self.site / "public", ignore_errors=True)
         self.netsite("cold")
+        self.bytes["netsite"] = output_bytes(self.site / "public")
         if self.pagefind:
             self.index()
 
+    def cold_search(self) -> None:
+        """A cold build with `search: true`: Pagefind included, as `netsite build` runs it."""
+        config = self.site / "netsite.yaml"
+        text = config.read_text(encoding="utf-8")
+        config.write_text(text.replace("search: false", "search: true"), encoding="utf-8")
+        try:
+            shutil.rmtree(self.site / ".netsite-cache", ignore_errors=True)
+            shutil.rmtree(self.site / "public", ignore_errors=True)
+            self.netsite("cold+search")
+        finally:
+            config.write_text(text, encoding="utf-8")
+
     def index(self) -> None:
-        """Pagefind over the cold build's output; its bundle is removed again, so the warm and
-        edit builds below see the output folder netsite wrote."""
-        bundle = self.site / "public" / "pagefind"
-        shutil.rmtree(bundle, ignore_errors=True)
-        seconds, pss, maxrss, cpu = measure(self.pagefind, REPO, dict(os.environ))
-        shutil.rmtree(bundle, ignore_errors=True)
-        self.samples.setdefault("pagefind", []).append(Sample(seconds, pss, maxrss, 0, cpu))
+        """Pagefind over the cold build's output apart: its entry pages (as netsite runs it) and
+        every page; the bundles are removed again, so the warm and edit builds below see the
+        output folder netsite wrote."""
+        public = self.site / "public"
+        mirror = entry_mirror(public, self.site.parent / f"entries-{self.n}")
+        runs = {"pagefind": [*self.pagefind[:2], str(mirror), "--output-path", str(mirror / "pagefind"),
+                             "--silent"], "pagefind-all": self.pagefind}
+        for label, command in runs.items():
+            shutil.rmtree(public / "pagefind", ignore_errors=True)
+            seconds, pss, maxrss, cpu = measure(command, REPO, dict(os.environ))
+            self.samples.setdefault(label, []).append(Sample(seconds, pss, maxrss, 0, cpu))
+        shutil.rmtree(public / "pagefind", ignore_errors=True)
+        shutil.rmtree(mirror, ignore_errors=True)
+
+    def hugo_pagefind(self) -> None:
+        """Hugo, then Pagefind over all of Hugo's output: one process tree, measured as one."""
+        shutil.rmtree(self.hugo / "public", ignore_errors=True)
+        shutil.rmtree(self.hugo / "resources", ignore_errors=True)
+        script = f"hugo --quiet && '{self.pagefind[0]}' --site public --silent"
+        seconds, pss, maxrss, cpu = measure(["sh", "-c", script], self.hugo, dict(os.environ))
+        self.samples.setdefault("hugo+pagefind", []).append(Sample(seconds, pss, maxrss, 0, cpu))
 
     def edit_one_news(self) -> None:
         news = sorted((self.site / "content" / "news").glob("*.md"))[len(self.site.name) % 7]
@@ -168,9 +216,13 @@ class Bench:
 
     def run(self, runs: int) -> None:
         for _ in range(runs):
+            if self.pagefind:
+                self.cold_search()
             self.cold()
             if self.hugo:
                 self.hugo_build()
+                if self.pagefind:
+                    self.hugo_pagefind()
             self.netsite("warm")
             self.edit_one_news()
 
@@ -181,32 +233,46 @@ class Bench:
 def report(benches: list[Bench], runs: int) -> str:
     lines = [f"Machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
              f"Python {platform.python_version()}, {platform.system()} {platform.release()}; "
-             f"medians of {runs} runs; --now '{NOW}'", "",
+             f"medians of {runs} runs; --now '{NOW}'; load average at the end: "
+             f"{' '.join(f'{x:.1f}' for x in os.getloadavg())}", "",
              "Wall seconds (CPU seconds, user + system, in brackets):", "",
-             "| entries | pages | cold | warm | one edit | Hugo | cold/Hugo | warm/Hugo "
-             "| peak PSS MB (cold) | max RSS MB | Hugo PSS MB | pages/s cold | Pagefind index |",
-             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+             "| entries | pages | cold | cold + search | warm | one edit | Hugo | Hugo + Pagefind "
+             "| cold / Hugo | cold + search / Hugo + Pagefind | warm / Hugo |",
+             "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for b in benches:
-        labels = ("cold", "warm", "edit") + (("hugo",) if b.hugo else ())
-        wall = {k: b.median(k, "seconds") for k in labels}
-        cpu = {k: b.median(k, "cpu") for k in labels}
-        cold, warm, hugo = wall["cold"], wall["warm"], wall.get("hugo", float("nan"))
-        cells = " | ".join(f"{wall[k]:.2f} ({cpu[k]:.1f})" for k in labels)
-        if not b.hugo:
-            cells += " | –"
-        pages = b.samples["cold"][0].pages
-        hugo_pss = b.median("hugo", "pss_mb") if b.hugo else float("nan")
-        index = (f"{b.median('pagefind', 'seconds'):.2f} ({b.median('pagefind', 'cpu'):.1f})"
-                 if "pagefind" in b.samples else "–")
-        lines.append(f"| {b.n:,} | {pages:,} | {cells} | "
-                     f"{cold / hugo:.2f} | {warm / hugo:.2f} | {b.median('cold', 'pss_mb'):.0f} | "
-                     f"{b.median('cold', 'maxrss_mb'):.0f} | {hugo_pss:.0f} | {pages / cold:.0f} | {index} |")
+        time = {k: _cell(b, k, "seconds", "{:.2f}") + " (" + _cell(b, k, "cpu", "{:.1f}") + ")"
+                for k in ("cold", "cold+search", "warm", "edit", "hugo", "hugo+pagefind")}
+        lines.append(f"| {b.n:,} | {b.samples['cold'][0].pages:,} | " + " | ".join(time.values()) + " | "
+                     + " | ".join(_ratio(b, a, c) for a, c in (("cold", "hugo"), ("cold+search", "hugo+pagefind"),
+                                                              ("warm", "hugo"))) + " |")
+    lines += ["", "Peak memory (PSS of the process tree, MB; max RSS of one process in brackets), Pagefind "
+              "apart (seconds and peak MB) and output bytes per entry:", "",
+              "| entries | cold | cold + search | Hugo | Hugo + Pagefind | Pagefind, entry pages "
+              "| Pagefind, every page | bytes / entry | Hugo bytes / entry |",
+              "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for b in benches:
+        memory = [_cell(b, k, "pss_mb", "{:.0f}") + " (" + _cell(b, k, "maxrss_mb", "{:.0f}") + ")"
+                  for k in ("cold", "cold+search", "hugo", "hugo+pagefind")]
+        pagefind = [_cell(b, k, "seconds", "{:.1f} s") + ", " + _cell(b, k, "pss_mb", "{:.0f} MB")
+                    for k in ("pagefind", "pagefind-all")]
+        size = [f"{b.bytes[k] / b.n:,.0f}" if k in b.bytes else "–" for k in ("netsite", "hugo")]
+        lines.append(f"| {b.n:,} | " + " | ".join(memory + pagefind + size) + " |")
     if len(benches) > 1:
         small, big = benches[0], benches[-1]
         ratio = big.median("cold", "seconds") / small.median("cold", "seconds")
         lines.append(f"\ncold {big.n:,} / {small.n:,} time ratio: {ratio:.1f} "
                      f"(entries ×{big.n // small.n})")
     return "\n".join(lines)
+
+
+def _cell(bench: Bench, label: str, attr: str, form: str) -> str:
+    return form.format(bench.median(label, attr)) if label in bench.samples else "–"
+
+
+def _ratio(bench: Bench, label: str, against: str) -> str:
+    if label not in bench.samples or against not in bench.samples:
+        return "–"
+    return f"{bench.median(label, 'seconds') / bench.median(against, 'seconds'):.2f}"
 
 
 def main() -> None:

@@ -59,3 +59,18 @@ def test_pagefind_column_indexes_the_built_output(tmp_path):
     assert command is not None  # pagefind[bin] is a test dependency
     assert Path(command[0]).is_file()
     assert command[1:] == ["--site", str(site / "public"), "--silent"]
+
+
+def test_the_entry_pagefind_column_sees_only_entry_pages(tmp_path):
+    """bench/run.py times Pagefind over what netsite shows it: hard links to the marked pages."""
+    from run import entry_mirror, output_bytes
+
+    out = tmp_path / "public"
+    (out / "news/a").mkdir(parents=True)
+    (out / "news/a/index.html").write_bytes(b'<main data-pagefind-body>A</main>')
+    (out / "news/index.html").write_bytes(b"<main>list</main>")
+    (out / "rss.xml").write_bytes(b"<rss/>")
+    mirror = entry_mirror(out, tmp_path / "mirror")
+    assert sorted(p.relative_to(mirror).as_posix() for p in mirror.rglob("*.html")) == ["news/a/index.html"]
+    assert (mirror / "news/a/index.html").stat().st_ino == (out / "news/a/index.html").stat().st_ino
+    assert output_bytes(out) == 33 + 17 + 6

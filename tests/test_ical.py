@@ -229,3 +229,21 @@ def test_vtimezone_onsets_are_local_times_before_each_change(make_site):
     assert ("Europe/Berlin", datetime(2027, 3, 28, 2, 0)) in onsets
     assert ("Europe/Berlin", datetime(2026, 10, 25, 3, 0)) in onsets
     assert ("America/New_York", datetime(2026, 11, 1, 2, 0)) in onsets
+
+
+def test_each_vevent_is_serialized_once_and_spliced_alike(example_site, monkeypatch):
+    """An event sits in the site's, its institution's, its audiences' and its own calendar: its text
+    is made once, and every calendar still parses to the very VEVENT icalendar itself would write."""
+    from netsite.publish import ical
+
+    made = []
+    real = icalendar.Event.to_ical
+    monkeypatch.setattr(icalendar.Event, "to_ical", lambda self, *a, **k: made.append(str(self["uid"])) or real(self, *a, **k))
+    result = build_site(example_site, jobs=1)  # one process: workers would count in their own copies
+    assert sorted(made) == sorted({f"{e.slug}@net.example.org" for e in result.site.events})
+    public = example_site / "public"
+    monkeypatch.setattr(icalendar.Event, "to_ical", real)
+    for path in public.rglob("*.ics"):
+        data = path.read_bytes()
+        assert data == read(path).to_ical(), path  # nothing lost or reordered in the splice
+        assert data.count(b"BEGIN:VCALENDAR") == 1 and data.endswith(ical._END)

@@ -296,6 +296,44 @@ def test_links_in_the_output_are_replaced_not_written_through(tmp_path):
     assert tree(out) == {"a/index_html": b"A", "b/index_html": b"B", "c": b"C"}
 
 
+def test_spooled_files_are_moved_into_place_once(tmp_path):
+    """Spooled in forked workers (names carry the pid), renamed into place: the spool ends empty."""
+    from netsite.publish import output
+
+    out = tmp_path / "public"
+    with output.Spool(out) as spool:
+        pages = files_of(**{f"p{n}__index_html": f"page {n}".encode() for n in range(parallel.MIN_ITEMS + 1)})
+        spooled = parallel.map_ordered(spool.add, pages, 2)
+        assert len({f.source for f in spooled}) == len(pages)
+        output.write(spooled, out, spool=spool.folder)
+        assert list(spool.folder.iterdir()) == []
+    assert tree(out) == {f.path: f.data for f in pages}
+
+
+def test_spooled_files_survive_a_fallback_to_the_swap(tmp_path):
+    """A clash found half-way through the in-place update puts the moved files back for the swap."""
+    from netsite.publish import output
+
+    out = tmp_path / "public"
+    output.write(files_of(a=b"A", z__index_html=b"Z"), out)
+    with output.Spool(out) as spool:
+        spooled = [spool.add(f) for f in files_of(a2=b"new", b=b"B", z=b"file where a folder was")]
+        output.write(spooled, out, spool=spool.folder)
+    assert tree(out) == {"a2": b"new", "b": b"B", "z": b"file where a folder was"}
+
+
+def test_a_spooled_file_equal_to_the_old_one_keeps_its_time(tmp_path):
+    from netsite.publish import output
+
+    out = tmp_path / "public"
+    output.write(files_of(a=b"A", b=b"B"), out)
+    os.utime(out / "a", ns=(1_000_000_000, 1_000_000_000))
+    with output.Spool(out) as spool:
+        output.write([spool.add(f) for f in files_of(a=b"A", b=b"B2")], out, spool=spool.folder)
+    assert tree(out) == {"a": b"A", "b": b"B2"}
+    assert (out / "a").stat().st_mtime_ns == 1_000_000_000
+
+
 def test_a_file_where_a_folder_was_falls_back_to_the_swap(tmp_path):
     from netsite.publish import output
 

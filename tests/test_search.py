@@ -45,6 +45,24 @@ def test_lists_are_not_indexed(make_site):
     assert "data-pagefind-body" not in (root / "public/index.html").read_text(encoding="utf-8")
 
 
+def test_pagefind_reads_only_the_entry_pages(make_site, monkeypatch, tmp_path):
+    """Lists, terms, calendars and the home page are never read by Pagefind (they carry no
+    data-pagefind-body, so it only dropped them), and the folder of links it read is gone after."""
+    root = make_site({"content/practices/skazki.md": PRACTICE})
+    seen = tmp_path / "seen.txt"
+    fake = tmp_path / "pagefind"
+    fake.write_text(f'#!/bin/sh\ncd "$2" && find . -name "*.html" | sort > "{seen}"\nmkdir -p "$4"\n'
+                    f"echo '{{\"languages\": {{}}}}' > \"$4/pagefind-entry.json\"\n",
+                    encoding="utf-8")
+    fake.chmod(0o755)
+    monkeypatch.setattr(search, "executable", lambda: fake)
+    build_site(root)
+    assert seen.read_text(encoding="utf-8").split() == ["./institutions/solnyshko/index.html",
+                                                         "./practices/skazki/index.html"]
+    assert (root / "public/pagefind").is_dir() and not (root / "public" / search.PAGES).exists()
+    assert (root / "public/practices/index.html").is_file()
+
+
 def test_search_can_be_turned_off(make_site):
     root = make_site({}, config=BASE_CONFIG + "search: false\n")
     build_site(root)
@@ -93,14 +111,16 @@ def test_check_neither_indexes_nor_finds_a_missing_bundle(make_site, monkeypatch
 def test_the_dev_server_indexer_writes_only_changed_pages_and_removes_gone_ones(make_site):
     from netsite.build import run
 
-    root = make_site({"content/practices/skazki.md": PRACTICE})
+    root = make_site({"content/practices/skazki.md": PRACTICE,
+                      "content/practices/igry.md": PRACTICE.replace("Сочиняем сказки", "Игры")})
     files = {f.path: f.data for f in run(root, Options(now="2026-11-25 12:00")).files}
     indexer = search.Indexer()
     try:
         bundle = indexer.run(files)
         assert {"pagefind/pagefind-entry.json", "pagefind/pagefind-ui.js"} <= bundle.keys()
-        assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["ru"]["page_count"] == 2
-        kept = indexer.folder / "index.html"
+        assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["ru"]["page_count"] == 3
+        assert not (indexer.folder / "index.html").exists()  # lists are not even shown to Pagefind
+        kept = indexer.folder / "practices/igry/index.html"
         os.utime(kept, ns=(1, 1))  # a page that is rewritten gets a new modification time
         changed = dict(files)
         changed["practices/skazki/index.html"] = files["practices/skazki/index.html"].replace(
@@ -110,7 +130,7 @@ def test_the_dev_server_indexer_writes_only_changed_pages_and_removes_gone_ones(
         assert kept.stat().st_mtime_ns == 1
         assert "Малыши".encode() in (indexer.folder / "practices/skazki/index.html").read_bytes()
         assert not (indexer.folder / "institutions/solnyshko/index.html").exists()
-        assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["ru"]["page_count"] == 1
+        assert json.loads(bundle["pagefind/pagefind-entry.json"])["languages"]["ru"]["page_count"] == 2
         assert not any(path.startswith("pagefind/") for path in changed)
     finally:
         indexer.close()

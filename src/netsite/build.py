@@ -266,7 +266,9 @@ def _build_locked(root: Path, config: Config, options: Options) -> Result:
         result = run(root, options, Reuse(kept.records(), kept.take) if records else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
-        output.write(result.files, out, (lambda tmp: search.index(tmp, shown=out)) if result.config.search else None)
+        index = (lambda folder: search.index(folder, pages=search.entry_pages(result.site), shown=out)) \
+            if result.config.search else None
+        output.write(result.files, out, index, spool=spool.folder)
     if records and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
@@ -354,27 +356,26 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     template = theme.TemplateDigests(env, dirs)
     plan = _Plan(reuse, resolve, sink or (lambda file: file))
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
-    todo = []
+    tasks = []
     for page in pages:
         context, given = depends.traced_context(page.context)
         fixed = depends.digest(base, page.path, template(page.template), prints.of(context))
         if not plan.take(output_file(page.path), fixed):
-            todo.append((replace(page, context=given), fixed))
-    done = parallel.map_ordered(lambda item: _render_traced(site, env, item[0]), todo, processes,
-                                lambda made: (plan.sink(made[0]), made[1]))
-    for (page, fixed), (file, keys) in zip(todo, done):
-        plan.made(file, depends.record(fixed, keys, resolve))
+            tasks.append(("page", replace(page, context=given), fixed))
     shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates
-    feeds_todo = [feed for feed in feed_set.feeds if not plan.take_all(
+    tasks += [("feed", feed, None) for feed in feed_set.feeds if not plan.take_all(
         (output_file(feed.rss), output_file(feed.atom)), depends.digest(base, prints.of(feed), shared,
                                                                         _enclosures(feed)))]
-    for file in feeds.render_feeds(site, env, feeds_todo):
-        plan.made(file, depends.Record(plan.wanted[file.path]))
     calendars = depends.digest(prints.of(site.now), prints.of(ical.zone_spans(site.events)))  # DTSTAMP, VTIMEZONEs
-    specs = [spec for spec in ical.calendar_specs(site) if not plan.take(
+    tasks += [("calendar", spec, None) for spec in ical.calendar_specs(site) if not plan.take(
         spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), calendars))]
-    for file in ical.calendar_files(site, theme.load_strings(dirs, site.config.language), specs):
-        plan.made(file, depends.Record(plan.wanted[file.path]))
+    # Pages, feeds and calendars on every core; each worker spools its own files, so their bytes
+    # never travel back to this process.
+    make = _Maker(site, env, theme.load_strings(dirs, site.config.language), plan.sink)
+    for (kind, _, fixed), made in zip(tasks, parallel.map_ordered(make, tasks, processes)):
+        for file, keys in made:
+            plan.made(file, depends.record(fixed, keys, resolve) if kind == "page"
+                      else depends.Record(plan.wanted[file.path]))
     files = plan.files
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
@@ -419,10 +420,29 @@ class _Plan:
         self.rendered.append(file.path)
 
 
-def _render_traced(site: Site, env, page: render.Page) -> tuple[OutputFile, set]:
-    with depends.tracing() as keys:
-        file = render.render_pages(site, env, [page])[0]
-    return file, keys
+class _Maker:
+    """One task of render_site → [(file, keys read)]: a page (traced), a feed's two files or a calendar.
+
+    What feeds and calendars share (feed items, VEVENT text, VTIMEZONEs) is kept in each process.
+    """
+
+    def __init__(self, site: Site, env, strings, sink: Callable[[OutputFile], OutputFile]):
+        self.site, self.env, self.sink = site, env, sink
+        self.feed_items: dict = {}
+        self.calendars = ical.Calendars(site, strings)
+
+    def __call__(self, task: tuple) -> list[tuple[OutputFile, set | None]]:
+        kind, item, _ = task
+        if kind == "page":
+            with depends.tracing() as keys:
+                file = render.render_pages(self.site, self.env, [item])[0]
+            return [(self._spool(file), keys)]
+        if kind == "feed":
+            return [(self._spool(f), None) for f in feeds.render_feeds(self.site, self.env, [item], self.feed_items)]
+        return [(self._spool(self.calendars.file(item)), None)]
+
+    def _spool(self, file: OutputFile) -> OutputFile:
+        return self.sink(file) if file.data else file
 
 
 def _enclosures(feed) -> str:

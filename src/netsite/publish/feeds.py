@@ -301,10 +301,12 @@ def feed_entry(item: Item) -> _Entry:
     return entry
 
 
-def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None) -> Iterator[OutputFile]:
+def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None,
+                 entries: dict | None = None) -> Iterator[OutputFile]:
     """RSS and Atom files of `only`, by default every feed in `env.globals['feeds']` (see render.py),
-    one at a time: with full content, a big site's feeds are a hundred megabytes together."""
-    entries: dict[str, _Entry] = {}
+    one at a time: with full content, a big site's feeds are a hundred megabytes together.
+    `entries` keeps each entry's feed item between calls (by path): an entry sits in several feeds."""
+    entries = {} if entries is None else entries
     for feed in cast(FeedSet, env.globals["feeds"]).feeds if only is None else only:
         generator = _generator(feed, site)
         for entry in feed.entries:

@@ -35,12 +35,25 @@ STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENT
 def calendar_files(site: Site, strings: Callable[..., str],
                    specs: Iterable[tuple[str, tuple[Entry, ...], str]] | None = None) -> Iterator[OutputFile]:
     """The .ics files of `specs` (by default every one of `calendar_specs`), in that order, one at a time."""
-    specs = calendar_specs(site) if specs is None else list(specs)
-    # Each VTIMEZONE and VEVENT is made once and shared by every calendar that holds it.
-    zones = timezones(site.events)
-    items = _Items(lambda event: vevent(site, event, strings))
-    for path, events, name in specs:
-        yield OutputFile(path, calendar(site, events, name, strings, zones, items))
+    maker = Calendars(site, strings)
+    for spec in calendar_specs(site) if specs is None else specs:
+        yield maker.file(spec)
+
+
+class Calendars:
+    """Makes .ics files one at a time; each VTIMEZONE and VEVENT is made once and shared by every
+    calendar that holds it (in each process: forked workers fill their own copies)."""
+
+    def __init__(self, site: Site, strings: Callable[..., str]):
+        self.site, self.strings = site, strings
+        self.zones: dict[str, icalendar.Timezone] | None = None
+        self.items = _Items(lambda event: vevent(site, event, strings))
+
+    def file(self, spec: tuple[str, tuple[Entry, ...], str]) -> OutputFile:
+        if self.zones is None:
+            self.zones = timezones(self.site.events)
+        path, events, name = spec
+        return OutputFile(path, calendar(self.site, events, name, self.strings, self.zones, self.items))
 
 
 def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:
@@ -61,15 +74,16 @@ def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:
 
 
 class _Items(dict):
-    """VEVENTs by slug, each made on first use: a rebuild that writes one calendar makes only its events."""
+    """VEVENTs by slug, each made and serialized on first use: a rebuild that writes one calendar
+    makes only its events, and an event in six calendars is turned into text once, not six times."""
 
     def __init__(self, make: Callable[[Entry], icalendar.Event]):
         super().__init__()
         self.make = make
 
-    def of(self, event: Entry) -> icalendar.Event:
+    def of(self, event: Entry) -> bytes:
         if event.slug not in self:
-            self[event.slug] = self.make(event)
+            self[event.slug] = self.make(event).to_ical()
         return self[event.slug]
 
 
@@ -92,9 +106,14 @@ def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable
     zones = timezones(events) if zones is None else zones
     for key in sorted({key for event in events if (key := _zone_key(event)) is not None}):
         cal.add_component(zones[key])
-    for event in events:
-        cal.add_component(items.of(event) if items is not None else vevent(site, event, strings))
-    return cal.to_ical()
+    items = items if items is not None else _Items(lambda event: vevent(site, event, strings))
+    # A component's text is the same alone or nested: the events' are spliced in before the end.
+    head = cal.to_ical()
+    assert head.endswith(_END)
+    return b"".join([head[:-len(_END)], *(items.of(event) for event in events), _END])
+
+
+_END = b"END:VCALENDAR\r\n"
 
 
 def _zone_key(event: Entry) -> str | None:

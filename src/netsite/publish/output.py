@@ -46,7 +46,10 @@ class Spool:
     """A folder beside the output where rendered files wait for `write`, so that memory holds none.
 
     `add(file)` writes the file's bytes there and returns it as a copy of that spooled file; the
-    folder is removed on leaving the `with` block, whatever happened.
+    folder is removed on leaving the `with` block, whatever happened. `add` may be called in forked
+    workers (the page's bytes then never travel back to the parent): names carry the process id.
+    `write(..., spool=folder)` renames spooled files into the new tree instead of copying them, so
+    each file's bytes are written once.
     """
 
     def __init__(self, out: Path):
@@ -70,7 +73,7 @@ class Spool:
         if file.source is not None:
             return file
         self._count += 1
-        spooled = self.folder / f"{self._count}"  # flat and short: no folder per page, no long names
+        spooled = self.folder / f"{os.getpid()}-{self._count}"  # flat and short: no folder per page
         try:
             spooled.write_bytes(file.data)
         except OSError as exc:  # such as a full disk: named by the file it was meant for
@@ -80,11 +83,13 @@ class Spool:
         return OutputFile(file.path, b"", source=spooled)
 
 
-def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None) -> int:
+def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None] | None = None,
+          spool: Path | None = None) -> int:
     """Make the new tree beside `out` and swap it in whole; returns the count of files.
 
     `finish(folder)` runs on the complete new tree before the swap (the search indexer); if it
     raises, or anything else fails or the process dies, the previous output stays as it was.
+    Files spooled in `spool` (Spool.folder) are renamed into the tree, not read and written again.
     """
     refuse_odd_output(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -98,7 +103,7 @@ def write(files: Iterable[OutputFile], out: Path, finish: Callable[[Path], None]
         else:
             _remove(spare)
             tmp.mkdir()
-        _fill(files, tmp, out)
+        _fill(files, tmp, out, spool)
         fault_point("staged")
         if finish is not None:
             finish(tmp)
@@ -204,7 +209,7 @@ def duplicates(files: Iterable[OutputFile]) -> list[Diagnostic]:
     return problems
 
 
-def _fill(files: list[OutputFile], tmp: Path, out: Path) -> None:
+def _fill(files: list[OutputFile], tmp: Path, out: Path, spool: Path | None = None) -> None:
     """Make `tmp` (empty, or the tree of the build before last) hold exactly `files`.
 
     A file whose bytes are the previous build's is a hard link to the previous file (no copy, and
@@ -219,7 +224,7 @@ def _fill(files: list[OutputFile], tmp: Path, out: Path) -> None:
     for number, file in enumerate(files):
         if number == len(files) // 2:
             fault_point("filling")
-        _place(file, os.fspath(tmp), os.fspath(out), made)
+        _place(file, os.fspath(tmp), os.fspath(out), made, spool)
 
 
 def _prune(folder: str | Path, prefix: str, wanted: dict, folders: set[str]) -> set[str]:
@@ -241,7 +246,7 @@ def _prune(folder: str | Path, prefix: str, wanted: dict, folders: set[str]) -> 
     return kept
 
 
-def _place(file: OutputFile, tmp: str, out: str, made: set[str]) -> None:
+def _place(file: OutputFile, tmp: str, out: str, made: set[str], spool: Path | None = None) -> None:
     """One file into the new tree; an I/O error names the output file.
 
     Paths are strings here: at 10,000 files pathlib's parsing cost more than the system calls.
@@ -253,6 +258,9 @@ def _place(file: OutputFile, tmp: str, out: str, made: set[str]) -> None:
         if file.source is not None and os.fspath(file.source) == previous:  # kept: still as written
             _link_or_copy(previous, target)
             return
+        if spool is not None and file.source is not None and file.source.parent == spool:
+            _move(file.source, previous, target)  # the spool is on the same file system: a rename
+            return
         data = file.data if file.source is None else file.source.read_bytes()
         if _same(previous, data):
             _link_or_copy(previous, target)
@@ -263,6 +271,21 @@ def _place(file: OutputFile, tmp: str, out: str, made: set[str]) -> None:
                 stream.write(data)
     except OSError as exc:
         raise named(exc, Path(previous), Path(tmp), Path(out)) from None
+
+
+def _move(spooled: Path, previous: str, target: str) -> None:
+    """A spooled file into the new tree: the previous file linked if its bytes are the same (it
+    keeps its time), else the spooled file renamed there (its bytes are written once)."""
+    try:
+        same_size = os.lstat(previous).st_size == spooled.stat().st_size
+    except OSError:
+        same_size = False
+    if same_size and _same(previous, spooled.read_bytes()):
+        _link_or_copy(previous, target)
+        return
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(target)  # noqa: PTH108 - never written into: it may share data with the output's
+    os.replace(spooled, target)  # noqa: PTH105 (speed: see _place)
 
 
 def named(exc: OSError, shown: Path, tmp: Path | None = None, out: Path | None = None) -> OSError:

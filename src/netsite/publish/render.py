@@ -184,8 +184,10 @@ def page_set(site: Site) -> list[Page]:
 def _lastmod(entry: Entry, now: datetime) -> datetime | None:
     """The sitemap's date of an entry: its publication (an event's announcement, not its start),
     none while that is still ahead of the build's clock."""
+    if entry.kind != "events" and entry.date is None:
+        return None  # pages and institutions have no date (feeds.published is for dated kinds only)
     published = feeds.published(entry)
-    return published if published and published <= now else None
+    return published if published <= now else None
 
 
 def audience_order(term, site: Site) -> tuple[Entry, ...]:

@@ -4,8 +4,10 @@ Design note: the index is built in the temporary output folder (`output.write(..
 after every page is written and before the swap, so a search failure leaves the previous site
 untouched, exactly like any other failed build. Pagefind picks the stemmer from `<html lang>`,
 so Russian word forms (сказки, сказок, сказкам) meet. Only entry pages carry
-`data-pagefind-body`, so lists and the home page do not crowd the results. Pagefind writes its
-filter index in a random order; `pagefind_order` sorts it, so the output stays reproducible.
+`data-pagefind-body`, so lists and the home page do not crowd the results; and only entry pages
+are shown to Pagefind at all (`entry_pages`, hard links in a folder of their own): it parsed and
+held every list, term and calendar page only to drop them. Pagefind writes its filter index in a
+random order; `pagefind_order` sorts it, so the output stays reproducible.
 
 For `serve`, `Indexer` indexes in the background (serve.Builder runs it on its own thread after
 the new HTML is already served): it keeps its own folder between runs and writes only the pages
@@ -16,11 +18,12 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
 from netsite.diagnostics import NetsiteError, error, error_of
@@ -31,6 +34,10 @@ TIMEOUT = 600
 """Seconds; a network of a few thousand pages indexes in a few seconds."""
 POLL = 0.05
 """Seconds between looks at `cancelled` while Pagefind runs."""
+BODY = b"data-pagefind-body"
+"""The mark of a page Pagefind indexes (base.html puts it on entry pages): the others it drops."""
+PAGES = ".pagefind-pages"
+"""The folder, inside the one indexed, of links to the pages Pagefind is shown; removed after."""
 
 
 class Cancelled(Exception):
@@ -47,19 +54,51 @@ def executable() -> Path | None:
 
 
 def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, background: bool = False,
-          shown: Path | None = None) -> None:
+          pages: Iterable[str] | None = None, shown: Path | None = None) -> None:
     """Index the HTML in `folder` into `folder/pagefind/`; raises NetsiteError with the reason.
 
-    Pagefind is stopped, and `Cancelled` raised, as soon as `cancelled()` turns true. A
-    `background` run yields the processor to the next rebuild (`nice`, where there is one).
-    A bundle Pagefind left incomplete (a full disk can end it with exit 0 and an empty
-    `pagefind-entry.json`) is refused naming the file, as `shown/pagefind/…` when given.
+    With `pages` (output paths, see `entry_pages`) Pagefind reads only those. Pagefind is
+    stopped, and `Cancelled` raised, as soon as `cancelled()` turns true. A `background` run
+    yields the processor to the next rebuild (`nice`, where there is one). A bundle Pagefind left
+    incomplete (a full disk can end it with exit 0 and an empty `pagefind-entry.json`) is refused
+    naming the file, as `shown/pagefind/…` when given.
     """
+    if pages is None:
+        _run(folder, folder / "pagefind", cancelled, background)
+    else:
+        read = folder / PAGES
+        try:
+            for path in pages:
+                _link(folder.joinpath(*path.split("/")), read.joinpath(*path.split("/")))
+            _run(read, folder / "pagefind", cancelled, background)
+        finally:
+            shutil.rmtree(read, ignore_errors=True)
+    _finish(folder, shown)
+
+
+def entry_pages(site) -> list[str]:
+    """The output paths of the pages search finds: the entries' own (lists only repeat them)."""
+    from netsite.content.urls import output_file
+
+    return sorted(output_file(entry.path) for entry in site.entries)
+
+
+def _link(source: Path, target: Path) -> None:
+    """A hard link (no bytes copied) where the file system has them, else a copy."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copyfile(source, target)
+
+
+def _run(site: Path, bundle: Path, cancelled: Callable[[], bool], background: bool) -> None:
     binary = executable()
     if binary is None:
         _fail("search.index:missing", package="pagefind[bin]")
     nice = shutil.which("nice") if background else None
-    command = ([nice, "-n", "10"] if nice else []) + [str(binary), "--site", str(folder), "--silent"]
+    command = ([nice, "-n", "10"] if nice else []) + [str(binary), "--site", str(site), "--output-path",
+                                                      str(bundle), "--silent"]
     try:
         process = subprocess.Popen(command, stdout=subprocess.PIPE,
                                    stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
@@ -81,6 +120,10 @@ def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, backgroun
     if process.returncode != 0:
         reason = (stderr or stdout).strip().splitlines()
         _fail("search.index", detail=reason[-1] if reason else f"exit {process.returncode}")
+
+
+def _finish(folder: Path, shown: Path | None) -> None:
+    """The bundle checked whole, put in a stable order, and checked again."""
     bundle = folder / "pagefind"
     try:
         check(bundle)
@@ -153,6 +196,7 @@ class Indexer:
         """The /pagefind/ bundle for the HTML pages of `files`: output path → bytes."""
         pages = {path: data for path, data in files.items()
                  if path.endswith(".html") and not path.startswith("pagefind/")}
+        pages = {path: data for path, data in pages.items() if BODY in data} or pages  # what Pagefind indexes
         for path in sorted(self._written.keys() - pages.keys()):
             self.folder.joinpath(*path.split("/")).unlink(missing_ok=True)
             del self._written[path]
