@@ -79,6 +79,30 @@ def paginate(items: Iterable, per_page: int, base: str) -> list[Paginator]:
 
 
 @dataclass(frozen=True, slots=True)
+class Menus:
+    """The site's links: `primary` in the header (what a parent looks for first), `more` in the
+    footer and, on a phone, under the menu button. A section is linked only when it has content."""
+
+    primary: tuple[tuple[str, str], ...]
+    more: tuple[tuple[str, str], ...]
+
+
+def menus(site: Site, strings: Strings) -> Menus:
+    cycle = site.cycle
+    core = (("news", "/news/", site.news), ("events", "/events/", site.upcoming or site.past),
+            ("calendar", "/calendar/", site.upcoming or site.past), ("practices", "/practices/", site.practices),
+            ("members", "/institutions/", site.institutions))
+    network = (("menu_network", "/network/", cycle.agreements),
+               *((kind, f"/{kind}/", getattr(cycle, kind)) for kind in ("agreements", "meetings", "plans", "projects")),
+               ("menu_monitoring", "/monitoring/", cycle.entries))
+    primary = tuple((strings(key), path) for key, path, content in core if content)
+    more = (*site.menu, *((strings(key), path) for key, path, content in network if content))
+    if site.config.search:
+        more += ((strings("search"), "/search/"),)
+    return Menus(primary, more)
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One HTML page to render: where it goes, with which template and extra context."""
 
@@ -100,7 +124,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     links = site.links
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
-                       entry_path=entry_path, agenda=agenda)
+                       entry_path=entry_path, agenda=agenda, menus=menus(site, strings))
     env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,
