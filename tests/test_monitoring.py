@@ -172,7 +172,8 @@ def test_each_chart_parses_and_has_a_title_labels_and_the_tables_values(example_
         assert svg.get("role") == "img" and svg.get("aria-labelledby")
         assert svg.find(f"{SVG}title").text == heading
         assert svg.find(f"{SVG}desc").text
-        labels = [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-label"]
+        # A long label wraps onto lines (tspans) of its own rather than being cut.
+        labels = [" ".join(t.itertext()) for t in svg.iter(f"{SVG}text") if t.get("class") == "chart-label"]
         row_labels = re.findall(r'<th scope="row">(.*?)</th>', body)
         assert len(labels) == len(row_labels) > 0
         for label, row in zip(labels, row_labels):

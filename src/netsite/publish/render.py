@@ -87,16 +87,17 @@ class Menus:
     more: tuple[tuple[str, str], ...]
 
 
+PRIMARY = (("news", "/news/"), ("events", "/events/"), ("calendar", "/calendar/"), ("practices", "/practices/"),
+           ("members", "/institutions/"))
+NETWORK = (("menu_network", "/network/"), ("agreements", "/agreements/"), ("meetings", "/meetings/"),
+           ("plans", "/plans/"), ("projects", "/projects/"), ("menu_monitoring", "/monitoring/"))
+
+
 def menus(site: Site, strings: Strings) -> Menus:
-    cycle = site.cycle
-    core = (("news", "/news/", site.news), ("events", "/events/", site.upcoming or site.past),
-            ("calendar", "/calendar/", site.upcoming or site.past), ("practices", "/practices/", site.practices),
-            ("members", "/institutions/", site.institutions))
-    network = (("menu_network", "/network/", cycle.agreements),
-               *((kind, f"/{kind}/", getattr(cycle, kind)) for kind in ("agreements", "meetings", "plans", "projects")),
-               ("menu_monitoring", "/monitoring/", cycle.entries))
-    primary = tuple((strings(key), path) for key, path, content in core if content)
-    more = (*site.menu, *((strings(key), path) for key, path, content in network if content))
+    """Reads `site.sections` and `site.menu` only (rebuild/depends.py traces these two)."""
+    sections = site.sections
+    primary = tuple((strings(key), path) for key, path in PRIMARY if path in sections)
+    more = (*site.menu, *((strings(key), path) for key, path in NETWORK if path in sections))
     if site.config.search:
         more += ((strings("search"), "/search/"),)
     return Menus(primary, more)
@@ -124,7 +125,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     links = site.links
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
-                       entry_path=entry_path, agenda=agenda, menus=menus(site, strings))
+                       entry_path=entry_path, agenda=agenda, menus=lambda: menus(site, strings))
     env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,

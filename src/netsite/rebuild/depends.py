@@ -318,7 +318,7 @@ PURE = frozenset({
     "webcal", "calendar_ics", "event_ics",
     # globals
     "config", "t", "url_for", "absolute_url", "month_path", "entry_path", "catalogue_index", "sveden_url",
-    "picture", "body_html", "figure_chart",
+    "picture", "body_html", "figure_chart", "chart_has_data",
 })
 """Filters and globals that read nothing but their arguments and what every page's record holds."""
 
@@ -332,6 +332,7 @@ TRACED: Mapping[str, Callable[..., list[Key]]] = {
     "catalogue_facets": lambda: [("site", "practices"), ("site", "institutions")],
     "members_map": lambda: [("site", "institutions")],
     "members_graph": lambda: [("site", "cycle"), ("site", "institutions")],
+    "menus": lambda: [("site", "sections"), ("site", "menu")],
     "schema_org": lambda entry: _members(entry),
     "audience_sections": lambda term: [("site", "upcoming"), ("site", "past")],
 }
