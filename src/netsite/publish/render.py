@@ -26,7 +26,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
-from netsite.publish import catalogue, directory, eventpages, feeds, prose
+from netsite.publish import catalogue, directory, eventpages, feeds, prose, typography
 from netsite.publish.theme import COMPILED, Strings, load_strings
 
 
@@ -237,6 +237,8 @@ def render_pages(site: Site, env: jinja2.Environment, pages: Iterable[Page]) -> 
     for page in pages:
         template = env.get_template(page.template)
         html = template.render(page_path=page.path, **page.context)
+        if site.config.language == "ru":  # the rules are Russian typesetting
+            html = typography.page(html)
         files.append(OutputFile(output_file(page.path), html.encode("utf-8")))
     return files
 
