@@ -180,6 +180,9 @@ def test_catalogue_filters_narrow_the_list_and_survive_a_reload(reader):
     page = reader().open("/practices/")
     page.wait_for_selector("#catalogue-filters:not([hidden])")
     everything = visible_cards(page)
+    # one set of filters and one count (issue 14): the term links and the static count give way
+    assert page.locator("#catalogue-facets").is_hidden() and page.locator("#catalogue-count").is_hidden()
+    assert page.inner_text(".filter-status") == f"Показано практик: {everything}"
     page.select_option("#filter-age", "early")
     narrowed = visible_cards(page)
     assert 0 < narrowed < everything
