@@ -11,11 +11,11 @@ and the Nu checker no error.
 from __future__ import annotations
 
 import pytest
-from test_reader_browser import ARGS, CHROMIUM, axe_violations, serving
+from playwright.sync_api import sync_playwright
+from test_reader_browser import ARGS, CHROMIUM, serving
 from test_reader_html import run_vnu
 
 from conftest import INSTITUTION, build_site, write_site
-from playwright.sync_api import sync_playwright
 
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 800}

@@ -140,6 +140,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         when=lambda occurrence: event_when(occurrence, site, language, strings),
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
+        in_date_order=lambda entries: date_order(entries, site.now),
+        entries_of=lambda slugs, kind: date_order((site.by_slug[kind][s] for s in slugs), site.now),
     )
     env.filters.update(  # calendar and event pages (eventpages.py)
         webcal=lambda path: eventpages.webcal(site, path), google_url=lambda e: eventpages.google_url(site, e),
@@ -153,6 +155,16 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                            pictures.markup(pic, alt, sizes, base=links.url("/"))),
                        body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
+
+
+def date_order(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
+    """Events upcoming soonest first, then past newest first; anything else newest first (issue 14)."""
+    entries = tuple(entries)
+    events = [e for e in entries if e.kind == "events"]
+    upcoming, past = agenda.split_upcoming(events, now)
+    others = sorted((e for e in entries if e.kind != "events"), key=lambda e: (e.date is None, e.date, e.slug))
+    others.reverse()
+    return (*upcoming, *past, *others)
 
 
 def group_by_month(events: Iterable[Entry], now: datetime, zone) -> list[tuple[date, list[Entry]]]:

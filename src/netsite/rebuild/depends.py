@@ -329,6 +329,10 @@ TRACED: Mapping[str, Callable[..., list[Key]]] = {
     "json_ld": lambda event: [("next", event.source), *_members(event)],
     "upcoming_dates": lambda event: [("now",)],
     "groupby_month": lambda events, now: [("next", event.source) for event in events],
+    "in_date_order": lambda entries: [("next", e.source) for e in entries if e.kind == "events"],
+    # a project names its events by slug: their order follows the clock (few pages: the whole clock)
+    "entries_of": lambda slugs, kind: [("site", "by_slug", kind, slug) for slug in slugs] + [("now",)] * (
+        kind == "events"),
     "catalogue_facets": lambda: [("site", "practices"), ("site", "institutions")],
     "members_map": lambda: [("site", "institutions")],
     "members_graph": lambda: [("site", "cycle"), ("site", "institutions")],
