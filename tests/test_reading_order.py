@@ -44,3 +44,12 @@ def test_project_news_newest_first_whatever_the_order_written(make_site):
     html = (root / "public/projects/proekt/index.html").read_text(encoding="utf-8")
     assert order(html, "news") == ["third", "second", "first"]
     assert order(html, "events") == ["sooner", "later"]
+
+
+def test_an_audience_page_says_what_it_holds_and_explains_subscribing_in_plain_words(make_site):
+    root = make_site({"content/events/e.md": event("Собрание", "2026-12-01 10:00").replace(
+        "organizers:", "audience: [parents]\norganizers:")})
+    build_site(root)
+    html = (root / "public/audiences/parents/index.html").read_text(encoding="utf-8")
+    assert '<p class="lead">События сети для этой аудитории.</p>' in html  # events only: no «практики, новости»
+    assert "в календаре вашего телефона" in html and 'href="/audiences/parents/rss.xml"' in html
