@@ -53,3 +53,15 @@ def test_an_audience_page_says_what_it_holds_and_explains_subscribing_in_plain_w
     html = (root / "public/audiences/parents/index.html").read_text(encoding="utf-8")
     assert '<p class="lead">События сети для этой аудитории.</p>' in html  # events only: no «практики, новости»
     assert "в календаре вашего телефона" in html and 'href="/audiences/parents/rss.xml"' in html
+
+
+def test_lists_show_a_thumbnail_for_an_entry_with_a_photo_and_none_without(make_site):
+    from test_pictures import photo_site
+
+    root = photo_site(make_site, **{"content/news/bez-foto.md": news("Без фото", "2026-10-01")})
+    build_site(root)
+    html = (root / "public/news/index.html").read_text(encoding="utf-8")
+    cards = dict(re.findall(r'<article class="card card-news">(.*?)href="/news/([^/"]+)/"', html, re.S))
+    thumbs = {slug: "card-thumb" in before for before, slug in cards.items()}
+    assert thumbs == {"vystavka": True, "bez-foto": False}
+    assert re.search(r'<div class="card-thumb"><picture class="picture">.*?alt=""', html, re.S)
