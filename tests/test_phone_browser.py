@@ -206,3 +206,18 @@ def test_the_nu_checker_finds_no_error_on_the_unseen_network(site):
     errors = [f"{m.get('url', '').rsplit('/public/', 1)[-1]}:{m.get('lastLine')}: {m['message']}"
               for m in run_vnu(site) if m.get("type") == "error"]
     assert errors == []
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375", "1280"])
+def test_content_keeps_clear_of_the_footer_and_a_short_page_keeps_it_at_the_bottom(tab, origin, viewport):
+    page = tab(viewport)
+    for path in ("/institutions/", "/news/", "/events/"):
+        page.goto(origin + path)
+        gap = page.evaluate("""() => {
+          const last = [...document.querySelectorAll('main .card')].pop();
+          return document.querySelector('.site-footer').getBoundingClientRect().top - last.getBoundingClientRect().bottom;
+        }""")
+        assert gap >= 24, (path, gap)
+    page.goto(origin + "/404.html")
+    bottom = page.evaluate("document.querySelector('.site-footer').getBoundingClientRect().bottom")
+    assert bottom >= viewport["height"] - 1  # not floating mid-screen
