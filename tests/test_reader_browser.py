@@ -233,6 +233,8 @@ def test_visually_impaired_version_enlarges_text_and_stays_on(reader):
     assert font_size(page) == sizes[2]
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
     assert page.evaluate("getComputedStyle(document.body).letterSpacing") != "normal"
+    assert page.locator("#vi-panel").is_hidden()  # the settings stay on; the panel opens only when asked
+    page.click(".vi-toggle")
     page.click(".vi-reset")
     assert font_size(page) == normal
 
