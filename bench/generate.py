@@ -161,6 +161,9 @@ def write_entry(root: Path, rng: random.Random, kind: str, index: int, slugs: di
         owners = rng.sample(institutions, rng.randint(1, 2))
         front += kind_front(rng, kind, day, owners)
         links = ["../pages/stranica-0.md"]
+        if kind == "events":  # plan items name an event of their own month (cycle.item_status)
+            start = next(line for line in front if line.startswith("start:"))
+            slugs.setdefault(f"month:{start[8:15]}", []).append(slug_of(kind, index))
     image = "foto.jpg" if kind == "news" and index % 50 == 0 else None
     if image:  # a bundle's index.md is one folder deeper
         links = ["../" + link for link in links]
@@ -230,8 +233,9 @@ def plan_front(rng: random.Random, year: int, slugs: dict[str, list[str]]) -> li
         lines += [f"  - id: punkt-{number + 1:02d}", f"    month: {month:%Y-%m}",
                   f"    title: {quoted(sentence(rng))}",
                   f"    responsible: {flow(rng.sample(slugs['institutions'], 2))}"]
-        if slugs["events"] and rng.random() < 0.7:
-            lines.append(f"    event: {rng.choice(slugs['events'])}")
+        same_month = slugs.get(f"month:{month:%Y-%m}")
+        if slugs["events"] and rng.random() < 0.7 and same_month:
+            lines.append(f"    event: {rng.choice(same_month)}")
     return lines
 
 

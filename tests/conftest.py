@@ -7,13 +7,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
-
-# Property tests draw the same examples on every run, so a CI run cannot fail on a new random
-# draw that a developer never saw; the fuzz script in tests/fuzz/ explores at random instead.
-settings.register_profile("netsite", derandomize=True, deadline=None)
-settings.load_profile("netsite")
 from click.testing import CliRunner
+from hypothesis import settings
 
 from netsite.build import Options, build, run
 from netsite.cli import main
@@ -21,6 +16,11 @@ from netsite.diagnostics import NetsiteError
 from netsite.publish.theme import theme_dirs
 
 import oracle
+
+# Property tests draw the same examples on every run, so a CI run cannot fail on a new random
+# draw that a developer never saw; the fuzz script in tests/fuzz/ explores at random instead.
+settings.register_profile("netsite", derandomize=True, deadline=None)
+settings.load_profile("netsite")
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-25 12:00"
@@ -39,6 +39,15 @@ kind: kindergarten
 ---
 Детский сад в центре города.
 """
+
+
+def chromium_path() -> str:
+    """The browser every browser test drives: Debian's chromium on PATH (Playwright never downloads one)."""
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not found:
+        pytest.fail("the browser tests need Chromium: run scripts/test-deps (it installs Debian's chromium), "
+                    "or leave them out with -m 'not browser'", pytrace=False)
+    return found
 
 
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASE_CONFIG) -> Path:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 from conftest import build_site
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -36,6 +38,7 @@ def test_every_kind_in_proportion(tmp_path):
     assert sum(counts.values()) == 1000
 
 
+@pytest.mark.slow
 def test_two_hundred_entries_build_without_problems(tmp_path):
     site = generate(200, tmp_path / "site")
     assert "search: false" in (site / "netsite.yaml").read_text(encoding="utf-8")

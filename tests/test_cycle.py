@@ -81,7 +81,7 @@ def statuses(root: Path, now: str) -> dict[str, str]:
     ("2026-11-10 11:00", {"done": "done", "no-event": "upcoming"}),
     ("2026-11-30 23:59", {"done": "done", "no-event": "upcoming", "planned": "upcoming"}),
     ("2026-12-01 00:00", {"no-event": "overdue", "planned": "upcoming", "cancelled": "cancelled"}),
-    ("2026-12-15 11:00", {"planned": "done", "moved": "done", "cancelled": "cancelled"}),
+    ("2026-12-15 11:00", {"planned": "done", "moved": "overdue", "cancelled": "cancelled"}),  # held in Dec, not in its Oct
     ("2027-01-01 00:00", {"done": "done", "planned": "done", "no-event": "overdue"}),
 ])
 def test_plan_item_status_around_now(make_site, now, expected):

@@ -10,9 +10,11 @@ from urllib.parse import urlsplit
 import pytest
 from playwright.sync_api import sync_playwright
 
-CHROMIUM = "/usr/bin/chromium"
+from conftest import chromium_path
+
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 
 
@@ -29,7 +31,7 @@ def page(example_site):
     origin = f"http://127.0.0.1:{httpd.server_address[1]}"
     foreign: list[str] = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
         tab = browser.new_page(viewport=PHONE)
         tab.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((origin, "data:")) else None)
         tab.origin = origin

@@ -170,6 +170,7 @@ def test_offset_events_are_written_in_utc_and_all_day_as_dates(make_site):
     assert "BEGIN:VTIMEZONE" not in raw
 
 
+@pytest.mark.slow
 def test_two_builds_give_identical_ics_bytes(tmp_path, example):
     _, public = example
     other = tmp_path / "again"

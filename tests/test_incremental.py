@@ -237,6 +237,7 @@ def test_a_theme_showing_a_feeds_entries_is_rendered_again_when_they_change(make
     assert "404.html" in rendered  # every page shows the newest item of the site feed
 
 
+@pytest.mark.slow
 def test_an_event_in_a_new_year_widens_every_calendars_time_zone(make_site):
     root = make_site(FILES)
     later = event("late").replace("2026-12-04", "2029-06-04")

@@ -368,9 +368,10 @@ DOC_SITES = [
     {N1: news("institution: solnyshka")},
     {N1: news("", "tittle: x")},
     {"content/events/seminar.md": event("end: 2026-12-03 09:00")},
-    {"content/events/2026-12-03-seminar.md": event("end: 2026-12-03 09:00")},  # README.md
-    {N1: "---\ntitle: Новость\ninstitution: solnyshka\ndate: 2026-11-01\n---\nТекст\n"},  # README.md
+    {"content/events/2026-12-03-seminar.md": event("end: 2026-12-03 09:00")},  # docs/spravochnik.md
+    {N1: "---\ntitle: Новость\ninstitution: solnyshka\ndate: 2026-11-01\n---\nТекст\n"},  # docs/spravochnik.md
     {N1: news("summary: Итоги: год")},
+    {"content/news/2026-12-03-prazdnik.md": "---\ntitle: Праздник\ndate: 03.12.2026\n---\nТекст\n"},  # docs/avtoram.md
     {"content/events/2026-12-03-seminar.md": "---\ntitle: Семинар\nstart: 2026-12-03 10:00\n\n\n"
                                              "rrule: FREQ=WEEKLY\n---\nТекст\n"},
     {"content/news/2026-11-20-itogi/index.md": news(), "content/news/2026-11-20-itogi/foto.HEIC": b"\0\0\0\x18ftypheic"},
@@ -380,7 +381,7 @@ DOC_SITES = [
 def test_the_lines_in_the_documentation_are_real(make_site, tmp_path):
     from conftest import REPO, build_site, write_site
 
-    text = "\n".join((REPO / name).read_text(encoding="utf-8") for name in ("docs/oshibki.md", "README.md"))
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))])
     documented = re.findall(r"^\S+: (?:error|warning): .*\[[a-z._-]+\]$", text, re.M)
     assert len(documented) >= 9
     real = set()

@@ -1,4 +1,4 @@
-"""`netsite new`: a valid file for every kind, with the right name, never overwriting."""
+"""`netsite new`: a valid draft for every kind, with the right name, flagged until written, never overwriting."""
 
 from __future__ import annotations
 
@@ -18,9 +18,17 @@ def find(site, kind: str, slug: str):
     return next(e for e in site.entries if (e.kind, e.slug) == (kind, slug))
 
 
+CREATED = "netsite: created a draft; write its text, then remove the line 'draft: true'\n"
+
+
 def expected_path(kind: str) -> str:
     dated = "2026-11-20-" if kind in ("news", "practices", "meetings") else ""
-    return f"content/{kind}/{dated}seminar-dlya-pedagogov.md"
+    folder = kind in ("news", "events", "practices", "agreements", "institutions")  # they take photos or files
+    return f"content/{kind}/{dated}seminar-dlya-pedagogov" + ("/index.md" if folder else ".md")
+
+
+def placeholder_warnings(result) -> list[str]:
+    return [d.code for d in result.diagnostics if d.severity == "warning"]
 
 
 # an agreement always needs two institutions named (test_refusals_are_one_clear_line)
@@ -31,9 +39,11 @@ def test_every_kind_builds_cleanly(make_site, kind, given):
     members = kind in scaffold.MEMBERS
     extra = ["--institution", "solnyshko", "--institution", "rosinka"] if given and members else []
     result = cli("new", kind, "Семинар для педагогов", "--date", "2026-11-20", "--root", root, *extra)
-    assert (result.exit_code, result.stdout, result.stderr) == (0, str(root / expected_path(kind)) + "\n", "")
-    built = build_site(root)
-    assert [d.format() for d in built.diagnostics] == []
+    assert (result.exit_code, result.stdout, result.stderr) == (0, str(root / expected_path(kind)) + "\n", CREATED)
+    assert not any(e.kind == kind for e in build_site(root).site.entries if e.kind != "institutions"), "a draft"
+    built = build_site(root, drafts=True)
+    assert [d.code for d in built.diagnostics] == ["content.placeholder"]
+    assert built.diagnostics[0].location.path == expected_path(kind)
     entry = find(built.site, kind, "seminar-dlya-pedagogov")
     assert (entry.title, entry.source) == ("Семинар для педагогов", expected_path(kind))
     if kind in ("practices", "news", "events"):
@@ -52,14 +62,14 @@ def test_titles_that_need_quoting_read_back_the_same(make_site, title):
     root = make_site({})
     result = cli("new", "--root", root, "--", "pages", title)  # '--': a title may start with '-'
     assert result.exit_code == 0, result.stderr
-    (entry,) = build_site(root).site.pages
+    (entry,) = build_site(root, drafts=True).site.pages
     assert entry.title == " ".join(title.split())
 
 
 def test_a_cyrillic_title_gives_a_transliterated_dated_name(make_site):
     root = make_site({})
     result = cli("new", "news", "Мастер-класс «Весёлые ёжики»", "--date", "2026-12-03", "--root", root)
-    assert result.stdout.strip().endswith("content/news/2026-12-03-master-klass-veselye-ezhiki.md")
+    assert result.stdout.strip().endswith("content/news/2026-12-03-master-klass-veselye-ezhiki/index.md")
 
 
 def test_never_overwrites(make_site):
@@ -77,8 +87,8 @@ def test_the_same_slug_on_another_date_is_refused(make_site):
     assert cli("new", "news", "Итоги недели", "--date", "2026-11-20", "--root", root).exit_code == 0
     result = cli("new", "news", "Итоги недели", "--date", "2026-11-27", "--root", root)
     assert result.exit_code == 1 and "[new.exists]" in result.stderr
-    assert "content/news/2026-11-20-itogi-nedeli.md already exists" in result.stderr
-    assert not (root / "content/news/2026-11-27-itogi-nedeli.md").exists()
+    assert "content/news/2026-11-20-itogi-nedeli already exists" in result.stderr
+    assert not (root / "content/news/2026-11-27-itogi-nedeli").exists()
 
 
 def test_the_date_defaults_to_today_in_the_site_zone(make_site, monkeypatch):
@@ -86,7 +96,7 @@ def test_the_date_defaults_to_today_in_the_site_zone(make_site, monkeypatch):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795645800")
     root = make_site({})
     result = cli("new", "news", "Ночная новость", "--root", root)
-    assert result.stdout.strip().endswith("content/news/2026-11-26-nochnaya-novost.md")
+    assert result.stdout.strip().endswith("content/news/2026-11-26-nochnaya-novost/index.md")
 
 
 @pytest.mark.parametrize("args, code, message", [
@@ -113,7 +123,7 @@ def test_refusals_are_one_clear_line(make_site, args, code, message):
 def test_a_practice_takes_the_only_institution(make_site):
     root = make_site({})
     assert cli("new", "practices", "Эко-тропа", "--root", root, "--date", "2026-11-01").exit_code == 0
-    (entry,) = build_site(root).site.practices
+    (entry,) = build_site(root, drafts=True).site.practices
     assert entry.institutions == ("solnyshko",)
 
 
@@ -126,10 +136,37 @@ def test_usage_errors_exit_2(make_site):
 
 
 def test_compose_is_pure_and_fills_every_placeholder():
-    draft = scaffold.compose("events", "Семинар", date(2026, 12, 3), (), example="rosinka")
-    assert draft.path == "content/events/seminar.md"
-    assert "start: 2026-12-03 10:00" in draft.text and "# organizers: [rosinka]" in draft.text
+    draft = scaffold.compose("events", "Семинар", date(2026, 12, 3), (), example="rosinka", today=date(2026, 11, 20))
+    assert draft.path == "content/events/seminar/index.md"
+    assert '\nstart: "2026-12-03 10:00"\n' in draft.text and "# organizers: [rosinka]" in draft.text
+    assert '\ndate: "2026-11-20" ' in draft.text and "\ndraft: true " in draft.text  # announced today
     assert "$" not in draft.text
+
+
+@pytest.mark.parametrize("kind", scaffold.KINDS)
+def test_every_date_is_quoted_as_the_guide_says(kind):
+    text = scaffold.compose(kind, "Пример", date(2026, 12, 3), ("solnyshko", "rosinka")).text
+    dates = re.findall(r"^#? ?\w+: (.*\b20\d\d-\d\d-\d\d\b.*?)(?:\s+#.*)?$", text, re.M)
+    assert (dates or kind == "pages") and all(value.startswith(('"', '["')) for value in dates), dates
+
+
+def test_an_edited_draft_is_quiet_and_a_published_placeholder_is_an_error(make_site):
+    root = make_site({})
+    path = root / cli("new", "news", "Праздник", "--date", "2026-11-20", "--root", root).stdout.strip()
+    text = path.read_text(encoding="utf-8")
+    placeholder = next(iter(scaffold.placeholders("news")))
+    line = text.splitlines().index(placeholder) + 1
+    warning = build_site(root).diagnostics
+    assert [(d.code, d.severity, d.location.line) for d in warning] == [("content.placeholder", "warning", line)]
+    path.write_text(text.replace("draft: true", "draft: false"), encoding="utf-8")
+    result = cli("check", "--root", root, "--now", "2026-11-25 12:00", messages="ru")
+    assert result.exit_code == 1
+    assert (f"{path.relative_to(root).as_posix()}:{line}: error: на сайт попал бы текст шаблона "
+            f"'{placeholder}': замените его своим [content.placeholder]") in result.stderr
+    path.write_text(text.replace(placeholder, "Дети пели и танцевали.").replace("draft: true", "draft: false"),
+                    encoding="utf-8")
+    assert build_site(root).diagnostics == ()
+    assert cli("check", "--root", root, "--now", "2026-11-25 12:00").exit_code == 0
 
 
 @pytest.mark.parametrize("kind", scaffold.KINDS)
@@ -158,6 +195,6 @@ def test_the_commented_examples_are_valid_when_uncommented(make_site, kind):
     uncommented = "\n".join(lines) + "\n"
     assert uncommented.count("\n# ") < draft.text.count("\n# ")
     root = make_site({**ROSINKA, draft.path: uncommented})
-    result = build_site(root)
-    assert [d.format() for d in result.diagnostics] == []
+    result = build_site(root, drafts=True)
+    assert [d.code for d in result.diagnostics] == ["content.placeholder"]
     assert find(result.site, kind, "primer").title == "Пример"

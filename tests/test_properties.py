@@ -6,6 +6,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 
 from netsite.build import Options, run
@@ -37,6 +38,7 @@ def build_or_diagnose(kind: str, text: str) -> tuple[list, NetsiteError | None]:
         return [(f.path, f.data) for f in result.files if f.source is None], None
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(item=kind_and_source())
 def test_any_source_builds_or_gives_diagnostics(item):
@@ -60,6 +62,7 @@ def test_rendered_markdown_is_always_safe(body):
     assert all(d.location.line and d.location.line >= 5 for d in rendered.diagnostics)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None)
 @given(item=kind_and_source())
 def test_accepted_entries_carry_no_invisible_characters(item):

@@ -18,11 +18,11 @@ import pytest
 import recurring_ical_events
 from playwright.sync_api import sync_playwright
 
-from conftest import REPO, build_site
+from conftest import REPO, build_site, chromium_path
 
-CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--no-first-run"]
+pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_TYPES = {
     "home": "/",
@@ -71,7 +71,7 @@ def server(example_site):
 @pytest.fixture(scope="module")  # one Playwright per module: other modules start their own
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
         yield chromium
         chromium.close()
 

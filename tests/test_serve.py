@@ -17,7 +17,7 @@ import pytest
 from netsite.diagnostics import error
 from netsite.server import preview, serve
 
-from conftest import INSTITUTION, NOW, build_site, write_site
+from conftest import INSTITUTION, NOW, build_site, chromium_path, write_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SRC = REPO_ROOT / "src"
@@ -472,6 +472,7 @@ def test_a_themes_folder_made_after_the_start_is_watched(server, site):
 
 # ---- search in serve ------------------------------------------------------------------------------
 
+@pytest.mark.browser
 def test_search_is_indexed_after_the_page_is_served_without_a_second_reload(server, site):
     from playwright.sync_api import sync_playwright
 
@@ -487,7 +488,7 @@ def test_search_is_indexed_after_the_page_is_served_without_a_second_reload(serv
     assert server.status()["version"] == version + 1  # the index arrived without a version of its own
     until(lambda: any("netsite: search index updated in" in line for line in server.errors), "the terminal line")
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             page.goto(f"http://127.0.0.1:{server.port}/search/?q=барабанщиков")
@@ -530,6 +531,7 @@ def test_search_off_serves_no_bundle(make_site):
 
 # ---- in a real browser ---------------------------------------------------------------------------
 
+@pytest.mark.browser
 @pytest.mark.parametrize("csp", [False, True])
 def test_a_browser_reloads_and_shows_the_overlay(site, csp):
     if csp:  # a theme that allows nothing from elsewhere, nor inline scripts or styles
@@ -546,19 +548,11 @@ def test_a_browser_reloads_and_shows_the_overlay(site, csp):
         server.stop()
 
 
-def _chromium() -> str:
-    import shutil
-
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert chromium, "the browser tests need Debian's chromium (.ci/run installs it)"
-    return chromium
-
-
 def _drive_a_browser(server: Running, site: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=_chromium(), args=["--no-sandbox"])
+        browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         try:
             page = browser.new_page()
             failures: list[str] = []

@@ -9,14 +9,15 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
-from netsite.content import agenda, images, markup, pictures, schema, sources
+from netsite import scaffold
+from netsite.content import agenda, images, markup, pending, pictures, schema, sources
 from netsite.content import config as config_module
 from netsite.content.config import Config
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
-from netsite.content.urls import Links, output_file
-from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, sort_key
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, render, search, theme
+from netsite.content.urls import Links, output_file, slug_from_filename
+from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, has_errors, sort_key
+from netsite.publish import catalogue, cyclepages, feeds, ical, output, relative, render, search, theme
 from netsite.rebuild import bodies, depends, outputs, parallel
 from netsite.rebuild import cache as cache_module
 
@@ -34,6 +35,8 @@ class Options:
     """Use .netsite-cache/ (output is byte-identical either way)."""
     fill_cache: bool = True
     """Store new results in it; `check` only reads, since it writes nothing."""
+    relative: bool = False
+    """Write links in pages relative to each page (publish/relative.py), for a site opened from disk."""
     progress: Callable[[str], None] | None = field(default=None, compare=False)
     """Told the name of each stage as it starts (the CLI shows it on a terminal); never affects output."""
 
@@ -96,6 +99,9 @@ def run(root: Path, options: Options, reuse: Reuse | None = None,
     config = config or config_module.load(root)
     site, extra_files, problems = prepare(config, options, memo)
     _stage(options, f"rendering {len(site.entries)} entries")
+    if options.relative:
+        sink = relative.Linker(Links(config.base_url).base_path, sink)
+        extra_files = [sink.page(file) for file in extra_files]
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
     files = sorted(rendered.files + extra_files, key=lambda f: f.path)
     check_files(files, options.strict)
@@ -144,33 +150,47 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
     _stage(options, "reading content")
     documents, problems = sources.read_all(root, known=None if memo is None else memo.documents)
     problems += sources.theme_problems(root)
-    parsed = []
+    parsed, broken = [], []
     for document in documents:
         item, found = _parse(document, config, memo)
         problems.extend(found)
         if item:
             parsed.append(item)
+            problems.extend(scaffold.leftovers(item))  # `netsite new`'s instructions still in the text
+        elif has_errors(found):
+            broken.append(pending.Withheld(document.kind, slug_from_filename(document.stem), document.shown,
+                                           pending.BROKEN))
     del documents  # the sources' text is the largest thing a big build holds: keep only the bodies
     published = [p for p in parsed if is_published(p.entry, now, options.drafts, options.future)]
+    shown = {(p.entry.kind, p.entry.slug) for p in published}
+    withheld = broken + [_withheld(p.entry, options.drafts) for p in parsed
+                         if not is_published(p.entry, now, options.drafts, options.future)]
+    unpublished = pending.Unpublished.of(w for w in withheld if (w.kind, w.slug) not in shown)
     entries = [p.entry for p in published]
     problems += find_collisions(entries)
     for entry in entries:
         problems += schema.check_page_slug(entry)
     _stage(options, f"rendering Markdown of {len(published)} entries")
-    entries, found = render_markdown(published, config, options, memo)
+    entries, found = render_markdown(published, config, options, memo, unpublished)
     del parsed, published  # ... and not even those once they are HTML
     problems += found
     _stage(options, "processing photos")
     url = Links(config.base_url).url
     entries, picture_files, found = _each(memo, "pictures", entries, lambda batch: pictures.apply(batch, config.root, url))
     problems += found
-    site, found = assemble(entries, config, now)
+    site, found = assemble(entries, config, now, unpublished)
     problems += found
     # photos re-encoded from pixels, never copied
     _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
     problems += found
     _stop_on_errors(problems, options.strict)
     return site, picture_files + assets, sorted(problems, key=sort_key)
+
+
+def _withheld(entry: Entry, drafts: bool) -> pending.Withheld:
+    if entry.draft and not drafts:
+        return pending.Withheld(entry.kind, entry.slug, entry.source, pending.DRAFT)
+    return pending.Withheld(entry.kind, entry.slug, entry.source, pending.FUTURE, entry.date)
 
 
 def _each(memo: Memo | None, step: str, entries: list[Entry], apply: Callable) -> tuple[list, list, list]:
@@ -218,8 +238,10 @@ def build(root: Path, options: Options) -> Result:
     """
     config = config_module.load(root)
     out = config.output_path
-    kept = outputs.OutputRecords.open(root, out, options.cache)
-    inputs = _inputs(root, config, options) if options.cache else None
+    # A relative build renders every page: records of pages with root links must not be taken over.
+    records = options.cache and not options.relative
+    kept = outputs.OutputRecords.open(root, out, records)
+    inputs = _inputs(root, config, options) if records else None
     warnings = kept.unchanged(inputs) if inputs else None
     if warnings is not None:
         _stage(options, "nothing changed since the last build")
@@ -227,11 +249,11 @@ def build(root: Path, options: Options) -> Result:
         return Result(config, lambda: prepare(config, options)[0], files,
                       tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
     with output.Spool(out) as spool:
-        result = run(root, options, Reuse(kept.records(), kept.take) if options.cache else None, spool.add,
+        result = run(root, options, Reuse(kept.records(), kept.take) if records else None, spool.add,
                      config=config)
         _stage(options, f"writing {len(result.files)} files" + (" and the search index" if result.config.search else ""))
         output.write(result.files, out, search.index if result.config.search else None)
-    if options.cache and options.fill_cache:
+    if records and options.fill_cache:
         kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
 
@@ -243,14 +265,16 @@ def _inputs(root: Path, config: Config, options: Options) -> str | None:
 
 
 def render_markdown(published: list[schema.Parsed], config: Config, options: Options = Options(),
-                    memo: Memo | None = None) -> tuple[list[Entry], list[Diagnostic]]:
+                    memo: Memo | None = None, unpublished: pending.Unpublished = pending.NOTHING
+                    ) -> tuple[list[Entry], list[Diagnostic]]:
     """Render every body once, with links to other content files resolved to their pages.
 
     Bodies come from `memo` (serve) or the cache when their inputs are unchanged, else are
     rendered on every core.
     """
     links = Links(config.base_url)
-    pages = {p.entry.source: links.url(p.entry.path) for p in published}
+    pages = {source: withheld.mark for source, withheld in unpublished.by_source.items()}
+    pages.update({p.entry.source: links.url(p.entry.path) for p in published})
     if memo is not None and memo.links != pages:
         memo.bodies, memo.links = {}, pages
     known = memo.bodies if memo is not None else {}

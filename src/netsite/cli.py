@@ -59,6 +59,24 @@ _SUMMARY = {
     "check passed": {"en": "netsite check: no errors, {warnings} warning(s)",
                      "ru": "netsite check: ошибок нет, {warnings}"},
 }
+_DONE = {  # the success lines, in the site's language like the problems above them
+    "built": {"en": "netsite: built {pages} pages, {files} files in {seconds} s → {out}",
+              "ru": "netsite: сайт собран: {pages}, {files} за {seconds} с → {out}"},
+    "nothing changed": {"en": "netsite: nothing changed since the last build: {pages} pages, {files} files in "
+                              "{seconds} s → {out}",
+                        "ru": "netsite: с прошлой сборки ничего не изменилось: {pages}, {files} за {seconds} с → {out}"},
+    "created": {"en": "netsite: created a draft; write its text, then remove the line 'draft: true'",
+                "ru": "netsite: черновик создан; напишите текст, потом удалите строку 'draft: true'"},
+}
+
+
+def _done(key: str, language: str, pages: int = 0, files: int = 0, seconds: float = 0.0, out: str = "") -> str:
+    if language == "ru":
+        shown = (messages.counted(pages, ("страница", "страницы", "страниц")),
+                 messages.counted(files, ("файл", "файла", "файлов")), f"{seconds:.2f}".replace(".", ","))
+    else:
+        shown = (str(pages), str(files), f"{seconds:.2f}")
+    return _DONE[key][language].format(pages=shown[0], files=shown[1], seconds=shown[2], out=out)
 
 
 def _summary(key: str, problems, language: str) -> str:
@@ -117,13 +135,15 @@ def _progress_line(started: float):
 
 @main.command()
 @_build_options
+@click.option("--relative", is_flag=True,
+              help="Links relative to each page, so public/index.html opens from disk, a USB stick or a share.")
 def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool, jobs: int | None,
-          no_cache: bool) -> None:
+          no_cache: bool, relative: bool) -> None:
     """Build the site into the output folder (public/ by default)."""
     started = time.perf_counter()
     progress = _progress_line(started) if sys.stderr.isatty() else None
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs, cache=not no_cache,
-                      progress=progress)
+                      relative=relative, progress=progress)
     language = _language(root)
     try:
         result = _guard(lambda: run_build(root, options), language)
@@ -133,9 +153,8 @@ def build(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     _report(result.diagnostics, language)
     pages = sum(1 for f in result.files if f.path.endswith(".html"))
     elapsed = time.perf_counter() - started
-    done = "nothing changed since the last build:" if result.skipped else "built"
-    click.echo(f"netsite: {done} {pages} pages, {len(result.files)} files in {elapsed:.2f} s "
-               f"→ {os.path.relpath(result.config.output_path)}", err=True)
+    click.echo(_done("nothing changed" if result.skipped else "built", language, pages, len(result.files), elapsed,
+                     os.path.relpath(result.config.output_path)), err=True)
 
 
 @main.command()
@@ -203,9 +222,12 @@ def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -
         raise click.UsageError(f"--institution is not used for {kind}")
     language = _language(root)
     config = _guard(lambda: config_module.load(root), language)
-    when = day.date() if day else _guard(lambda: clock(Options(), config), language).date()
-    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions), language, summary=False)
-    click.echo(os.path.normpath(path))
+    today = _guard(lambda: clock(Options(), config), language).date()
+    when = day.date() if day else today
+    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions, today), language,
+                  summary=False)
+    click.echo(os.path.normpath(path))  # alone on standard output, for `$EDITOR "$(netsite new …)"`
+    click.echo(_done("created", language), err=True)
 
 
 @main.command()

@@ -312,6 +312,12 @@ CATALOGUE: dict[str, tuple] = {
     "io": _rules((_ANY, "файл не удалось прочитать или записать ({detail})")),
     "content.missing": _rules((r"no content/ folder in the site folder",
                                "в папке сайта нет папки content/: запускайте netsite в папке сайта или укажите --root")),
+    "content.placeholder": _rules(
+        (r"the draft still has the template's text '(?P<text>.*)': write your own, then remove 'draft: true'",
+         "в черновике остался текст шаблона '{text}': напишите свой, потом удалите строку 'draft: true'"),
+        (r"the template's text '(?P<text>.*)' would be published: replace it with your own",
+         "на сайт попал бы текст шаблона '{text}': замените его своим"),
+    ),
     "path.kind": _rules(
         (r"files directly in content/ are not read: put them in a kind folder such as (?P<example>\S+)",
          "файлы прямо в content/ не читаются: положите файл в папку вида, например {example}"),
@@ -386,6 +392,10 @@ CATALOGUE: dict[str, tuple] = {
                              "и время")),
     "usage.now": _TIME,
     **{f"{kind}.dates": _TIME for kind in ("agreement", "plan", "project")},
+    "field.list": _rules((r"'(?P<key>.*)' is one text with commas, read as a list of (?P<n>\d+): write it as "
+                          r"(?P<example>\[.*\])",
+                          "'{key}' записано одной строкой через запятую и прочитано как список из {n} "
+                          "{n|значения|значений|значений}: пишите в квадратных скобках, {example}")),
     # records and references
     "record.shape": _rules((r"each of '(?P<key>.*)' must be keys and values, such as (?P<example_record>.*)",
                             "каждый пункт '{key}' должен состоять из строк 'ключ: значение', например "
@@ -404,10 +414,39 @@ CATALOGUE: dict[str, tuple] = {
     **{code: _NO_ENTRY for code in ("ref.institution", "ref.event", "ref.practice", "ref.news", "ref.plan")},
     "ref.plan_item": _rules((r"the plan '(?P<plan>.*)' has no item '(?P<item>.*?)'" + H,
                              "в плане '{plan}' нет пункта '{item}'{hint}")),
-    "agreement.parties": _rules((r"an agreement needs at least two parties: list the slugs of the institutions "
-                                 r"that signed it",
-                                 "в соглашении нужны хотя бы две стороны: перечислите адреса (slug) учреждений, "
-                                 "подписавших его")),
+    "agreement.parties": _rules(
+        (r"an agreement needs at least two parties: list the slugs of the institutions that signed it",
+         "в соглашении нужны хотя бы две стороны: перечислите адреса (slug) учреждений, подписавших его"),
+        (r"'(?P<slug>.*)' is listed twice in 'parties': name each institution that signed the agreement once",
+         "учреждение '{slug}' дважды указано в 'parties': назовите каждое учреждение, подписавшее соглашение, один раз"),
+    ),
+    "ref.unpublished": _rules(
+        (r"'(?P<slug>.*)' \((?P<source>\S+)\) is a draft \('draft: true'\): it will appear here once it is published",
+         "запись '{slug}' ({source}) — черновик ('draft: true'): появится здесь, когда запись опубликуют"),
+        (r"'(?P<slug>.*)' \((?P<source>\S+)\) is dated (?P<day>[\d: -]+), after the build date: it will appear "
+         r"here from that day",
+         "запись '{slug}' ({source}) датирована {day}, позже даты сборки: появится здесь с этого дня"),
+        (r"the link '(?P<url>.*)' points to (?P<target>\S+), a draft \('draft: true'\): its text is shown without "
+         r"the link until the entry is published",
+         "ссылка '{url}' ведёт на {target}, а это черновик ('draft: true'): до публикации записи текст ссылки "
+         "показан без ссылки"),
+        (r"the link '(?P<url>.*)' points to (?P<target>\S+), dated (?P<day>[\d: -]+), after the build date: its text "
+         r"is shown without the link until that day",
+         "ссылка '{url}' ведёт на {target}, датированную {day}, позже даты сборки: до этого дня текст ссылки "
+         "показан без ссылки"),
+    ),
+    "ref.broken": _rules(
+        (r"'(?P<slug>.*)' \((?P<source>\S+)\) has an error in its front matter, reported at that file: fix it there",
+         "в блоке сведений файла {source} ('{slug}') ошибка, о ней сказано у того файла: исправьте её там"),
+        (r"the link '(?P<url>.*)' points to (?P<target>\S+), whose front matter has an error, reported at that file: "
+         r"fix it there",
+         "ссылка '{url}' ведёт на {target}, а в блоке сведений этого файла ошибка, о ней сказано у того файла: "
+         "исправьте её там"),
+    ),
+    "plan.month": _rules((r"the event '(?P<slug>.*)' has no meeting in (?P<month>\d{4}-\d{2}), the month of this "
+                          r"item, so the item cannot be done: check the month, the event and its 'exdates'",
+                          "у события '{slug}' нет встречи в месяце {month}, на который стоит этот пункт, поэтому "
+                          "пункт не может быть выполнен: проверьте месяц, событие и его 'exdates'")),
     # configuration
     "config.missing": _rules((r"no netsite\.yaml here: netsite looks for it in the site folder \(run netsite there, "
                               r"or pass --root\)",

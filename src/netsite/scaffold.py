@@ -1,8 +1,10 @@
-"""`netsite new`: a new content file for each kind, from the templates in `scaffolds/`.
+"""`netsite new`: a new draft of each kind, from the templates in `scaffolds/`.
 
-The templates are `string.Template` text, not Jinja: they fill in the title, the date, its month
-and the institutions line, and nothing else.
-A file is created with mode "x", so an existing file is never overwritten, even in a race.
+The templates are `string.Template` text, not Jinja: they fill in the title, the dates, the month
+and the institutions line, and nothing else. Every template is a draft (`draft: true`), so an
+untouched one never reaches the site, and its body is instructions that `leftovers` reports until
+they are replaced. Kinds that take photos or files are written as a folder with `index.md`, where
+those files go. A file is created with mode "x", so an existing file is never overwritten, even in a race.
 """
 
 from __future__ import annotations
@@ -17,13 +19,15 @@ from netsite.content import schema, sources
 from netsite.content.config import Config
 from netsite.content.frontmatter import FrontMatterError, load_mapping
 from netsite.content.urls import RESERVED_PAGE_SLUGS, make_slug, slug_from_filename, slug_problem
-from netsite.diagnostics import NetsiteError, did_you_mean, error
+from netsite.diagnostics import Diagnostic, NetsiteError, did_you_mean, error, warning
 
 SCAFFOLDS = Path(__file__).resolve().parent / "scaffolds"
 KINDS = tuple(sorted(p.stem for p in SCAFFOLDS.glob("*.md")))
 """The kinds `netsite new` can write: one template each."""
 DATED = ("news", "practices", "meetings")
 """Kinds whose file name starts with the date: content/news/2026-12-03-<slug>.md."""
+BUNDLED = ("agreements", "events", "institutions", "news", "practices")
+"""Kinds that take photos or files (image, gallery, attachments, logo): a folder <name>/index.md holds them."""
 MEMBERS = {"practices": ("institution", 1), "news": ("institution", 0), "events": ("organizers", 0),
            "agreements": ("parties", 2), "meetings": ("participants", 1), "projects": ("participants", 1)}
 """Kind → the key naming its institutions, and how many it needs at least."""
@@ -39,7 +43,9 @@ class Draft:
 
 
 def file_name(kind: str, slug: str, day: date) -> str:
-    return f"{day.isoformat()}-{slug}.md" if kind in DATED else f"{slug}.md"
+    """'2026-12-03-slug.md', 'slug.md', or for a kind with files the folder: '2026-12-03-slug/index.md'."""
+    name = f"{day.isoformat()}-{slug}" if kind in DATED else slug
+    return f"{name}/index.md" if kind in BUNDLED else f"{name}.md"
 
 
 def yaml_text(text: str) -> str:
@@ -64,12 +70,16 @@ def institution_line(kind: str, slugs: tuple[str, ...], example: str) -> str:
 
 
 def compose(kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
-            example: str = "solnyshko") -> Draft:
-    """The path and text of a new entry (pure: nothing is read or written)."""
+            example: str = "solnyshko", today: date | None = None) -> Draft:
+    """The path and text of a new entry (pure: nothing is read or written).
+
+    `day` is the entry's date (an event's start); an event's `date:`, its announcement, is `today`.
+    """
     slug = make_slug(title)
-    template = Template((SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8"))
-    text = template.substitute(title=yaml_text(title), date=day.isoformat(), month=day.isoformat()[:7],
-                               institution_line=institution_line(kind, institutions, example))
+    template = Template(_template(kind))
+    announced = today or day if kind == "events" else day
+    text = template.substitute(title=yaml_text(title), date=announced.isoformat(), start=day.isoformat(),
+                               month=day.isoformat()[:7], institution_line=institution_line(kind, institutions, example))
     return Draft(f"content/{kind}/{file_name(kind, slug, day)}", text, slug)
 
 
@@ -118,14 +128,15 @@ def check_free(root: Path, kind: str, draft: Draft) -> None:
                         "or choose another title", "new.exists", path=draft.path)
 
 
-def create(root: Path, config: Config, kind: str, title: str, day: date, institutions: tuple[str, ...] = ()) -> Path:
+def create(root: Path, config: Config, kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
+           today: date | None = None) -> Path:
     """Write the new entry and return its path; never overwrites anything."""
     title = " ".join(title.split())
     if not title:
         raise _fail("the title is empty", "new.title")
     known = institution_slugs(root, config) if kind in MEMBERS else []
     chosen = choose_institutions(kind, institutions, known)
-    draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko")
+    draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko", today=today)
     check_free(root, kind, draft)
     path = root.joinpath(*draft.path.split("/"))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -135,6 +146,33 @@ def create(root: Path, config: Config, kind: str, title: str, day: date, institu
     except FileExistsError:
         raise _fail("the file already exists: netsite new never overwrites", "new.exists", path=draft.path) from None
     return path
+
+
+def _template(kind: str) -> str:
+    return (SCAFFOLDS / f"{kind}.md").read_text(encoding="utf-8")
+
+
+def placeholders(kind: str) -> frozenset[str]:
+    """The template's instruction lines in the body (headings are kept by authors, so not these)."""
+    body = _template(kind).split("\n---\n", 1)[1]
+    return frozenset(line.strip() for line in body.splitlines() if line.strip() and not line.startswith("#"))
+
+
+def leftovers(parsed: schema.Parsed) -> list[Diagnostic]:
+    """A line of the body still as `netsite new` wrote it: a warning in a draft, an error once published."""
+    entry = parsed.entry
+    if entry.kind not in KINDS:
+        return []
+    known = placeholders(entry.kind)
+    for number, line in enumerate(parsed.markdown.splitlines()):
+        if line.strip() in known:
+            line_number = parsed.body_line + number
+            if entry.draft:
+                return [warning(entry.source, line_number, f"the draft still has the template's text '{line.strip()}': "
+                                "write your own, then remove 'draft: true'", "content.placeholder")]
+            return [error(entry.source, line_number, f"the template's text '{line.strip()}' would be published: "
+                          "replace it with your own", "content.placeholder")]
+    return []
 
 
 def _fail(message: str, code: str, path: str = "netsite new") -> NetsiteError:

@@ -18,6 +18,8 @@ from dateutil.rrule import rrulestr
 from netsite.content.models import Entry, Occurrence
 
 MAX_OCCURRENCES = 400
+ANNOUNCE_LEAD = timedelta(days=30)
+"""An event without `date:` is announced this long before its first occurrence (see `announced`)."""
 _DATETIME_RE = re.compile(
     r"^(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*(Z|[+-]\d{2}:?\d{2})?$")
 RRULE_KEYS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYSETPOS",
@@ -275,6 +277,15 @@ def skipped_months(parts: dict[str, str], start: datetime | None = None) -> bool
 
 def occurrences(event: Entry) -> tuple[Occurrence, ...]:
     return event.fields["occurrences"]
+
+
+def announced(event: Entry) -> datetime:
+    """When an event was announced: its `date:`, else 30 days before its first occurrence.
+
+    Feeds date events by this, never by their start. The fallback depends on the sources only, so
+    nightly builds give an item the same date every night, and it comes before the event, so an
+    announcement is never "from the future" once it is in a feed (feeds leave out later ones)."""
+    return event.fields.get("date") or occurrences(event)[0].start - ANNOUNCE_LEAD
 
 
 def is_upcoming(event: Entry, now: datetime) -> bool:

@@ -1,7 +1,7 @@
 """The network's own cycle: agreements, meetings, work plans and joint projects, assembled and checked.
 
-`assemble` runs beside `site.assemble`, on the same published entries: it checks every reference
-the new kinds make (institutions, events, practices, news, plan items), computes each plan item's
+`check` looks at every reference the new kinds make (institutions, events, practices, news, plan
+items); `assemble` then runs on the published entries, computes each plan item's and agreement's
 status against the build's clock, and groups everything by institution for the profile pages.
 Projects list their events, practices and news by slug (rather than a `project:` key on those
 kinds), so one file shows a project whole and the other kinds' schemas stay as they are.
@@ -12,17 +12,20 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 
-from netsite.content import agenda
+from netsite.content import agenda, pending
 from netsite.content.models import Entry
+from netsite.content.pending import Unpublished
 from netsite.content.records import Decision, PlanItem
-from netsite.diagnostics import Diagnostic, did_you_mean, error
+from netsite.diagnostics import Diagnostic, did_you_mean, error, warning
 
 KINDS = ("agreements", "meetings", "plans", "projects")
 DONE, CANCELLED, UPCOMING, OVERDUE = "done", "cancelled", "upcoming", "overdue"
 STATUSES = (DONE, OVERDUE, UPCOMING, CANCELLED)
+IN_FORCE, NOT_YET, EXPIRED = "in_force", "not_yet", "expired"
+"""An agreement's status at the build's clock; only IN_FORCE ones bind their parties on /network/."""
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -54,10 +57,13 @@ class Cycle:
     """plan slug → its items with statuses, in month order."""
     decisions: Mapping[tuple[str, str], tuple[tuple[Entry, Decision], ...]] = field(default_factory=dict)
     """(plan slug, item id) → (meeting, decision) that link to the item."""
+    agreement_statuses: Mapping[str, str] = field(default_factory=dict)
+    """agreement slug → IN_FORCE, NOT_YET (signed after the build's clock) or EXPIRED."""
     partners: tuple[tuple[str, str], ...] = ()
-    """Sorted pairs of institution slugs bound by at least one agreement."""
+    """Sorted pairs of institution slugs bound by at least one agreement in force."""
     of_institution: Mapping[str, Mapping[str, tuple]] = field(default_factory=dict)
-    """institution slug → agreements, meetings, projects (entries) and plan_items (Planned)."""
+    """institution slug → agreements (every one), current_agreements (in force), meetings, projects
+    (entries) and plan_items (Planned)."""
     projects_of: Mapping[tuple[str, str], tuple[Entry, ...]] = field(default_factory=dict)
     """(kind, slug) of an event, practice or news item → the projects that list it."""
 
@@ -67,26 +73,53 @@ class Cycle:
 
     @property
     def parties(self) -> tuple[str, ...]:
-        """Institutions that are party to an agreement, sorted by slug."""
+        """Institutions that are party to an agreement in force, sorted by slug."""
         return tuple(sorted({slug for pair in self.partners for slug in pair}))
 
-    def agreements_between(self, first: str, second: str) -> tuple[Entry, ...]:
-        return tuple(a for a in self.agreements if first in a.parties and second in a.parties)
+    @property
+    def current(self) -> tuple[Entry, ...]:
+        """The agreements in force at the build's clock, newest signed first."""
+        return tuple(a for a in self.agreements if self.agreement_statuses.get(a.slug) == IN_FORCE)
+
+    def agreement_status(self, agreement: Entry) -> str:
+        return self.agreement_statuses[agreement.slug]
+
+    def agreements_between(self, first: str, second: str, current: bool = True) -> tuple[Entry, ...]:
+        """Agreements both institutions signed: those in force, or with current=False every one."""
+        return tuple(a for a in (self.current if current else self.agreements)
+                     if first in a.parties and second in a.parties)
 
 
 def item_status(item: PlanItem, event: Entry | None, now: datetime) -> str:
-    """done if the event took place (in the item's month when it has occurrences then), cancelled
-    if the event is, else overdue once the month is over, else upcoming."""
+    """cancelled if the event is; done only once a meeting of the event in the item's own month
+    has ended (a series' meetings of other months and dates removed by `exdates` do not count,
+    nor does a postponed event); else overdue once the month is over, else upcoming."""
     if event is not None and event.get("status") == "cancelled":
         return CANCELLED
-    if event is not None:
-        zone = now.tzinfo
-        occurrences = agenda.occurrences(event)
-        in_month = [o for o in occurrences if _month_of(o.start.astimezone(zone)) == item.month]
-        if any(o.end <= now for o in in_month or occurrences):
-            return DONE
+    if event is not None and event.get("status") != "postponed" and \
+            any(o.end <= now for o in in_month(event, item.month, now.tzinfo)):
+        return DONE
     month_end = datetime.combine(_next_month(item.month), time(), now.tzinfo)
     return OVERDUE if now >= month_end else UPCOMING
+
+
+def in_month(event: Entry, month: date, zone) -> tuple:
+    """The event's occurrences that start in `month` (its first day) in `zone`."""
+    return tuple(o for o in agenda.occurrences(event) if _month_of(o.start.astimezone(zone)) == month)
+
+
+def agreement_status(agreement: Entry, now: datetime) -> str:
+    """NOT_YET before the day it is signed, EXPIRED after its `valid_until` day (that day itself
+    still counts), else IN_FORCE."""
+    if agreement.signed > now:
+        return NOT_YET
+    until = agreement.get("valid_until")
+    if until is not None:
+        if until.time() == time():  # a day: in force until its end
+            until = datetime.combine(until.date() + timedelta(days=1), time(), until.tzinfo)
+        if now >= until:
+            return EXPIRED
+    return IN_FORCE
 
 
 def _month_of(moment: datetime) -> date:
@@ -97,25 +130,40 @@ def _next_month(first: date) -> date:
     return date(first.year + first.month // 12, first.month % 12 + 1, 1)
 
 
-def assemble(by_kind: Mapping[str, list[Entry]], now: datetime) -> tuple[Cycle, list[Diagnostic]]:
-    """Check the new kinds' references against the published entries; group and sort them."""
-    known = {kind: {e.slug: e for e in by_kind.get(kind, ())} for kind in
-             ("institutions", "events", "practices", "news", "plans")}
+def _known(by_kind: Mapping[str, list[Entry]]) -> dict[str, dict[str, Entry]]:
+    return {kind: {e.slug: e for e in by_kind.get(kind, ())} for kind in
+            ("institutions", "events", "practices", "news", "plans")}
+
+
+def check(by_kind: Mapping[str, list[Entry]], unpublished: Unpublished = pending.NOTHING) -> list[Diagnostic]:
+    """The new kinds' references against the published entries: a slug of an entry that exists
+    but is withheld at this build is a warning, any other unknown slug an error."""
+    known = _known(by_kind)
     problems: list[Diagnostic] = []
     for kind in KINDS:
         for entry in by_kind.get(kind, ()):
-            problems += _check(entry, known)
+            problems += _check(entry, known, unpublished)
+    return problems
+
+
+def assemble(by_kind: Mapping[str, list[Entry]], now: datetime) -> tuple[Cycle, list[Diagnostic]]:
+    """Group and sort the new kinds (references already checked and withheld ones left out);
+    the problems are warnings about plan items whose event has no meeting in their month."""
+    known = _known(by_kind)
     plans = sorted(by_kind.get("plans", ()), key=lambda e: (e.get("period_start") or _EPOCH, e.slug),
                    reverse=True)
     planned = {p.slug: _planned(p, known["events"], now) for p in plans}
+    problems = [p for plan in plans for p in _outside_month(plan, planned[plan.slug], now)]
     agreements = sorted(by_kind.get("agreements", ()), key=lambda e: (e.signed, e.slug), reverse=True)
+    statuses = {a.slug: agreement_status(a, now) for a in agreements}
     meetings = sorted(by_kind.get("meetings", ()), key=lambda e: (e.date, e.slug), reverse=True)
     projects = sorted(by_kind.get("projects", ()), key=lambda e: (e.start, e.slug), reverse=True)
     cycle = Cycle(
         agreements=tuple(agreements), meetings=tuple(meetings), plans=tuple(plans), projects=tuple(projects),
         planned=MappingProxyType(planned), decisions=_decisions(meetings, planned),
-        partners=_partners(agreements),
-        of_institution=_of_institution(known["institutions"], agreements, meetings, projects, planned),
+        agreement_statuses=MappingProxyType(statuses),
+        partners=_partners(a for a in agreements if statuses[a.slug] == IN_FORCE),
+        of_institution=_of_institution(known["institutions"], agreements, meetings, projects, planned, statuses),
         projects_of=_projects_of(projects))
     return cycle, problems
 
@@ -126,6 +174,15 @@ def _planned(plan: Entry, events: Mapping[str, Entry], now: datetime) -> tuple[P
         event = events.get(item.event) if item.event else None
         rows.append(Planned(plan, item, item_status(item, event, now), event))
     return tuple(rows)
+
+
+def _outside_month(plan: Entry, rows: tuple[Planned, ...], now: datetime) -> list[Diagnostic]:
+    """A warning at each item whose event has no meeting in the item's month: such an item can
+    never be done, which is most often a wrong month, a wrong event or a meeting in `exdates`."""
+    return [warning(plan.source, row.item.line, f"the event '{row.event.slug}' has no meeting in "
+                    f"{row.item.month:%Y-%m}, the month of this item, so the item cannot be done: check the "
+                    "month, the event and its 'exdates'", "plan.month")
+            for row in rows if row.event is not None and not in_month(row.event, row.item.month, now.tzinfo)]
 
 
 def _decisions(meetings: list[Entry], planned: Mapping[str, tuple[Planned, ...]]) -> Mapping:
@@ -145,11 +202,12 @@ def _partners(agreements: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
     return tuple(sorted(pairs))
 
 
-def _of_institution(institutions, agreements, meetings, projects, planned) -> Mapping:
-    grouped = {slug: {"agreements": [], "meetings": [], "projects": [], "plan_items": []}
+def _of_institution(institutions, agreements, meetings, projects, planned, statuses) -> Mapping:
+    grouped = {slug: {"agreements": [], "current_agreements": [], "meetings": [], "projects": [], "plan_items": []}
                for slug in sorted(institutions)}
-    for kind, key, entries in (("agreements", "parties", agreements), ("meetings", "participants", meetings),
-                               ("projects", "participants", projects)):
+    current = [a for a in agreements if statuses[a.slug] == IN_FORCE]
+    for kind, key, entries in (("agreements", "parties", agreements), ("current_agreements", "parties", current),
+                               ("meetings", "participants", meetings), ("projects", "participants", projects)):
         for entry in entries:
             for slug in entry.get(key, ()):
                 if slug in grouped:
@@ -185,46 +243,45 @@ _CODES = {"institutions": "ref.institution", "events": "ref.event", "practices":
           "news": "ref.news", "plans": "ref.plan"}
 
 
-def _check(entry: Entry, known: Mapping[str, Mapping[str, Entry]]) -> list[Diagnostic]:
+def _check(entry: Entry, known: Mapping[str, Mapping[str, Entry]], unpublished: Unpublished) -> list[Diagnostic]:
     problems = []
     for key, kind in _REFS[entry.kind]:
         for index, slug in enumerate(entry.get(key, ())):
             line = entry.lines.get((key, index)) or entry.lines.get(key, 1)
-            problems += _missing(entry.source, line, slug, kind, known)
-    if entry.kind == "agreements" and len(set(entry.parties)) < 2:
-        problems.append(error(entry.source, entry.lines.get("parties", 1), "an agreement needs at least two "
-                              "parties: list the slugs of the institutions that signed it",
-                              "agreement.parties"))
+            problems += _missing(entry.source, line, slug, kind, known, unpublished)
     problems += _check_dates(entry)
-    for index, item in enumerate(entry.get("items", ())):
-        problems += _check_record(entry, "items", index, item, known)
-    for index, decision in enumerate(entry.get("decisions", ())):
-        problems += _check_record(entry, "decisions", index, decision, known)
+    for key in ("items", "decisions"):
+        for record in entry.get(key, ()):
+            problems += _check_record(entry, key, record, known, unpublished)
     return problems
 
 
-def _check_record(entry: Entry, key: str, index: int, record, known) -> list[Diagnostic]:
+def _check_record(entry: Entry, key: str, record, known, unpublished: Unpublished) -> list[Diagnostic]:
     def line(sub: str) -> int:
-        return entry.lines.get((key, index, sub)) or record.line
+        return entry.lines.get((key, record.index, sub)) or record.line
 
     problems = []
     for slug in record.responsible:
-        problems += _missing(entry.source, line("responsible"), slug, "institutions", known)
+        problems += _missing(entry.source, line("responsible"), slug, "institutions", known, unpublished)
     if key == "items" and record.event:
-        problems += _missing(entry.source, line("event"), record.event, "events", known)
+        problems += _missing(entry.source, line("event"), record.event, "events", known, unpublished)
     if key == "decisions" and record.plan:
-        problems += _missing(entry.source, line("plan"), record.plan, "plans", known)
+        problems += _missing(entry.source, line("plan"), record.plan, "plans", known, unpublished)
         plan = known["plans"].get(record.plan)
         ids = [i.id for i in plan.items] if plan else []
-        if plan and record.item not in ids:
+        # an item with an error of its own is reported at the plan, not again here
+        if plan and record.item not in ids and record.item not in plan.get("broken_items", ()):
             problems.append(error(entry.source, line("item"), f"the plan '{record.plan}' has no item "
                                   f"'{record.item}'{did_you_mean(record.item, ids)}", "ref.plan_item"))
     return problems
 
 
-def _missing(source: str, line: int, slug: str, kind: str, known) -> list[Diagnostic]:
+def _missing(source: str, line: int, slug: str, kind: str, known, unpublished: Unpublished) -> list[Diagnostic]:
     if slug in known[kind]:
         return []
+    withheld = unpublished.find(kind, slug)
+    if withheld is not None:
+        return [pending.reference(source, line, withheld)]
     return [error(source, line, f"no {kind[:-1] if kind != 'news' else 'news item'} '{slug}' in "
                   f"content/{kind}/{did_you_mean(slug, known[kind])}", _CODES[kind])]
 

@@ -38,6 +38,8 @@ bench/pathological.py for the figures."""
 MAX_NESTING = 20
 """markdown-it's block depth limit: deeper lists or quotes would silently lose their text."""
 _LANG_RE = re.compile(r"^[A-Za-z0-9_+#.-]{1,40}$")
+WITHHELD = "!"
+"""Starts a resolver's answer for an entry not published at this build; no URL starts so."""
 
 _FORMATTER = HtmlFormatter(nowrap=True)
 _ALLOWED_TAGS = {
@@ -74,7 +76,8 @@ class Context:
     assets: frozenset[str] = frozenset()
     """Names of files beside a bundle's index.md."""
     resolve: Callable[[str], str | None] = lambda target: None
-    """Content source path → public page URL, or None when there is no such entry."""
+    """Content source path → public page URL, None when there is no such entry, or WITHHELD and the
+    reason when the entry exists but is not published at this build (pending.Withheld.mark)."""
     site_url: Callable[[str], str] = lambda path: path
     """Site path → public URL (puts the base path in front)."""
 
@@ -199,13 +202,21 @@ def _heading_ids(tokens: list[Token]) -> list[tuple[int, str, str]]:
 
 def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: list, images: list,
                     urls: list) -> None:
+    unlinked = False
     for child in children:
         if child.type in ("softbreak", "hardbreak"):
             line += 1
         elif child.type == "link_open":
             href = _rewrite_url(str(child.attrGet("href") or ""), line, ctx, problems)
+            unlinked = href.startswith(WITHHELD)
+            if unlinked:  # its text stays, without a link, until the target is published
+                _drop(child)
+                continue
             child.attrSet("href", href)
             urls.append(href)
+        elif child.type == "link_close" and unlinked:
+            _drop(child)
+            unlinked = False
         elif child.type == "image":
             src = _rewrite_url(str(child.attrGet("src") or ""), line, ctx, problems, image=True)
             child.attrSet("src", src)
@@ -215,6 +226,10 @@ def _rewrite_inline(children: list[Token], line: int, ctx: Context, problems: li
             if not child.content.strip():
                 problems.append(warning(ctx.source, line, "the image has no description: write it in "
                                         "the brackets, ![Дети рисуют осень](foto.jpg)", "markdown.alt"))
+
+
+def _drop(token: Token) -> None:
+    token.type, token.tag, token.content, token.attrs = "text", "", "", {}
 
 
 def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool = False) -> str:
@@ -232,6 +247,9 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
     if path.endswith(".md"):
         target = posixpath.normpath(posixpath.join(posixpath.dirname(ctx.source), path))
         page = ctx.resolve(target)
+        if page is not None and page.startswith(WITHHELD):
+            problems.append(_withheld_link(ctx.source, line, url, target, page))
+            return page
         if page is None:
             problems.append(error(ctx.source, line, f"the link '{url}' points to {target}, which does not "
                                   "exist or is not published", "markdown.missing-link"))
@@ -248,6 +266,19 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
     problems.append(error(ctx.source, line, f"the {what} '{url}' is not found: put it in the entry's "
                           "folder beside index.md", "markdown.missing-file"))
     return url
+
+
+def _withheld_link(source: str, line: int, url: str, target: str, mark: str) -> Diagnostic:
+    """A link to an entry that exists but is not published at this build: a warning, not an error."""
+    reason, _, day = mark[len(WITHHELD):].partition(" ")
+    if reason == "draft":
+        return warning(source, line, f"the link '{url}' points to {target}, a draft ('draft: true'): its text is "
+                       "shown without the link until the entry is published", "ref.unpublished")
+    if reason == "future":
+        return warning(source, line, f"the link '{url}' points to {target}, dated {day}, after the build date: "
+                       "its text is shown without the link until that day", "ref.unpublished")
+    return warning(source, line, f"the link '{url}' points to {target}, whose front matter has an error, "
+                   "reported at that file: fix it there", "ref.broken")
 
 
 def _summary(tokens: list[Token], limit: int = 240) -> str:
@@ -281,7 +312,69 @@ def shorten(text: str, limit: int) -> str:
 
 
 def to_plain(fragment: str) -> str:
-    """Sanitized HTML → plain text (for ICS descriptions and meta tags)."""
-    text = re.sub(r"<(br|/p|/li|/h\d|/tr)\b[^>]*>", "\n", fragment)
-    text = re.sub(r"<[^>]+>", "", text)
-    return re.sub(r"\n{3,}", "\n\n", html.unescape(text)).strip()
+    """Sanitized HTML → plain text (for ICS descriptions and meta tags): numbered list items keep
+    their numbers ('1. ', from the list's `start`), other items get '• ', nested ones indented."""
+    plain, position = _Plain(), 0
+    # Sanitized HTML (nh3) has no comments, no raw '<' in text and quoted attributes: a regex
+    # reads its tags exactly, seven times faster than html.parser.
+    for tag in _TAG.finditer(fragment):
+        plain.handle_data(html.unescape(fragment[position:tag.start()]))
+        if tag.group(1):
+            plain.handle_endtag(tag.group(2).lower())
+        else:
+            plain.handle_starttag(tag.group(2).lower(), tag.group(3))
+        position = tag.end()
+    plain.handle_data(html.unescape(fragment[position:]))
+    text = "".join(plain.parts)
+    return re.sub(r"\n{3,}", "\n\n", re.sub(r"[ \t]+\n", "\n", text)).strip()
+
+
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)([^>]*)>")
+_LIST_START = re.compile(r'\sstart="(-?\d+)"')
+_BLOCKS = frozenset({"p", "pre", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _Plain:
+    """Text of sanitized HTML, a line per block; `lists` holds each open list's next number (None: bullets)."""
+
+    def __init__(self) -> None:
+        self.parts: list[str] = []
+        self.lists: list[int | None] = []
+        self.pre = False
+
+    def handle_starttag(self, tag: str, attrs: str) -> None:
+        if tag == "pre":
+            self.pre = True
+        if tag in ("ol", "ul", "li", "br") and self.parts and self.parts[-1].strip():
+            self.parts[-1] = self.parts[-1].rstrip(" \n")  # the source's line end before a block
+        if tag in ("ol", "ul"):
+            start = _LIST_START.search(attrs) if tag == "ol" else None
+            if not self.lists:  # a nested list follows its item's line directly
+                self.parts.append("\n")
+            self.lists.append(None if tag == "ul" else int(start.group(1)) if start else 1)
+        elif tag == "li" and self.lists:
+            number = self.lists[-1]
+            marker = "•" if number is None else f"{number}."
+            if number is not None:
+                self.lists[-1] = number + 1
+            self.parts.append("\n" + "   " * (len(self.lists) - 1) + marker + " ")
+        elif tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "pre":
+            self.pre = False
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+            self.parts.append("" if self.lists else "\n\n")
+        elif tag in _BLOCKS:
+            self.parts.append("\n\n")
+        elif tag == "tr":
+            self.parts.append("\n")
+        elif tag in ("td", "th"):
+            self.parts.append("\t")
+
+    def handle_data(self, data: str) -> None:
+        if data.strip():  # the newlines between blocks are the blocks' own, above
+            after_block = not self.parts or self.parts[-1].endswith(("\n", "• ", ". "))
+            self.parts.append(data.lstrip() if after_block and not self.pre else data)

@@ -33,6 +33,8 @@ class PlanItem:
     event: str | None = None
     """Slug of the event that carries the item out."""
     line: int = 1
+    index: int = 0
+    """Its place in the list as written (front-matter lines are keyed by it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,7 @@ class Decision:
     """Slug of the plan that holds the linked item; with `item`, its id."""
     item: str | None = None
     line: int = 1
+    index: int = 0
 
 
 class _Bad(ValueError):
@@ -87,19 +90,26 @@ KEYS = {"plans": "items", "meetings": "decisions"}
 
 
 def typed(kind: str, values: dict, front: FrontMatter, shown: str) -> list[Diagnostic]:
-    """Replace the raw list under the kind's record key by typed records; return the problems."""
+    """Replace the raw list under the kind's record key by typed records; return the problems.
+
+    A plan also gets `broken_items`: the ids of items that have an error of their own, so that a
+    meeting's decision naming one is not reported a second time as "no such item".
+    """
     key = KEYS.get(kind)
     if key is None or key not in values:
         return []
     problems: list[Diagnostic] = []
-    records = []
+    records, broken = [], []
     for index, raw in enumerate(values[key]):
         line = front.line((key, index), front.line(key))
         record = _record(key, index, raw, line, front, shown, problems)
         if record is not None:
             records.append(record)
+        elif isinstance(raw, dict) and isinstance(raw.get("id"), str):
+            broken.append(raw["id"].strip())
     if key == "items":
         problems += _unique_ids(records, shown)
+        values["broken_items"] = tuple(broken)
     values[key] = tuple(records)
     return problems
 
@@ -111,7 +121,7 @@ def _record(key: str, index: int, raw: Any, line: int, front: FrontMatter, shown
         problems.append(error(shown, line, f"each of '{key}' must be keys and values, such as {example}",
                               "record.shape"))
         return None
-    spec, fields, ok = SPECS[key], {"line": line}, True
+    spec, fields, ok = SPECS[key], {"line": line, "index": index}, True
     for sub, value in raw.items():
         where = front.line((key, index, sub), line)
         if sub not in spec:

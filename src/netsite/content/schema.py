@@ -203,7 +203,7 @@ KINDS: dict[str, dict[str, Callable]] = {
         "gallery": _gallery,
     },
     "events": {
-        "start": _text, "end": _text, "timezone": _text, "all_day": _bool, "location": _text,
+        "date": _moment, "start": _text, "end": _text, "timezone": _text, "all_day": _bool, "location": _text,
         "online": _url, "organizers": _ref, "audience": _vocab("audience", True),
         "age_groups": _vocab("age_groups", True), "format": _vocab("format", False),
         "registration": _url, "status": _choice(STATUSES), "rrule": _text, "exdates": _texts,
@@ -222,6 +222,13 @@ KINDS: dict[str, dict[str, Callable]] = {
     "projects": {"participants": _ref, "start": _moment, "end": _moment, "goals": _texts,
                  "events": _ref, "practices": _ref, "news": _ref},
 }
+# Keys that take a list of slugs, vocabulary ids, tags, names or dates: none of these has a comma
+# inside, so 'tags: праздники, музыка' can only mean two tags. It is read as that list, with a
+# warning that shows the list form; refusing it would only stop a site whose meaning is clear.
+# Free sentences (goals, problems) are not split: a goal may well have a comma in it.
+COMMA_LISTS = ("tags", "authors", "exdates", "institution", "institutions", "organizers", "parties",
+               "participants", "event", "events", "practices", "news", "audience", "age_groups", "areas")
+
 REQUIRED = {
     "institutions": ("title",),
     "practices": ("title", "date"),
@@ -253,6 +260,10 @@ def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic
         if raw is None:
             problems.append(error(doc.shown, line, f"'{key}' has no value", "field.empty"))
             continue
+        if key in COMMA_LISTS and isinstance(raw, str) and "," in raw:
+            raw = [part.strip() for part in raw.split(",") if part.strip()] or raw
+            problems.append(warning(doc.shown, line, f"'{key}' is one text with commas, read as a list of "
+                                    f"{len(raw)}: write it as [{', '.join(raw)}]", "field.list"))
         try:
             values[key] = spec[key](raw, config, doc)
         except Invalid as exc:
@@ -264,6 +275,8 @@ def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic
         problems.append(error(doc.shown, front.line("institutions"),
                               "write either 'institution' or 'institutions', not both", "field.conflict"))
     problems += records.typed(doc.kind, values, front, doc.shown)
+    if doc.kind == "agreements" and "parties" in values:
+        problems += _parties(values["parties"], front, doc.shown)
     fields: dict[str, Any] = {}
     if doc.kind == "events" and "start" in values:
         problems.extend(_event_times(values, front, config, doc, fields))
@@ -271,9 +284,26 @@ def parse(doc: Document, config: Config) -> tuple[Parsed | None, list[Diagnostic
             and "institution" not in front.data and "institutions" not in front.data:
         problems.append(error(doc.shown, 2, "'institution' (or 'institutions') is required for practices",
                               "field.required"))
-    if any(p.severity == "error" for p in problems):
+    errors = {p.code for p in problems if p.severity == "error"}
+    # An error inside one plan item or decision is reported there and that record left out; the
+    # entry itself is kept, so references to its other items still resolve (the build fails anyway).
+    if errors and not (doc.kind in records.KEYS and all(code.startswith("record.") for code in errors)):
         return None, problems
     return _make(doc, front, values, fields), problems
+
+
+def _parties(parties: tuple[str, ...], front: FrontMatter, shown: str) -> list[Diagnostic]:
+    """Each party once, and at least two different ones."""
+    problems = []
+    for index, slug in enumerate(parties):
+        if slug in parties[:index]:
+            line = front.line(("parties", index), front.line("parties"))
+            problems.append(error(shown, line, f"'{slug}' is listed twice in 'parties': name each institution "
+                                  "that signed the agreement once", "agreement.parties"))
+    if len(set(parties)) < 2 and not problems:  # a duplicate's message already says what to fix
+        problems.append(error(shown, front.line("parties"), "an agreement needs at least two parties: list the "
+                              "slugs of the institutions that signed it", "agreement.parties"))
+    return problems
 
 
 def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Parsed:

@@ -9,10 +9,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from types import MappingProxyType
 
-from netsite.content import agenda
+from netsite.content import agenda, pending
 from netsite.content import cycle as cycle_module
 from netsite.content.config import Config
 from netsite.content.models import Entry, Term
+from netsite.content.pending import Unpublished
 from netsite.content.urls import Links, make_slug, output_file, term_path
 from netsite.diagnostics import Diagnostic, did_you_mean, error
 
@@ -98,22 +99,27 @@ def find_collisions(entries: Iterable[Entry]) -> list[Diagnostic]:
     return problems
 
 
-def assemble(entries: Iterable[Entry], config: Config, now: datetime) -> tuple[Site, list[Diagnostic]]:
-    """Group published entries into a Site and check every reference between them."""
+def assemble(entries: Iterable[Entry], config: Config, now: datetime,
+             unpublished: Unpublished = pending.NOTHING) -> tuple[Site, list[Diagnostic]]:
+    """Group published entries into a Site and check every reference between them; a reference
+    to an entry that exists but is not published at `now` is a warning (see pending.py)."""
     by_kind: dict[str, list[Entry]] = defaultdict(list)
     for entry in entries:
         by_kind[entry.kind].append(entry)
-    institutions = sorted(by_kind["institutions"], key=lambda e: (e.get("short_name") or e.title, e.slug))
-    known = {e.slug for e in institutions}
+    known = {e.slug for e in by_kind["institutions"]}
     event_slugs = {e.slug for e in by_kind["events"]}
-    problems = _check_references(entries_of(by_kind), known, event_slugs)
+    problems = _check_references(entries_of(by_kind), known, event_slugs, unpublished)
+    problems += cycle_module.check(by_kind, unpublished)
+    for kind, group in by_kind.items():
+        by_kind[kind] = [pending.published_only(e, unpublished) for e in group]
+    institutions = sorted(by_kind["institutions"], key=lambda e: (e.get("short_name") or e.title, e.slug))
     newest = lambda e: (e.date, e.slug)  # noqa: E731 - a sort key
     practices = sorted(by_kind["practices"], key=newest, reverse=True)
     news = sorted(by_kind["news"], key=newest, reverse=True)
     events = sorted(by_kind["events"], key=lambda e: (e.start, e.slug))
     pages = sorted(by_kind["pages"], key=lambda e: (e.get("menu") is None, e.get("menu") or 0, e.slug))
     upcoming, past = agenda.split_upcoming(events, now)
-    cycle, found = cycle_module.assemble(by_kind, now)
+    cycle, found = cycle_module.assemble(by_kind, now.astimezone(config.zone))  # months of the site's zone
     problems += found
     everything = institutions + practices + events + news + pages + list(cycle.entries)
     site = Site(
@@ -135,7 +141,8 @@ def entries_of(by_kind: Mapping[str, list[Entry]]) -> list[Entry]:
     return [e for kind in sorted(by_kind) for e in by_kind[kind]]
 
 
-def _check_references(entries: list[Entry], institutions: set[str], events: set[str]) -> list[Diagnostic]:
+def _check_references(entries: list[Entry], institutions: set[str], events: set[str],
+                      unpublished: Unpublished) -> list[Diagnostic]:
     problems = []
     for entry in entries:
         key = "organizers" if entry.kind == "events" else (
@@ -143,11 +150,16 @@ def _check_references(entries: list[Entry], institutions: set[str], events: set[
         for index, slug in enumerate(entry.institutions):
             if slug not in institutions:
                 line = entry.lines.get((key, index)) or entry.lines.get(key, 1)
-                problems.append(error(entry.source, line, f"no institution '{slug}' in content/institutions/"
+                withheld = unpublished.find("institutions", slug)
+                problems.append(pending.reference(entry.source, line, withheld) if withheld else
+                                error(entry.source, line, f"no institution '{slug}' in content/institutions/"
                                       f"{did_you_mean(slug, institutions)}", "ref.institution"))
-        for slug in entry.get("event", ()) if entry.kind == "news" else ():
+        for index, slug in enumerate(entry.get("event", ()) if entry.kind == "news" else ()):
             if slug not in events:
-                problems.append(error(entry.source, entry.lines.get("event", 1), f"no event '{slug}' in "
+                line = entry.lines.get(("event", index)) or entry.lines.get("event", 1)
+                withheld = unpublished.find("events", slug)
+                problems.append(pending.reference(entry.source, line, withheld) if withheld else
+                                error(entry.source, line, f"no event '{slug}' in "
                                       f"content/events/{did_you_mean(slug, events)}", "ref.event"))
     return problems
 

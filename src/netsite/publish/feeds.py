@@ -4,10 +4,13 @@ One table of `Feed`s, built once per build by `feed_set`, drives both the feed f
 `<link rel="alternate">` autodiscovery in every page's head, so a page never names a feed that
 is not written. A feed's files sit beside its HTML page: `/news/rss.xml`, `/news/atom.xml`.
 
-Dates come from the content, never from the clock: news and practices are dated by `date`,
-events by the start of their first occurrence (they are announcements, dated when they happen,
-so future events stand at the top); a feed's lastBuildDate/updated is its newest item's date
-(1970-01-01 for an empty feed). Items are newest first, equal dates ordered by URL.
+Dates come from the content, never from the wall clock: every item is dated by its publication,
+news and practices by `date`, events by their announcement (`agenda.announced`: their `date:`, else
+30 days before the first occurrence), never by when they start; an item published after the
+build's clock is left out until that day, so nothing is dated in the future and coming events do
+not push news out of a feed. A feed's lastBuildDate/updated is its newest item's date; an empty
+feed takes the site feed's (the build's clock on a site with no item at all), never 1970. Items
+are newest first, equal dates ordered by URL.
 
 feedgen 1.0 faults worked around here, each pinned by a test in tests/test_feeds.py:
 - Atom entry links lose rel, type and length (lkiesow/python-feedgen#135), so an enclosure would
@@ -27,7 +30,7 @@ import html
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from types import MappingProxyType
 from urllib.parse import quote
 
@@ -40,10 +43,10 @@ from netsite.content import agenda, pictures
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.urls import KIND_SECTIONS, output_file
+from netsite.publish.ical import summary as status_title
 
 FEED_KINDS = ("news", "events", "practices")
 """The kinds that are published in feeds, in the order of the site's sections."""
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 # Pages without a feed of their own that still have a fitting one: the calendar is the events'.
 ALIASES = {"/calendar/": "/events/"}
 # An explicit table, not `mimetypes`: that one reads the Windows registry and /etc/mime.types.
@@ -67,6 +70,8 @@ class Feed:
     description: str
     entries: tuple[Entry, ...]
     """Newest first, at most `feed_length`."""
+    updated: datetime
+    """The newest item's publication; for an empty feed, the site feed's."""
 
     @property
     def rss(self) -> str:
@@ -75,10 +80,6 @@ class Feed:
     @property
     def atom(self) -> str:
         return self.page + "atom.xml"
-
-    @property
-    def updated(self) -> datetime:
-        return self.entries[0].date if self.entries else EPOCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,11 +101,17 @@ class FeedSet:
         return own + ((self.by_page["/"],) if "/" in self.by_page else ())
 
 
-def newest_first(entries: Iterable[Entry]) -> tuple[Entry, ...]:
-    """Feed order: by date, newest first; equal dates by URL, so the order never depends on input."""
-    by_path = sorted({e.path: e for e in entries if e.kind in FEED_KINDS and e.date}.values(),
-                     key=lambda e: e.path)
-    return tuple(sorted(by_path, key=lambda e: e.date, reverse=True))
+def published(entry: Entry) -> datetime | None:
+    """When an entry appeared: an event's announcement, another entry's `date`."""
+    return agenda.announced(entry) if entry.kind == "events" else entry.date
+
+
+def newest_first(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
+    """Feed order: by publication, newest first; equal dates by URL, so the order never depends on
+    input. Entries published after `now` (the build's clock) are not in feeds yet."""
+    fed = {e.path: e for e in entries if e.kind in FEED_KINDS and e.date and published(e) <= now}
+    by_path = sorted(fed.values(), key=lambda e: e.path)
+    return tuple(sorted(by_path, key=published, reverse=True))
 
 
 def feed_set(site: Site, strings) -> FeedSet:
@@ -114,9 +121,12 @@ def feed_set(site: Site, strings) -> FeedSet:
     def feed(page: str, name: str | None, entries: Iterable[Entry]) -> Feed:
         title = strings("feed_title", name=name, site=config.title) if name else config.title
         description = (config.description or config.title) if name is None else title
-        return Feed(page, title, description, newest_first(entries)[:config.feed_length])
+        items = newest_first(entries, site.now)[:config.feed_length]
+        return Feed(page, title, description, items, published(items[0]) if items else fallback)
 
+    fallback = site.now
     feeds = [feed("/", None, site.news + site.events + site.practices)]
+    fallback = feeds[0].updated  # stays put from one nightly build to the next, unlike the clock
     feeds += [feed(f"/{KIND_SECTIONS[k]}/", strings(k), getattr(site, k)) for k in FEED_KINDS]
     for institution in site.institutions:
         own = site.institution_entries.get(institution.slug, {})
@@ -146,7 +156,8 @@ class Item:
     title: str
     date: datetime
     authors: tuple[tuple[str, str], ...]
-    """(name, page URL) of the institutions behind the entry."""
+    """(name, page URL) of the institutions behind the entry: one Atom author each, one RSS
+    dc:creator naming them all (RSS readers keep only the last of several)."""
     categories: tuple[str, ...]
     summary: str
     """Plain text."""
@@ -193,9 +204,12 @@ def enclosure(entry: Entry, site: Site) -> Enclosure | None:
 
 
 def event_summary(entry: Entry, env: jinja2.Environment) -> str:
-    """'17 ноября 2026 г., 10:00–12:30 · place. Summary': date, time and place come first."""
+    """'17 ноября 2026 г., 10:00–12:30 (Москва) · повторяется: каждую среду в 10:00, 8 встреч · place.
+    Summary': date, time, repetition and place come first."""
     strings = env.globals["t"]
-    facts = [env.filters["when"](agenda.occurrences(entry)[0])]
+    facts = [env.filters["when"](agenda.occurrences(entry)[0], True)]  # a reader may live elsewhere
+    if len(agenda.occurrences(entry)) > 1:
+        facts.append(f"{strings('recurring').lower()}: {env.filters['recurrence'](entry)}")
     facts += [entry.get("location") or (strings("online") if entry.get("online") else "")]
     head = " · ".join(f for f in facts if f)
     if entry.get("status", "scheduled") != "scheduled":
@@ -213,7 +227,9 @@ def make_item(entry: Entry, site: Site, env: jinja2.Environment) -> Item:
     if site.config.feed_full_content:
         body = absolute_html(pictures.body_html(entry, site.links.url), site.config.origin, url)
         content = env.get_template("feeds/content.html").render(entry=entry, body=body).strip()
-    return Item(url, entry.title, entry.date, authors or ((site.config.title, site.links.absolute("/")),),
+    # «Отменено: » in front as in the calendars: a reader's list shows titles only.
+    title = status_title(entry, env.globals["t"]) if entry.kind == "events" else entry.title
+    return Item(url, title, published(entry), authors or ((site.config.title, site.links.absolute("/")),),
                 entry.tags, summary, content, enclosure(entry, site))
 
 
@@ -264,7 +280,7 @@ def feed_entry(item: Item) -> _Entry:
     entry.updated(item.date)
     for name, uri in item.authors:
         entry.author({"name": xml_text(name), "uri": uri})
-        entry.dc.dc_creator(xml_text(name))
+    entry.dc.dc_creator(xml_text(", ".join(name for name, _ in item.authors)))
     for category in item.categories:
         entry.category(term=xml_text(category))
     # RSS descriptions are HTML to every reader, so the plain summary is escaped as HTML.

@@ -23,7 +23,7 @@ from netsite.content.markup import to_plain
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.urls import calendar_path, event_calendar_path, output_file, term_path
-from netsite.publish import icsfold
+from netsite.publish import icsfold, recurrence
 
 icsfold.install()  # icalendar's own folding is a per-character loop: most of a big build's time
 PRODID = "-//netsite//netsite calendar//RU"
@@ -202,16 +202,28 @@ def _value(moment: datetime, all_day: bool) -> date | datetime:
 
 
 def description(site: Site, event: Entry, strings: Callable[..., str]) -> str:
-    """Plain text: the summary, the online link, the registration link, the body, the page."""
+    """Plain text: the summary, the repetition in words, the online link, the registration link,
+    the body, the page. The summary is left out when the body begins with it (it was taken from
+    the first paragraph)."""
+    body = to_plain(event.body)
     parts = []
-    if event.summary:
+    if event.summary and not _begins_with(body, event.summary):
         parts.append(event.summary)
+    words = recurrence.describe(event, site.config.zone, site.config.language)
+    if words:  # apps show a series' dates, few say its rule in words
+        parts.append(f"{strings('recurring')}: {words}")
     if event.get("online"):
         parts.append(f"{strings('online')}: {event.online}")
     if event.get("registration") and event.status == "scheduled":
         parts.append(f"{strings('register')}: {event.registration}")
-    body = to_plain(event.body)
     if body:
         parts.append(body)
     parts.append(site.links.absolute(event.path))
     return "\n\n".join(parts)
+
+
+def _begins_with(body: str, summary: str) -> bool:
+    """True when the body's first paragraph starts with the summary (cut short at '…' or not)."""
+    first = " ".join(body.split("\n\n", 1)[0].split())
+    head = " ".join(summary.removesuffix("…").split())
+    return bool(head) and first.startswith(head)

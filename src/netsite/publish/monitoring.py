@@ -1,6 +1,6 @@
 """Quality monitoring: figures counted from the published content, and their CSV and JSON forms.
 
-What is counted (README "Мониторинг" says the same for methodologists): cancelled events are left
+What is counted (docs/spravochnik.md "Мониторинг" says the same for methodologists): cancelled events are left
 out of every event figure; events per month count occurrences (a weekly club counts once per
 meeting) by the month they start in the site's zone; every other event figure counts events.
 Vocabulary figures list every id, zeros included, so reports of different years line up.

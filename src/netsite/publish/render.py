@@ -26,7 +26,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
-from netsite.publish import catalogue, directory, eventpages, feeds, prose, typography
+from netsite.publish import catalogue, directory, eventpages, feeds, prose, recurrence, typography, when
 from netsite.publish.theme import COMPILED, Strings, load_strings
 
 
@@ -137,7 +137,10 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         institution=lambda slug: site.institution(slug),
         short_name=lambda inst: inst.get("short_name") or inst.title,
         plural=lambda n, key: strings(key, n),
-        when=lambda occurrence: event_when(occurrence, site, language, strings),
+        when=lambda occurrence, named=False: when.event_when(occurrence, site.config.zone, language, strings, named),
+        zone_city=lambda zone: when.zone_city(zone, language),
+        recurrence=lambda event: recurrence.describe(event, site.config.zone, language)
+        or strings("meetings_count", len(agenda.occurrences(event))),
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
         in_date_order=lambda entries: date_order(entries, site.now),
@@ -187,26 +190,6 @@ def _date(moment: date | datetime, fmt: str, language: str, site: Site) -> str:
     return format_date(_local(moment, site), formats.get(fmt, fmt), locale=language)
 
 
-def event_when(occurrence, site: Site, language: str, strings: Strings) -> str:
-    """'3 декабря 2026 г., 10:00–12:00' in the event's own zone (named when not the site's)."""
-    start, end = occurrence.start, occurrence.end
-    long = lambda d: format_date(d, "long", locale=language)  # noqa: E731
-    if occurrence.all_day:
-        last = date.fromordinal(end.date().toordinal() - 1)  # the end is exclusive
-        if last == start.date():
-            return long(start)
-        return f"{format_date(start, 'd MMMM', locale=language)} – {long(last)}"
-    clock = lambda d: format_time(d, "HH:mm", locale=language)  # noqa: E731
-    if start.date() == end.date():
-        text = f"{long(start)}, {clock(start)}–{clock(end)}"
-    else:
-        text = f"{long(start)}, {clock(start)} – {long(end)}, {clock(end)}"
-    zone = getattr(start.tzinfo, "key", None) or start.strftime("UTC%z")
-    if zone != site.config.timezone:
-        text += f" ({strings('time_zone', zone=zone)})"
-    return text
-
-
 def page_set(site: Site) -> list[Page]:
     """Every HTML page of the core site, in a stable order."""
     config = site.config
@@ -221,7 +204,7 @@ def page_set(site: Site) -> list[Page]:
     pages.append(Page("/institutions/", "institutions/list.html", {"entries": site.institutions}))
     for entry in site.entries:
         template = "page.html" if entry.kind == "pages" else f"{entry.kind}/item.html"
-        pages.append(Page(entry.path, template, {"entry": entry}, lastmod=entry.date))
+        pages.append(Page(entry.path, template, {"entry": entry}, lastmod=_lastmod(entry, site.now)))
     for taxonomy, terms in site.terms.items():
         if terms:
             section = terms[0].path.rsplit("/", 2)[0] + "/"
@@ -232,6 +215,13 @@ def page_set(site: Site) -> list[Page]:
             for p in paginate(items, config.paginate, term.path):
                 pages.append(Page(p.path(p.number), template, {"term": term, "entries": p.items, "paginator": p}))
     return pages
+
+
+def _lastmod(entry: Entry, now: datetime) -> datetime | None:
+    """The sitemap's date of an entry: its publication (an event's announcement, not its start),
+    none while that is still ahead of the build's clock."""
+    published = feeds.published(entry)
+    return published if published and published <= now else None
 
 
 def audience_order(term, site: Site) -> tuple[Entry, ...]:

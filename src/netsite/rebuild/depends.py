@@ -315,7 +315,7 @@ for _name in ("__lt__", "__le__", "__gt__", "__ge__", "__eq__", "__ne__", "__sub
 PURE = frozenset({
     # filters: their arguments, the configuration and the theme's strings only
     "url", "absolute", "date", "time", "month", "iso", "label", "short_name", "plural", "when", "tag_slug",
-    "webcal", "calendar_ics", "event_ics",
+    "webcal", "calendar_ics", "event_ics", "zone_city", "recurrence",
     # globals
     "config", "t", "url_for", "absolute_url", "month_path", "entry_path", "catalogue_index", "sveden_url",
     "picture", "body_html", "figure_chart", "chart_has_data",
