@@ -12,6 +12,7 @@ above the bars instead of being cut.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -38,7 +39,7 @@ def wrap(label: str, width: float, max_lines: int = MAX_LINES) -> list[str]:
     """The label in lines that fit `width` units, by words; a last line that would overflow ends in «…»."""
     room = max(4, int(width / LETTER))
     lines: list[str] = []
-    for word in label.split():
+    for word in _tokens(label):
         if lines and len(lines[-1]) + 1 + len(word) <= room:
             lines[-1] += " " + word
         else:
@@ -48,6 +49,20 @@ def wrap(label: str, width: float, max_lines: int = MAX_LINES) -> list[str]:
         lines = lines[:max_lines]
         lines[-1] = lines[-1][:room - 1].rstrip() + "…"
     return lines
+
+
+GLUED = re.compile(r"^(№|§|г\.|гг\.|им\.|ул\.|[А-ЯЁA-Z]\.)$")
+"""Words that stay on a line with the word after them («г. Энска», «А. П. Гайдара»), as in typography.py."""
+
+
+def _tokens(label: str) -> list[str]:
+    tokens: list[str] = []
+    for word in label.split():
+        if tokens and GLUED.match(tokens[-1].rsplit(" ", 1)[-1]):
+            tokens[-1] += " " + word
+        else:
+            tokens.append(word)
+    return tokens
 
 
 def _text(x: float, y: float, lines: Sequence[str], css: str, anchor: str = "start") -> str:
