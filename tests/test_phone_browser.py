@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import pytest
 from playwright.sync_api import sync_playwright
-from test_reader_browser import ARGS, CHROMIUM, serving
+from test_reader_browser import ARGS, serving
 from test_reader_html import run_vnu
 
-from conftest import INSTITUTION, build_site, write_site
+from conftest import INSTITUTION, build_site, chromium_path, write_site
 
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 800}
@@ -55,7 +55,7 @@ def site(tmp_path_factory):
 @pytest.fixture(scope="module")
 def browser():
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
         yield chromium
         chromium.close()
 

@@ -41,7 +41,8 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
                                 [strings(f"series_{s}") for s in figure.series], colors)
 
     def members_graph() -> Markup:
-        agreements = [(a.slug, a.title, tuple(a.parties)) for a in site.cycle.agreements]
+        # agreements in force only: the model (cycle.current) says which are
+        agreements = [(a.slug, a.title, tuple(a.parties)) for a in site.cycle.current]
         parties = {slug for _, _, slugs in agreements for slug in slugs}
         nodes = [(i.slug, i.get("short_name") or i.title) for i in site.institutions if i.slug in parties]
         return charts.network_map("members-graph", strings("network_graph_title"), agreements, nodes)
