@@ -91,14 +91,15 @@ def strings_of(value) -> list[str]:
 
 
 def theme_scripts(theme_dirs: Iterable[Path]) -> Callable[[str | None, str], bool]:
-    """A script is the theme's when its src is under /static/ (or Pagefind's), or its inline text
-    is written in one of the theme's templates."""
+    """A script is the theme's when its src is under /static/ (or Pagefind's, or the editor's own
+    bundle at /admin/, served from the site like them), or its inline text is written in one of the
+    theme's templates."""
     templates = "\n".join(p.read_text(encoding="utf-8") for d in theme_dirs if d.is_dir()
                           for p in sorted(d.rglob("*.html")))
 
     def allowed(src: str | None, text: str) -> bool:
         if src is not None:
-            return re.search(r"(^|/)(static|pagefind)/", src) is not None and "://" not in src
+            return re.search(r"(^|/)(static|pagefind)/|(^|/)admin/decap-cms\.js$", src) is not None and "://" not in src
         return text.strip() != "" and text.strip() in templates
     return allowed
 

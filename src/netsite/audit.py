@@ -59,7 +59,8 @@ def collect(html: bytes | str) -> Parsed:
     if not data.strip():
         return Parsed(frozenset(), ())
     root = lxml.html.document_fromstring(data, parser=_PARSER)
-    ids, refs = set(), []
+    ids: set[str] = set()
+    refs: list = []
     for element in root.iter(lxml.etree.Element):
         tag = element.tag
         for name, value in element.items():

@@ -8,6 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import cast
 
 from netsite import scaffold
 from netsite.content import agenda, images, markup, pending, pictures, schema, sources
@@ -17,7 +18,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file, slug_from_filename
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, has_errors, sort_key
-from netsite.publish import catalogue, cyclepages, feeds, ical, output, relative, render, search, theme
+from netsite.publish import admin, catalogue, cyclepages, feeds, ical, output, relative, render, search, theme
 from netsite.rebuild import bodies, depends, outputs, parallel
 from netsite.rebuild import cache as cache_module
 
@@ -66,7 +67,7 @@ class Result:
         """The Site; after a build that had nothing to do it is assembled from the sources on first use."""
         if not isinstance(self.made, Site):
             object.__setattr__(self, "made", self.made())
-        return self.made
+        return cast(Site, self.made)
 
 
 def clock(options: Options, config: Config) -> datetime:
@@ -103,7 +104,7 @@ def run(root: Path, options: Options, reuse: Reuse | None = None,
         sink = relative.Linker(Links(config.base_url).base_path, sink)
         extra_files = [sink.page(file) for file in extra_files]
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
-    files = sorted(rendered.files + extra_files, key=lambda f: f.path)
+    files = sorted(rendered.files + extra_files + admin.files(config), key=lambda f: f.path)
     check_files(files, options.strict)
     return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
 
@@ -199,7 +200,9 @@ def _each(memo: Memo | None, step: str, entries: list[Entry], apply: Callable) -
     if memo is None:
         return apply(entries)
     table = memo.steps.setdefault(step, {})
-    results, files, problems = [], {}, []
+    results: list[Entry] = []
+    files: dict[str, OutputFile] = {}
+    problems: list[Diagnostic] = []
     for entry in entries:
         key = (id(entry), tuple((a.source, _status(a.source)) for a in entry.assets))
         hit = table.get(entry.source)
@@ -331,7 +334,7 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     dirs = theme.theme_dirs(site.config.root, site.config.theme)
     env = render.make_environment(site, dirs)
     cyclepages.extend_environment(env, site)
-    feed_set = env.globals["feeds"]
+    feed_set = cast(feeds.FeedSet, env.globals["feeds"])
     depends.instrument(env, site)
     reuse = reuse or Reuse()
     prints = reuse.prints
@@ -389,10 +392,10 @@ class _Plan:
         return self.take_all((path,), fixed)
 
     def take_all(self, paths: tuple[str, ...], fixed: bytes) -> bool:
-        old = [self.reuse.records.get(path) for path in paths]
-        if all(r is not None and r.fresh(fixed, self.resolve) for r in old):
-            kept = [self.reuse.take(path) for path in paths]
-            if all(k is not None for k in kept):
+        old = [record for path in paths if (record := self.reuse.records.get(path)) is not None]
+        if len(old) == len(paths) and all(r.fresh(fixed, self.resolve) for r in old):
+            kept = [file for path in paths if (file := self.reuse.take(path)) is not None]
+            if len(kept) == len(paths):
                 self.files.extend(kept)
                 self.records.update(zip(paths, old))
                 return True

@@ -144,6 +144,16 @@ VALUE = _rules(  # the problem of one value, after "значение 'key'" (sch
      "должно быть адресом плиток карты на https с {{z}}, {{x}} и {{y}}, например {example}"),
     (r"may use only \{z\}, \{x\}, \{y\} and \{s\} in braces",
      "может содержать в фигурных скобках только {{z}}, {{x}}, {{y}} и {{s}}"),
+    # config.py, editor:
+    (r"must be keys such as backend: gitlab, repo: group/site, branch: main",
+     "должно состоять из ключей, например backend: gitlab, repo: group/site, branch: main"),
+    (r"has an unknown key '(?P<key>.*?)'" + H, "неизвестный ключ '{key}'{hint}"),
+    (r"needs '(?P<key>.*)'", "нужен ключ '{key}'"),
+    (r"backend must be one of (?P<options>.*?)" + H, "backend должен быть одним из: {options}{hint}"),
+    (r"repo must be the project's path on the git host, such as (?P<example>\S+)",
+     "repo должен быть путём проекта на git-сервере, например {example}"),
+    (r"(?P<key>\w+) must be an address starting with https://",
+     "{key} должен быть адресом, начинающимся с https://"),
 ) + TIME
 
 WHERE = _rules(  # schema._files: where the file belongs
@@ -455,6 +465,10 @@ CATALOGUE: dict[str, tuple] = {
     "config.encoding": _rules((r"netsite\.yaml must be saved as UTF-8",
                                "netsite.yaml должен быть сохранён в кодировке UTF-8")),
     "config.key": _rules((r"unknown key '(?P<key>.*?)'" + H, "неизвестный ключ '{key}'{hint}")) + _FRONTMATTER,
+    "editor.script": _rules((r"'editor' needs the editor's script, which is not installed: run 'npm ci' in "
+                             r"netsite's source folder \(see docs/redaktor-nastrojka\.md\)",
+                             "для 'editor' нужен скрипт редактора, а он не установлен: выполните 'npm ci' в папке "
+                             "исходников netsite (см. docs/redaktor-nastrojka.md)")),
     "config.required": _rules((r"'(?P<key>.*)' is required", "'{key}' обязательно: добавьте строку '{key}: …'")),
     "config.output_dir": _rules((r"'output_dir' must be a folder of its own inside the site \(such as '(?P<example>"
                                  r"[^']*)'\), not '(?P<value>.*?)'(?P<clause_output>(?:: .*)?)",

@@ -46,7 +46,7 @@ class Moment:
 def parse_moment(text: object, zone: zoneinfo.ZoneInfo) -> Moment:
     """'2026-12-03' (a day) or '2026-12-03 10:00' (local in `zone`) or with an offset."""
     if isinstance(text, (date, datetime)):
-        text = text.isoformat(sep=" ")
+        text = text.isoformat(sep=" ") if isinstance(text, datetime) else text.isoformat()
     match = _DATETIME_RE.match(str(text).strip()) if isinstance(text, str) else None
     if not match:
         raise TimeError(f"'{text}' is not a date: write 2026-12-03 or \"2026-12-03 10:00\"")
@@ -212,7 +212,7 @@ def _instances(start: datetime, rule: str) -> list[datetime]:
         rule_set = rrulestr(f"RRULE:{text}", dtstart=naive_start)
     except (ValueError, TypeError) as exc:
         raise TimeError(f"rrule is not valid: {exc}", "event.rrule") from None
-    instances = []
+    instances: list[datetime] = []
     for naive in rule_set:
         if len(instances) >= MAX_OCCURRENCES:
             raise TimeError(f"rrule gives more than {MAX_OCCURRENCES} occurrences: lower COUNT or UNTIL",
@@ -303,7 +303,8 @@ def next_occurrence(event: Entry, now: datetime) -> Occurrence:
 
 def split_upcoming(events: Iterable[Entry], now: datetime) -> tuple[list[Entry], list[Entry]]:
     """(upcoming soonest first, past newest first), ties broken by slug."""
-    upcoming, past = [], []
+    upcoming: list[Entry] = []
+    past: list[Entry] = []
     for event in events:
         (upcoming if is_upcoming(event, now) else past).append(event)
     upcoming.sort(key=lambda e: (next_occurrence(e, now).start, e.slug))

@@ -44,6 +44,9 @@ class Config:
     map_tiles: str = ""
     """Tile URL template (https://…/{z}/{x}/{y}.png) for the institutions map; empty: no map."""
     map_attribution: str = ""
+    editor: tuple[tuple[str, str], ...] = ()
+    """The browser editor on the published site (/admin/): backend, repo, branch… as (key, value), sorted;
+    empty: no /admin/ is published (`netsite serve` offers its local one regardless)."""
 
     @property
     def base_path(self) -> str:
@@ -169,6 +172,41 @@ def _map_tiles(value: Any) -> str:
     return text
 
 
+EDITOR_BACKENDS = ("gitlab", "gitea", "forgejo", "github")
+EDITOR_NEEDS = {"gitlab": ("app_id",), "gitea": ("app_id", "base_url", "api_root"),
+                "forgejo": ("app_id", "base_url", "api_root"), "github": ("base_url",)}
+"""What each backend needs besides backend and repo: without them Decap CMS falls back to a public
+host (gitlab.com is fine; try.gitea.io and Netlify's OAuth service are not the network's)."""
+EDITOR_KEYS = ("backend", "repo", "branch", "app_id", "base_url", "api_root", "auth_endpoint")
+_REPO_RE = re.compile(r"^[A-Za-z0-9_.-]+(?:/[A-Za-z0-9_.-]+)+$")
+
+
+def _editor(value: Any) -> tuple[tuple[str, str], ...]:
+    """`editor: {backend: gitlab, repo: group/site, branch: main, app_id: …, base_url: https://…}`."""
+    if not isinstance(value, dict):
+        raise ValueError("must be keys such as backend: gitlab, repo: group/site, branch: main")
+    for key in value:
+        if key not in EDITOR_KEYS:
+            raise ValueError(f"has an unknown key '{key}'{did_you_mean(str(key), EDITOR_KEYS)}")
+    for key in ("backend", "repo"):
+        if key not in value:
+            raise ValueError(f"needs '{key}'")
+    result = {key: _text(item) for key, item in value.items()}
+    if result["backend"] not in EDITOR_BACKENDS:
+        raise ValueError(f"backend must be one of {', '.join(EDITOR_BACKENDS)}"
+                         f"{did_you_mean(result['backend'], EDITOR_BACKENDS)}")
+    for key in EDITOR_NEEDS[result["backend"]]:
+        if key not in result:
+            raise ValueError(f"needs '{key}'")
+    if not _REPO_RE.match(result["repo"]):
+        raise ValueError("repo must be the project's path on the git host, such as group/site")
+    for key in ("base_url", "api_root", "auth_endpoint"):
+        if key in result and key != "auth_endpoint" and not result[key].startswith("https://"):
+            raise ValueError(f"{key} must be an address starting with https://")
+    result.setdefault("branch", "main")
+    return tuple(sorted(result.items()))
+
+
 # key → (validator, Config field); the one table of what netsite.yaml may hold.
 KEYS: dict[str, Callable[[Any], Any]] = {
     "title": _text,
@@ -186,6 +224,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "search": _bool,
     "map_tiles": _map_tiles,
     "map_attribution": _text,
+    "editor": _editor,
 }
 REQUIRED = ("title", "base_url", "timezone")
 

@@ -195,7 +195,7 @@ def _decisions(meetings: list[Entry], planned: Mapping[str, tuple[Planned, ...]]
 
 
 def _partners(agreements: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
-    pairs = set()
+    pairs: set[tuple[str, str]] = set()
     for agreement in agreements:
         parties = sorted(set(agreement.parties))
         pairs.update((a, b) for i, a in enumerate(parties) for b in parties[i + 1:])
@@ -203,7 +203,7 @@ def _partners(agreements: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
 
 
 def _of_institution(institutions, agreements, meetings, projects, planned, statuses) -> Mapping:
-    grouped = {slug: {"agreements": [], "current_agreements": [], "meetings": [], "projects": [], "plan_items": []}
+    grouped: dict[str, dict[str, list]] = {slug: {"agreements": [], "current_agreements": [], "meetings": [], "projects": [], "plan_items": []}
                for slug in sorted(institutions)}
     current = [a for a in agreements if statuses[a.slug] == IN_FORCE]
     for kind, key, entries in (("agreements", "parties", agreements), ("current_agreements", "parties", current),

@@ -110,7 +110,7 @@ def make_parser() -> MarkdownIt:
                                    "highlight": _highlight, "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough"])
     md.use(footnote_plugin).use(tasklists_plugin)
-    md.validateLink = _valid_link
+    md.validateLink = _valid_link  # type: ignore[method-assign]  # markdown-it-py's documented hook
     return md
 
 
@@ -162,7 +162,7 @@ def _size_problem(text: str, ctx: Context) -> Diagnostic | None:
 
 def _guard_blocks(tokens: list[Token], ctx: Context) -> list[Diagnostic]:
     """Fence languages become plain names; too deep nesting is an error, not lost text."""
-    problems = []
+    problems: list[Diagnostic] = []
     for token in tokens:
         if token.type == "fence":
             lang = token.info.strip().split(maxsplit=1)[0] if token.info.strip() else ""

@@ -61,7 +61,7 @@ def pixels(image: Image.Image) -> Image.Image:
         try:
             source = ImageCms.ImageCmsProfile(io.BytesIO(profile))
             upright = ImageCms.profileToProfile(upright, source, _SRGB,
-                                                outputMode="RGBA" if upright.mode == "RGBA" else "RGB")
+                                                outputMode="RGBA" if upright.mode == "RGBA" else "RGB") or upright
         except (ImageCms.PyCMSError, OSError, ValueError):
             pass  # a broken profile: the pixels are still right enough, and the profile is dropped
     has_alpha = "A" in upright.mode or "transparency" in upright.info
@@ -94,8 +94,9 @@ def metadata_of(data: bytes) -> list[str]:
             if image.getexif():
                 found.add("exif")
             found.update(f"text:{key}" for key in getattr(image, "text", {}) or {})
-            if getattr(image, "applist", None):
-                found.update(name for name, _ in image.applist if name not in ("APP0",))
+            applist = getattr(image, "applist", None)  # JPEG's APPn segments
+            if applist:
+                found.update(name for name, _ in applist if name not in ("APP0",))
     except (OSError, ValueError, SyntaxError, EOFError):
         return ["unreadable"]
     return sorted(found)

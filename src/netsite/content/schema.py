@@ -7,6 +7,7 @@ turns a front-matter value into a typed value or raises `Invalid` with the messa
 from __future__ import annotations
 
 import re
+import zoneinfo
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -167,6 +168,7 @@ def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
                 raise Invalid(f"'{item}' is not one of: {', '.join(terms)}{did_you_mean(item, terms)}",
                               "field.vocabulary")
         return tuple(dict.fromkeys(items)) if many else items[0]
+    convert.vocabulary, convert.many = name, many  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 
@@ -177,6 +179,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, Config, Document], str]:
             raise Invalid(f"'{text}' is not one of: {', '.join(options)}{did_you_mean(text, options)}",
                           "field.choice")
         return text
+    convert.options = options  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 
@@ -324,7 +327,7 @@ def _make(doc: Document, front: FrontMatter, values: dict, fields: dict) -> Pars
 def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document,
                  fields: dict) -> list[Diagnostic]:
     """Start, end, zone and recurrence of an event → occurrences, or diagnostics at their lines."""
-    def fail(key: str, exc: agenda.TimeError) -> list[Diagnostic]:
+    def fail(key: str | tuple[str, int], exc: agenda.TimeError) -> list[Diagnostic]:
         return [error(doc.shown, front.line(key), str(exc), exc.code)]
 
     try:
@@ -369,7 +372,7 @@ def _event_times(values: dict, front: FrontMatter, config: Config, doc: Document
     return problems
 
 
-def _zone_name(start: datetime, zone) -> str:
+def _zone_name(start: datetime, zone: zoneinfo.ZoneInfo) -> str:
     """The IANA name of the event's zone, or '+05:00' when 'start' was written with an offset."""
     if start.tzinfo is zone:
         return zone.key

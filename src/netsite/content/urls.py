@@ -22,7 +22,7 @@ RESERVED_PAGE_SLUGS = frozenset({
     "news", "events", "calendar", "practices", "institutions", "tags", "audiences", "age-groups",
     "areas", "pages", "search", "static", "assets", "page", "rss.xml", "atom.xml", "calendar.ics",
     "sitemap.xml", "robots.txt", "404.html", "index.html", "archive", "pagefind", "monitoring",
-    "agreements", "meetings", "plans", "projects", "network",
+    "agreements", "meetings", "plans", "projects", "network", "admin", "api",
 })
 # Slugs of other kinds that the site's own pages take (/events/archive/, /news/page/2/).
 RESERVED_SLUGS = {"pages": RESERVED_PAGE_SLUGS, "events": frozenset({"archive", "page"}),

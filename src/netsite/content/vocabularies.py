@@ -69,7 +69,7 @@ NAMES = tuple(DEFAULTS)
 
 def defaults(language: str) -> dict[str, Mapping[str, str]]:
     """The default vocabularies in `language` (Russian labels when the language is unknown)."""
-    result = {}
+    result: dict[str, Mapping[str, str]] = {}
     for name, by_language in DEFAULTS.items():
         labels = by_language.get(language) or by_language["ru"]
         result[name] = MappingProxyType(dict(labels))

@@ -15,6 +15,7 @@ from netsite.content.models import Entry, OutputFile, Term
 from netsite.content.site import Site
 from netsite.publish import charts, eventpages, monitoring
 from netsite.publish.render import Page, audience_order
+from netsite.publish.theme import strings_of
 
 SECTIONS = ("agreements", "meetings", "plans", "projects")
 # done green, overdue red, upcoming blue, cancelled grey: the colours of the plan's status badges
@@ -32,7 +33,7 @@ def page_set(site: Site) -> list[Page]:
 
 def extend_environment(env: jinja2.Environment, site: Site) -> None:
     """Globals of the cycle templates; `t` is the theme strings already registered."""
-    strings = env.globals["t"]
+    strings = strings_of(env)
 
     def figure_chart(figure: monitoring.Figure) -> Markup:
         colors = STATUS_COLORS if figure.series == STATUSES else charts.COLORS
@@ -72,7 +73,7 @@ def audience_sections(entries, site: Site) -> tuple[tuple[str, tuple[Entry, ...]
 
 def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:
     """/monitoring/data.csv and /monitoring/data.json: the dashboard's figures for reports."""
-    strings = env.globals["t"]
+    strings = strings_of(env)
     figures = monitoring.figures(site)
     titles = {f.id: strings(f"monitoring_{f.id}") for f in figures}
     return [OutputFile("monitoring/data.csv", monitoring.to_csv(figures)),
@@ -86,7 +87,7 @@ def json_ld(entry: Entry, site: Site) -> Markup:
 
 
 def organization(entry: Entry, site: Site) -> dict:
-    data = {"@context": "https://schema.org", "@type": "Organization", "name": entry.title,
+    data: dict[str, object] = {"@context": "https://schema.org", "@type": "Organization", "name": entry.title,
             "url": site.links.absolute(entry.path)}
     optional = {"alternateName": entry.get("short_name"), "email": entry.get("email"),
                 "telephone": entry.get("phone"), "sameAs": entry.get("website"),
@@ -104,7 +105,7 @@ def article(entry: Entry, site: Site) -> dict:
     authors = [{"@type": "Organization", "name": site.institution(s).title,
                 "url": site.links.absolute(site.institution(s).path)} for s in entry.institutions]
     data = {"@context": "https://schema.org", "@type": "Article", "headline": entry.title[:110],
-            "datePublished": entry.date.isoformat(), "url": site.links.absolute(entry.path),
+            "datePublished": entry.date.isoformat() if entry.date else None, "url": site.links.absolute(entry.path),
             "mainEntityOfPage": site.links.absolute(entry.path), "inLanguage": site.config.language,
             "publisher": publisher, "author": authors or [publisher]}
     if entry.summary:

@@ -74,7 +74,7 @@ def layout(template: str, institutions: tuple[Entry, ...]) -> Map | None:
     if not template or not placed:
         return None
     zoom = _zoom([i.geo for i in placed])
-    world = [_world(*i.geo, zoom) for i in placed]
+    world = [_world(i.geo[0], i.geo[1], zoom) for i in placed]
     cx = (max(x for x, _ in world) + min(x for x, _ in world)) / 2
     cy = (max(y for _, y in world) + min(y for _, y in world)) / 2
     left, top = cx - WIDTH / 2, cy - HEIGHT / 2

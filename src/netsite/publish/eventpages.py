@@ -83,7 +83,7 @@ def yandex_url(site: Site, event: Entry) -> str:
         start, end = start.astimezone(site.config.zone), end.astimezone(site.config.zone)
     params = {"name": event.title, "description": _details(site, event), "location": _place(event),
               "start": f"{start:%Y%m%dT%H%M%S}", "end": f"{end:%Y%m%dT%H%M%S}",
-              "tz_id": start.tzinfo.key}
+              "tz_id": getattr(start.tzinfo, "key", "")}
     return f"{YANDEX}?{urlencode(_nonempty(params), quote_via=quote)}"
 
 

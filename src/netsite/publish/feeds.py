@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from types import MappingProxyType
+from typing import cast
 from urllib.parse import quote
 
 import jinja2
@@ -44,6 +45,7 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.urls import KIND_SECTIONS, output_file
 from netsite.publish.ical import summary as status_title
+from netsite.publish.theme import strings_of
 
 FEED_KINDS = ("news", "events", "practices")
 """The kinds that are published in feeds, in the order of the site's sections."""
@@ -101,9 +103,11 @@ class FeedSet:
         return own + ((self.by_page["/"],) if "/" in self.by_page else ())
 
 
-def published(entry: Entry) -> datetime | None:
+def published(entry: Entry) -> datetime:
     """When an entry appeared: an event's announcement, another entry's `date`."""
-    return agenda.announced(entry) if entry.kind == "events" else entry.date
+    moment = agenda.announced(entry) if entry.kind == "events" else entry.date
+    assert moment is not None, "feeds hold dated kinds only (FEED_KINDS)"
+    return moment
 
 
 def newest_first(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
@@ -206,7 +210,7 @@ def enclosure(entry: Entry, site: Site) -> Enclosure | None:
 def event_summary(entry: Entry, env: jinja2.Environment) -> str:
     """'17 ноября 2026 г., 10:00–12:30 (Москва) · повторяется: каждую среду в 10:00, 8 встреч · place.
     Summary': date, time, repetition and place come first."""
-    strings = env.globals["t"]
+    strings = strings_of(env)
     facts = [env.filters["when"](agenda.occurrences(entry)[0], True)]  # a reader may live elsewhere
     if len(agenda.occurrences(entry)) > 1:
         facts.append(f"{strings('recurring').lower()}: {env.filters['recurrence'](entry)}")
@@ -228,7 +232,7 @@ def make_item(entry: Entry, site: Site, env: jinja2.Environment) -> Item:
         body = absolute_html(pictures.body_html(entry, site.links.url), site.config.origin, url)
         content = env.get_template("feeds/content.html").render(entry=entry, body=body).strip()
     # «Отменено: » in front as in the calendars: a reader's list shows titles only.
-    title = status_title(entry, env.globals["t"]) if entry.kind == "events" else entry.title
+    title = status_title(entry, strings_of(env)) if entry.kind == "events" else entry.title
     return Item(url, title, published(entry), authors or ((site.config.title, site.links.absolute("/")),),
                 entry.tags, summary, content, enclosure(entry, site))
 
@@ -296,7 +300,7 @@ def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | Non
     """RSS and Atom files of `only`, by default every feed in `env.globals['feeds']` (see render.py),
     one at a time: with full content, a big site's feeds are a hundred megabytes together."""
     entries: dict[str, _Entry] = {}
-    for feed in env.globals["feeds"].feeds if only is None else only:
+    for feed in cast(FeedSet, env.globals["feeds"]).feeds if only is None else only:
         generator = _generator(feed, site)
         for entry in feed.entries:
             if entry.path not in entries:

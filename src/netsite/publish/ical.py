@@ -90,7 +90,7 @@ def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable
     cal.add("refresh-interval", REFRESH, parameters={"VALUE": "DURATION"})
     cal.add("x-published-ttl", icalendar.vDuration(REFRESH))
     zones = timezones(events) if zones is None else zones
-    for key in sorted({_zone_key(event) for event in events} - {None}):
+    for key in sorted({key for event in events if (key := _zone_key(event)) is not None}):
         cal.add_component(zones[key])
     for event in events:
         cal.add_component(items.of(event) if items is not None else vevent(site, event, strings))
@@ -114,7 +114,9 @@ def zone_spans(events: Iterable[Entry]) -> tuple[tuple[str, int, int], ...]:
     years: dict[str, set[int]] = {}
     for event in events:
         key = _zone_key(event)
-        for occurrence in agenda.occurrences(event) if key else ():
+        if key is None:
+            continue
+        for occurrence in agenda.occurrences(event):
             years.setdefault(key, set()).update({occurrence.start.year, occurrence.end.year})
     return tuple((key, min(span), max(span)) for key, span in sorted(years.items()))
 
@@ -156,7 +158,7 @@ def _transitions(zone: zoneinfo.ZoneInfo, start: datetime, stop: datetime) -> li
 def _observance(before: datetime, after: datetime, zone: zoneinfo.ZoneInfo) -> icalendar.Component:
     old, new = before.astimezone(zone), after.astimezone(zone)
     part = icalendar.TimezoneDaylight() if new.dst() else icalendar.TimezoneStandard()
-    part.add("dtstart", (after + old.utcoffset()).replace(tzinfo=None))
+    part.add("dtstart", (after + (old.utcoffset() or timedelta())).replace(tzinfo=None))
     part.add("tzname", new.tzname())
     part.add("tzoffsetfrom", old.utcoffset())
     part.add("tzoffsetto", new.utcoffset())

@@ -57,7 +57,7 @@ def figures(site) -> tuple[Figure, ...]:
 
 def _by_month(events: list[Entry], site) -> tuple[Row, ...]:
     zone = site.config.zone
-    counts = Counter()
+    counts: Counter[date] = Counter()
     for event in events:
         for occurrence in agenda.occurrences(event):
             start = occurrence.start.astimezone(zone)

@@ -72,7 +72,8 @@ def month_span(index: dict[date, tuple[DayItem, ...]]) -> list[date]:
 def month_grid(first: date, index: dict[date, tuple[DayItem, ...]]) -> MonthGrid:
     """The Monday-first weeks of the month that starts on `first`."""
     start = first - timedelta(days=first.weekday())
-    weeks, day = [], start
+    weeks: list[tuple[Day, ...]] = []
+    day = start
     while not weeks or day.month == first.month:
         week = []
         for _ in range(7):

@@ -45,7 +45,7 @@ def _zone_key(value: date) -> tuple | None:
 
 
 @lru_cache(maxsize=32768)
-def _babel(kind: str, value: date, _zone: tuple | None, format: str, locale: str) -> str:
+def _babel(kind: str, value: datetime, _zone: tuple | None, format: str, locale: str) -> str:
     """Babel parses the locale and the pattern on every call (12% of a 10k build); days repeat."""
     function = babel_dates.format_date if kind == "date" else babel_dates.format_time
     return function(value, format, locale=locale)
@@ -187,7 +187,8 @@ def _date(moment: date | datetime, fmt: str, language: str, site: Site) -> str:
     """A date in the site's zone, in a named format or a CLDR pattern."""
     formats = {"long": "long", "short": "d MMM", "day": "d MMMM", "weekday": "EEEE",
                "full": "EEEE, d MMMM y"}
-    return format_date(_local(moment, site), formats.get(fmt, fmt), locale=language)
+    shown = _local(moment, site) if isinstance(moment, datetime) else moment  # a day has no zone
+    return format_date(shown, formats.get(fmt, fmt), locale=language)
 
 
 def page_set(site: Site) -> list[Page]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
@@ -56,7 +56,8 @@ class TemplateDigests:
     """
 
     def __init__(self, env: jinja2.Environment, dirs: list[Path]):
-        self.env, self._done = env, {}
+        self.env = env
+        self._done: dict[str, bytes] = {}
         self.all = theme_digest(dirs, ("templates",))
         """Every template of the theme folders: what a template naming others by a variable depends on."""
 
@@ -71,6 +72,7 @@ class TemplateDigests:
         return self._done[name]
 
     def _source(self, name: str) -> str:
+        assert self.env.loader is not None, "make_environment gives every environment a loader"
         return self.env.loader.get_source(self.env, name)[0]
 
     def _closure(self, name: str, seen: set[str]) -> set[str] | None:
@@ -110,6 +112,11 @@ class Strings:
         elif n is None and not values and "{" not in text:
             return text  # most strings: ~50 a page, a million calls in a 10k build
         return text.format(n=n, **values)
+
+
+def strings_of(env: jinja2.Environment) -> Strings:
+    """The theme strings `render.make_environment` made the template global `t`."""
+    return cast(Strings, env.globals["t"])
 
 
 def load_strings(dirs: list[Path], language: str) -> Strings:

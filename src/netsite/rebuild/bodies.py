@@ -31,7 +31,7 @@ def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: 
     for key, (_, ctx) in zip(keys, jobs):
         hit = hits.get(key)
         fresh = hit is not None and all(ctx.resolve(target) == url for target, url in hit["resolved"])
-        results.append(_rendered(hit) if fresh else None)
+        results.append(_rendered(hit) if hit is not None and fresh else None)
     misses = [index for index, result in enumerate(results) if result is None]
     rendered = parallel.map_ordered(lambda index: _render_recording(*jobs[index]), misses, processes)
     for index, (result, plain) in zip(misses, rendered):
@@ -39,7 +39,7 @@ def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: 
     cache.put_many({keys[index]: plain for index, (_, plain) in zip(misses, rendered)})
     if prune:  # only a build that rendered every body knows which entries are still used
         cache.prune(set(keys))
-    return results
+    return [result for result in results if result is not None]  # every miss was rendered above
 
 
 def _render_recording(text: str, ctx: markup.Context) -> tuple[markup.Rendered, dict]:

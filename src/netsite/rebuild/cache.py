@@ -100,6 +100,7 @@ class Cache:
         return hmac.new(self.secret, key.encode() + b"\0" + payload, hashlib.sha256).hexdigest()
 
     def _connect(self) -> sqlite3.Connection:
+        assert self.path is not None, "a disabled cache (no path) never connects"
         if self._db is None and not self.writable:
             self._db = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
         if self._db is None:

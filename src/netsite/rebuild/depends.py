@@ -24,7 +24,7 @@ import dataclasses
 import enum
 import hashlib
 import os
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path, PurePath
@@ -68,7 +68,7 @@ class Fingerprints:
         self._feed(digest.update, value)
         return digest.digest()
 
-    def keep_only(self, alive: Iterator[object]) -> None:
+    def keep_only(self, alive: Iterable[object]) -> None:
         """Forget the digests of objects not in `alive` (a long-running serve drops old entries)."""
         ids = {id(value) for value in alive}
         self._memo = {key: pair for key, pair in self._memo.items() if key in ids}
@@ -85,7 +85,7 @@ class Fingerprints:
             found = self._memo[id(value)] = (value, digest.digest())
         return found[1]
 
-    def _fields(self, put: Callable[[bytes], None], value: object) -> None:
+    def _fields(self, put: Callable[[bytes], None], value: Any) -> None:
         put(type(value).__qualname__.encode() + b"<")
         for item in dataclasses.fields(value):
             self._feed(put, getattr(value, item.name))
@@ -248,7 +248,7 @@ class TrackedSequence:
     def __eq__(self, other: Any) -> bool:
         return self._whole() == (other._whole() if isinstance(other, TrackedSequence) else other)
 
-    __hash__ = None
+    __hash__ = None  # type: ignore[assignment]  # equal to a plain sequence, so unhashable like a list
 
 
 def _wrap(value: Any, path: Key) -> Any:

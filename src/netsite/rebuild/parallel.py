@@ -39,6 +39,7 @@ def can_fork() -> bool:
 
 
 def _run_chunk(bounds: tuple[int, int]) -> list:
+    assert _TASK is not None, "set by map_ordered before the workers fork"
     func, items = _TASK
     return [func(item) for item in items[bounds[0]:bounds[1]]]
 

@@ -87,5 +87,6 @@ class Stepper:
                 self.state = rebuild(self.state)
         finally:
             gc.enable()
+        assert self.state.result is not None, "start and rebuild always build"
         return self.state.result
 

@@ -16,12 +16,14 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from types import MappingProxyType
 from typing import Protocol
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from netsite import messages
 from netsite.diagnostics import Diagnostic
+from netsite.server import editor
 
 PREFIX = "/__netsite/"
 """The server's own endpoints; no slug can start with '_', so no page is ever hidden by them."""
@@ -54,6 +56,8 @@ class Source(Protocol):
 
     snapshot: Snapshot
     builds: int
+
+    root: Path
 
     def wait_newer(self, version: int, timeout: float) -> Snapshot: ...
 
@@ -188,6 +192,14 @@ class _Handler(BaseHTTPRequestHandler):
     def do_HEAD(self) -> None:
         self._answer(send_body=False)
 
+    def do_POST(self) -> None:
+        if urlsplit(self.path).path != editor.API:
+            self._not_allowed()
+            return
+        status, answer = editor.respond(self, self.builder.root, self.hosts)
+        self._send(status, json.dumps(answer, ensure_ascii=False).encode("utf-8"),
+                   "application/json; charset=utf-8", True)
+
     def _not_allowed(self) -> None:
         self._send(405, b"405 Method Not Allowed\n", "text/plain; charset=utf-8", True, {"Allow": "GET, HEAD"})
 
@@ -200,6 +212,10 @@ class _Handler(BaseHTTPRequestHandler):
             self._own(urlsplit(target), send_body)
             return
         snapshot = self.builder.snapshot
+        page = editor.admin_file(urlsplit(target).path, snapshot.base_path, self.builder.root)
+        if page is not None:  # the local editor, whatever the build published at admin/
+            self._send(200, page[0], page[1], send_body)
+            return
         status, key = resolve(target, snapshot.files, snapshot.base_path)
         if status == 301:
             self._send(301, b"", "text/plain; charset=utf-8", send_body, {"Location": key})
