@@ -220,7 +220,10 @@ def page_set(site: Site) -> list[Page]:
 
 def _lastmod(entry: Entry, now: datetime) -> datetime | None:
     """The sitemap's date of an entry: its publication (an event's announcement, not its start),
-    none while that is still ahead of the build's clock."""
+    none while that is still ahead of the build's clock, none for an undated kind (institutions,
+    agreements: feeds.published asserts on those since the types merge)."""
+    if entry.kind != "events" and entry.date is None:
+        return None
     published = feeds.published(entry)
     return published if published and published <= now else None
 
