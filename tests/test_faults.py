@@ -33,7 +33,7 @@ from conftest import NOW, build_site
 REPO = Path(__file__).resolve().parents[1]
 SRC = REPO / "src"
 sys.path.insert(0, str(REPO / "bench"))
-from generate import generate  # noqa: E402
+from generate import generate
 
 ENTRIES = 300
 WAIT = 60.0
