@@ -147,7 +147,7 @@ def write_entry(root: Path, rng: random.Random, kind: str, index: int, slugs: di
         front += cycle_front(rng, kind, index, day, slugs)
         links = ["../pages/stranica-0.md"]
     elif kind == "institutions":
-        name, stem = f"dou-{index:04d}", f"dou-{index:04d}"
+        stem = f"dou-{index:04d}"
         front = [f"title: {quoted('МБДОУ «Детский сад № ' + str(index + 1) + '»')}",
                  f"short_name: {quoted('Детский сад № ' + str(index + 1))}", "kind: kindergarten",
                  f"address: {quoted('г. Энск, ул. Садовая, д. ' + str(index + 1))}"]

@@ -1,4 +1,5 @@
-"""The main menu links the network's pages (/network/, /monitoring/) when the site has cycle content."""
+"""The menus (issue 14): the core sections in the header, the rest in the footer and under the phone's
+menu button, each section linked only when it has content."""
 
 from __future__ import annotations
 
@@ -11,27 +12,38 @@ AGREEMENT = "---\ntitle: Соглашение\nparties: [solnyshko, romashka]\ns
 NEWS = "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"
 
 
+def links(html: str, css: str) -> list[tuple[str, str]]:
+    block = re.search(rf'<(?:ul|nav) class="{css}".*?</(?:ul|nav)>', html, re.S)
+    return re.findall(r'<a [^>]*?href="([^"]+)"[^>]*>([^<]+)</a>', block.group(0)) if block else []
+
+
 def main_menu(html: str) -> list[tuple[str, str]]:
-    nav = re.search(r'<nav class="site-nav".*?</nav>', html, re.S).group(0)
-    return re.findall(r'<a href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+    """Every link under the menu button: the primary row and the rest."""
+    return links(html, "menu-primary") + links(html, "menu-more")
 
 
 def test_main_menu_links_network_and_monitoring_when_the_site_has_cycle_content(make_site):
     root = make_site({"content/institutions/romashka.md": SECOND, "content/agreements/soglashenie.md": AGREEMENT})
     build_site(root)
-    menu = main_menu((root / "public/index.html").read_text(encoding="utf-8"))
+    html = (root / "public/index.html").read_text(encoding="utf-8")
+    menu = main_menu(html)
     assert ("/network/", "Сеть") in menu and ("/monitoring/", "Мониторинг") in menu
-    assert [path for path, _ in menu][-2:] == ["/network/", "/monitoring/"]  # after the core sections
+    assert [path for path, _ in links(html, "menu-primary")] == ["/institutions/"]  # no news, events, practices
+    assert {"/network/", "/agreements/", "/monitoring/"} <= {path for path, _ in links(html, "footer-nav")}
+    assert "/meetings/" not in html and "/plans/" not in html and "/projects/" not in html  # empty sections
     monitoring = (root / "public/monitoring/index.html").read_text(encoding="utf-8")
     assert '<a href="/monitoring/" aria-current="page">Мониторинг</a>' in monitoring
+    cycle_nav = links(monitoring, "cycle-nav")
+    assert [path for path, _ in cycle_nav] == ["/network/", "/agreements/", "/monitoring/"]
 
 
 def test_main_menu_has_no_network_links_without_cycle_content(make_site):
     root = make_site({"content/news/novost.md": NEWS})
     build_site(root)
     html = (root / "public/index.html").read_text(encoding="utf-8")
-    assert all(path not in ("/network/", "/monitoring/") for path, _ in main_menu(html))
-    assert 'href="/network/"' in html  # the footer keeps its links
+    assert [path for path, _ in links(html, "menu-primary")] == ["/news/", "/institutions/"]
+    for section in ("/network/", "/monitoring/", "/agreements/", "/events/", "/calendar/", "/practices/"):
+        assert f'href="{section}"' not in html, section  # neither in the menu nor in the footer
 
 
 def test_main_menu_labels_in_english(make_site):
@@ -44,8 +56,13 @@ def test_main_menu_labels_in_english(make_site):
 
 
 def test_example_site_main_menu_reaches_monitoring(example_site):
-    menu = main_menu((example_site / "public/index.html").read_text(encoding="utf-8"))
-    assert ("/monitoring/", "Мониторинг") in menu
+    html = (example_site / "public/index.html").read_text(encoding="utf-8")
+    assert ("/monitoring/", "Мониторинг") in main_menu(html)
+    assert [label for _, label in links(html, "menu-primary")] == ["Новости", "События", "Календарь", "Практики",
+                                                                 "Участники"]
+    # a long page title gives way to its menu_title; the author's pages follow the core sections
+    assert ("/plan/", "План работы") in links(html, "menu-more") and ("/plan/", "План работы") in links(
+        html, "footer-nav")
 
 
 def test_a_rebuild_after_the_last_cycle_entry_is_drafted_drops_the_links_everywhere(make_site, monkeypatch, tmp_path):
@@ -60,4 +77,4 @@ def test_a_rebuild_after_the_last_cycle_entry_is_drafted_drops_the_links_everywh
     rendered, _ = edit_and_compare(root, "content/agreements/soglashenie.md", drafted)  # equal to a full build
     assert {"index.html", "news/novost/index.html"} <= rendered
     page = next(f for f in build.run(root, OPTIONS).files if f.path == "news/novost/index.html")
-    assert all(path != "/network/" for path, _ in main_menu(page.data.decode("utf-8")))
+    assert 'href="/network/"' not in page.data.decode("utf-8")

@@ -383,7 +383,7 @@ def test_cli_options_reach_the_build(make_site):
 
 # ---- ICS folding: the fast fold gives icalendar's bytes --------------------------------------------
 
-from hypothesis import given, settings  # noqa: E402
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 

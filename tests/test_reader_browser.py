@@ -180,6 +180,9 @@ def test_catalogue_filters_narrow_the_list_and_survive_a_reload(reader):
     page = reader().open("/practices/")
     page.wait_for_selector("#catalogue-filters:not([hidden])")
     everything = visible_cards(page)
+    # one set of filters and one count (issue 14): the term links and the static count give way
+    assert page.locator("#catalogue-facets").is_hidden() and page.locator("#catalogue-count").is_hidden()
+    assert page.inner_text(".filter-status") == f"Показано практик: {everything}"
     page.select_option("#filter-age", "early")
     narrowed = visible_cards(page)
     assert 0 < narrowed < everything
@@ -230,6 +233,8 @@ def test_visually_impaired_version_enlarges_text_and_stays_on(reader):
     assert font_size(page) == sizes[2]
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(0, 0, 0)"
     assert page.evaluate("getComputedStyle(document.body).letterSpacing") != "normal"
+    assert page.locator("#vi-panel").is_hidden()  # the settings stay on; the panel opens only when asked
+    page.click(".vi-toggle")
     page.click(".vi-reset")
     assert font_size(page) == normal
 

@@ -52,7 +52,8 @@ def test_pagefind_reads_only_the_entry_pages(make_site, monkeypatch, tmp_path):
     seen = tmp_path / "seen.txt"
     fake = tmp_path / "pagefind"
     fake.write_text(f'#!/bin/sh\ncd "$2" && find . -name "*.html" | sort > "{seen}"\nmkdir -p "$4"\n'
-                    f"echo '{{\"languages\": {{}}}}' > \"$4/pagefind-entry.json\"\n",
+                    f"echo '{{\"languages\": {{\"ru\": {{\"hash\": \"ru_1\"}}}}}}' > \"$4/pagefind-entry.json\"\n"
+                    f'echo meta | gzip > "$4/pagefind.ru_1.pf_meta"\n',  # a bundle whole enough for search.check
                     encoding="utf-8")
     fake.chmod(0o755)
     monkeypatch.setattr(search, "executable", lambda: fake)

@@ -123,6 +123,11 @@ news: [itogi]
 """
 
 
+def as_read(html: str) -> str:
+    """Page text as a reader sees it: without soft hyphens, no-break spaces as spaces (typography.py)."""
+    return html.replace("\u00ad", "").replace("\u00a0", " ")
+
+
 def network(make_site, **extra: str) -> Path:
     files = {
         "content/institutions/rodnichok.md": RODNICHOK,
@@ -195,7 +200,7 @@ def test_summary_institution_page_and_monitoring_agree(make_site):
     plan_page = (public / "plans/plan/index.html").read_text(encoding="utf-8")
     assert re.findall(r'data-item="(\w+)" data-status="(\w+)"', plan_page) == [
         ("noyabr", "done"), ("yanvar", "upcoming"), ("fevral", "upcoming")]
-    listing = (public / "plans/index.html").read_text(encoding="utf-8")
+    listing = as_read((public / "plans/index.html").read_text(encoding="utf-8"))
     assert "Выполнено</strong>: 1" in listing and "Запланировано</strong>: 2" in listing
     rodnichok = (public / "institutions/rodnichok/index.html").read_text(encoding="utf-8")
     assert re.findall(r'data-item="(\w+)" data-status="(\w+)"', rodnichok) == [("noyabr", "done"),
@@ -229,15 +234,16 @@ def test_network_draws_only_agreements_in_force(make_site):
                                      extra="valid_until: 2024-01-01").replace("berezka", "kolosok")})
     build_site(root, now="2026-11-25 12:00")
     page = (root / "public/network/index.html").read_text(encoding="utf-8")
-    assert re.findall(r'data-pair="([\w ]+)"', page) == ["berezka rodnichok"]
-    row = page[page.index('data-pair="berezka rodnichok"'):]
-    row = row[:row.index("</tr>")]
+    # the table lists agreements with their parties (issue 14): only the one in force
+    assert re.findall(r'data-agreement="([\w-]+)"', page) == ["deystvuet"]
+    row = page[page.index('data-agreement="deystvuet"'):]
+    row = as_read(row[:row.index("</tr>")])
     assert "Соглашение о сотрудничестве" in row
     assert "2024 года" not in row and "2027 год" not in row
-    assert "Колосок" not in page[:page.index('id="network-table"')]  # the graph has no expired pair
+    assert "Колосок" not in page[:page.index('id="network-table"')]  # the map has no expired agreement
     members = page[page.index('class="member-list"'):]
-    assert re.findall(r"«(\w+)»</a> <span class=\"muted\">· Соглашения: (\d+)", members) == [
-        ("Берёзка", "1"), ("Колосок", "0"), ("Родничок", "1")]  # in force only
+    assert re.findall(r"«(\w+)»</a> <span class=\"muted\"> · Соглашения: (\d+)", members) == [
+        ("Берёзка", "1"), ("Родничок", "1")]  # in force only; no «Соглашения: 0» for Колосок
     listing = (root / "public/agreements/index.html").read_text(encoding="utf-8")
     assert re.findall(r'data-status="(\w+)">([^<]+)<', listing) == [
         ("not_yet", "Ещё не вступило в силу"), ("in_force", "Действует"), ("expired", "Срок действия истёк"),
@@ -409,8 +415,8 @@ def test_nightly_builds_stay_green_and_tell_the_truth(make_site):
         assert "/news/itogi/" not in project, now
         plan_page = (public / "plans/plan/index.html").read_text(encoding="utf-8")
         assert dict(re.findall(r'data-item="(\w+)" data-status="(\w+)"', plan_page)) == plan, now
-        pairs = re.findall(r'data-pair="([\w ]+)"', (public / "network/index.html").read_text(encoding="utf-8"))
-        assert pairs == ["berezka rodnichok"], now
+        drawn = re.findall(r'data-agreement="([\w-]+)"', (public / "network/index.html").read_text(encoding="utf-8"))
+        assert sorted(drawn) == sorted(slug for slug, status in agreements.items() if status == "in_force"), now
         listing = (public / "agreements/index.html").read_text(encoding="utf-8")
         shown = re.findall(r'href="/agreements/(\w+)/">[^<]+</a><br><span [^>]*data-status="(\w+)"', listing)
         assert dict(shown) == agreements, now

@@ -20,18 +20,18 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE.parents[1] / "src")]
 
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from netsite.build import Options, run  # noqa: E402
-from netsite.content import config as config_module  # noqa: E402
+from netsite.build import Options, run
+from netsite.content import config as config_module
 from netsite.content import markup, schema, sources
-from netsite.content.models import Document  # noqa: E402
-from netsite.diagnostics import NetsiteError  # noqa: E402
+from netsite.content.models import Document
+from netsite.diagnostics import NetsiteError
 
-import oracle  # noqa: E402
-from conftest import BASE_CONFIG, INSTITUTION, NOW, write_site  # noqa: E402
-from strategies import kind_and_source  # noqa: E402
+import oracle
+from conftest import BASE_CONFIG, INSTITUTION, NOW, write_site
+from strategies import kind_and_source
 
 KINDS = ["news", "events", "practices", "pages", "institutions"]
 COUNT = {"examples": 0, "built": 0, "refused": 0, "pipeline": 0}

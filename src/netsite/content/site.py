@@ -63,6 +63,16 @@ class Site:
     def entries(self) -> tuple[Entry, ...]:
         return self.institutions + self.practices + self.events + self.news + self.pages + self.cycle.entries
 
+    @property
+    def sections(self) -> tuple[str, ...]:
+        """The paths of the sections that have content: menus and footers link only these (issue 14)."""
+        events, cycle = self.upcoming or self.past, self.cycle
+        found = {"/news/": self.news, "/events/": events, "/calendar/": events, "/practices/": self.practices,
+                 "/institutions/": self.institutions, "/network/": cycle.agreements,
+                 "/agreements/": cycle.agreements, "/meetings/": cycle.meetings, "/plans/": cycle.plans,
+                 "/projects/": cycle.projects, "/monitoring/": cycle.entries}
+        return tuple(path for path, content in found.items() if content)
+
 
 def is_published(entry: Entry, now: datetime, drafts: bool, future: bool) -> bool:
     """Drafts only with --drafts; news and practices dated after now only with --future."""

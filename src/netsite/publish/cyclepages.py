@@ -42,11 +42,14 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
                                 [strings(f"series_{s}") for s in figure.series], colors)
 
     def members_graph() -> Markup:
-        parties = set(site.cycle.parties)
+        # agreements in force only: the model (cycle.current) says which are
+        agreements = [(a.slug, a.title, tuple(a.parties)) for a in site.cycle.current]
+        parties = {slug for _, _, slugs in agreements for slug in slugs}
         nodes = [(i.slug, i.get("short_name") or i.title) for i in site.institutions if i.slug in parties]
-        return charts.network_graph("members-graph", strings("network_graph_title"), nodes, site.cycle.partners)
+        return charts.network_map("members-graph", strings("network_graph_title"), agreements, nodes)
 
     env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
+                       chart_has_data=lambda figure: charts.has_data([(r.label, r.values) for r in figure.rows]),
                        schema_org=lambda entry: json_ld(entry, site),
                        audience_sections=lambda entries: audience_sections(entries, site))
 

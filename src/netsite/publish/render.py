@@ -26,8 +26,8 @@ from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
-from netsite.publish import catalogue, directory, eventpages, feeds, prose, recurrence, when
-from netsite.publish.theme import COMPILED, load_strings
+from netsite.publish import catalogue, directory, eventpages, feeds, prose, recurrence, typography, when
+from netsite.publish.theme import COMPILED, Strings, load_strings
 
 
 def format_date(value: date, format: str = "medium", locale: str = "ru") -> str:
@@ -79,6 +79,31 @@ def paginate(items: Iterable, per_page: int, base: str) -> list[Paginator]:
 
 
 @dataclass(frozen=True, slots=True)
+class Menus:
+    """The site's links: `primary` in the header (what a parent looks for first), `more` in the
+    footer and, on a phone, under the menu button. A section is linked only when it has content."""
+
+    primary: tuple[tuple[str, str], ...]
+    more: tuple[tuple[str, str], ...]
+
+
+PRIMARY = (("news", "/news/"), ("events", "/events/"), ("calendar", "/calendar/"), ("practices", "/practices/"),
+           ("members", "/institutions/"))
+NETWORK = (("menu_network", "/network/"), ("agreements", "/agreements/"), ("meetings", "/meetings/"),
+           ("plans", "/plans/"), ("projects", "/projects/"), ("menu_monitoring", "/monitoring/"))
+
+
+def menus(site: Site, strings: Strings) -> Menus:
+    """Reads `site.sections` and `site.menu` only (rebuild/depends.py traces these two)."""
+    sections = site.sections
+    primary = tuple((strings(key), path) for key, path in PRIMARY if path in sections)
+    more = (*site.menu, *((strings(key), path) for key, path in NETWORK if path in sections))
+    if site.config.search:
+        more += ((strings("search"), "/search/"),)
+    return Menus(primary, more)
+
+
+@dataclass(frozen=True, slots=True)
 class Page:
     """One HTML page to render: where it goes, with which template and extra context."""
 
@@ -100,7 +125,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     links = site.links
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
-                       entry_path=entry_path, agenda=agenda)
+                       entry_path=entry_path, agenda=agenda, menus=lambda: menus(site, strings))
     env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,
@@ -118,6 +143,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         or strings("meetings_count", len(agenda.occurrences(event))),
         tag_slug=make_slug,
         groupby_month=lambda events, now: group_by_month(events, now, site.config.zone),
+        in_date_order=lambda entries: date_order(entries, site.now),
+        entries_of=lambda slugs, kind: date_order((site.by_slug[kind][s] for s in slugs), site.now),
     )
     env.filters.update(  # calendar and event pages (eventpages.py)
         webcal=lambda path: eventpages.webcal(site, path), google_url=lambda e: eventpages.google_url(site, e),
@@ -131,6 +158,16 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                            pictures.markup(pic, alt, sizes, base=links.url("/"))),
                        body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
+
+
+def date_order(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
+    """Events upcoming soonest first, then past newest first; anything else newest first (issue 14)."""
+    entries = tuple(entries)
+    events = [e for e in entries if e.kind == "events"]
+    upcoming, past = agenda.split_upcoming(events, now)
+    others = sorted((e for e in entries if e.kind != "events"), key=lambda e: (e.date is None, e.date, e.slug))
+    others.reverse()
+    return (*upcoming, *past, *others)
 
 
 def group_by_month(events: Iterable[Entry], now: datetime, zone) -> list[tuple[date, list[Entry]]]:
@@ -183,11 +220,9 @@ def page_set(site: Site) -> list[Page]:
 
 def _lastmod(entry: Entry, now: datetime) -> datetime | None:
     """The sitemap's date of an entry: its publication (an event's announcement, not its start),
-    none while that is still ahead of the build's clock."""
-    if entry.kind != "events" and entry.date is None:
-        return None  # pages and institutions have no date (feeds.published is for dated kinds only)
+    none while that is still ahead of the build's clock, none for an undated kind."""
     published = feeds.published(entry)
-    return published if published <= now else None
+    return published if published is not None and published <= now else None
 
 
 def audience_order(term, site: Site) -> tuple[Entry, ...]:
@@ -205,6 +240,8 @@ def render_pages(site: Site, env: jinja2.Environment, pages: Iterable[Page]) -> 
     for page in pages:
         template = env.get_template(page.template)
         html = template.render(page_path=page.path, **page.context)
+        if site.config.language == "ru":  # the rules are Russian typesetting
+            html = typography.page(html)
         files.append(OutputFile(output_file(page.path), html.encode("utf-8")))
     return files
 

@@ -318,7 +318,7 @@ PURE = frozenset({
     "webcal", "calendar_ics", "event_ics", "zone_city", "recurrence",
     # globals
     "config", "t", "url_for", "absolute_url", "month_path", "entry_path", "catalogue_index", "sveden_url",
-    "picture", "body_html", "figure_chart",
+    "picture", "body_html", "figure_chart", "chart_has_data",
 })
 """Filters and globals that read nothing but their arguments and what every page's record holds."""
 
@@ -329,9 +329,14 @@ TRACED: Mapping[str, Callable[..., list[Key]]] = {
     "json_ld": lambda event: [("next", event.source), *_members(event)],
     "upcoming_dates": lambda event: [("now",)],
     "groupby_month": lambda events, now: [("next", event.source) for event in events],
+    "in_date_order": lambda entries: [("next", e.source) for e in entries if e.kind == "events"],
+    # a project names its events by slug: their order follows the clock (few pages: the whole clock)
+    "entries_of": lambda slugs, kind: [("site", "by_slug", kind, slug) for slug in slugs] + [("now",)] * (
+        kind == "events"),
     "catalogue_facets": lambda: [("site", "practices"), ("site", "institutions")],
     "members_map": lambda: [("site", "institutions")],
     "members_graph": lambda: [("site", "cycle"), ("site", "institutions")],
+    "menus": lambda: [("site", "sections"), ("site", "menu")],
     "schema_org": lambda entry: _members(entry),
     "audience_sections": lambda term: [("site", "upcoming"), ("site", "past")],
 }

@@ -53,6 +53,11 @@
   }).then(function (index) {
     var rows = index.practices;
     form.hidden = false;
+    /* one set of filters and one count: the term links and the static count give way to the form */
+    ["catalogue-facets", "catalogue-count"].forEach(function (id) {
+      var element = document.getElementById(id);
+      if (element) { element.hidden = true; }
+    });
     restore();
     show(rows, false);
     form.addEventListener("change", function () { show(rows, true); });

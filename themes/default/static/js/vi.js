@@ -61,7 +61,7 @@
       if (event.key === "Escape" && !panel.hidden) { show(false); button.focus(); }
     });
     sync();
-    show(root.classList.contains("vi"));
+    show(false);  /* the settings stay on from page to page; the panel opens only when asked */
   }
 
   apply(load());
