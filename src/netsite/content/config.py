@@ -242,11 +242,11 @@ def load(root: Path) -> Config:
         text = path.read_bytes().decode("utf-8-sig").replace("\r\n", "\n")
         parsed = load_mapping(text, CONFIG_NAME)
     except UnicodeDecodeError:
-        raise NetsiteError([error(shown, None, "config.encoding")], 2)
+        raise NetsiteError([error(shown, None, "config.encoding")], 2) from None
     except FrontMatterError as exc:
         code = exc.code.replace("frontmatter.", "config.")  # the same problems, counted as the configuration's
         problem = message(f"{code}:yaml", problem=exc.message) if code != exc.code else exc.message
-        raise NetsiteError([error_of(shown, exc.line, problem)], 2)
+        raise NetsiteError([error_of(shown, exc.line, problem)], 2) from None
     return from_mapping(root, parsed.data, parsed.lines, shown)
 
 

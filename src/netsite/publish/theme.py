@@ -128,7 +128,7 @@ def load_strings(dirs: list[Path], language: str) -> Strings:
             try:
                 table.update(load_mapping(path.read_text(encoding="utf-8"), "theme strings").data)
             except FrontMatterError as exc:
-                raise NetsiteError([error(path.as_posix(), exc.line, "theme.strings", problem=exc.message)], 2)
+                raise NetsiteError([error(path.as_posix(), exc.line, "theme.strings", problem=exc.message)], 2) from None
     return Strings(language, table)
 
 

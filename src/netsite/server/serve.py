@@ -75,7 +75,8 @@ def failure(exc: BaseException) -> tuple[Diagnostic, ...]:
     if isinstance(exc, NetsiteError):
         return exc.diagnostics
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return (error(exc.filename or exc.name or "template", exc.lineno, "theme.syntax", detail=exc.message or str(exc)),)
+        where = exc.filename or exc.name or "template"
+        return (error(where, exc.lineno, "theme.syntax", detail=exc.message or str(exc)),)
     if isinstance(exc, jinja2.TemplateError):  # such as an undefined name in a template being edited
         return (error("theme", None, "theme.render", detail=f"{type(exc).__name__}: {exc}"),)
     if isinstance(exc, OSError):
