@@ -8,7 +8,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from netsite import scaffold
 from netsite.content import agenda, images, markup, pending, pictures, schema, sources
@@ -259,6 +259,7 @@ def _build_locked(root: Path, config: Config, options: Options) -> Result:
     warnings = kept.unchanged(inputs) if inputs else None
     if warnings is not None:
         _stage(options, "nothing changed since the last build")
+        assert kept.last is not None, "unchanged() found the last build's row"
         files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in sorted(kept.last["files"]))
         return Result(config, lambda: prepare(config, options)[0], files,
                       tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
@@ -270,7 +271,7 @@ def _build_locked(root: Path, config: Config, options: Options) -> Result:
             if result.config.search else None
         output.write(result.files, out, index, spool=spool.folder)
     if records and options.fill_cache:
-        kept.save(result.records, inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
+        kept.save(dict(result.records), inputs or "", [cache_module.plain_diagnostic(d) for d in result.diagnostics])
     return result
 
 
@@ -356,7 +357,7 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     template = theme.TemplateDigests(env, dirs)
     plan = _Plan(reuse, resolve, sink or (lambda file: file))
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
-    tasks = []
+    tasks: list[tuple[str, Any, bytes | None]] = []
     for page in pages:
         context, given = depends.traced_context(page.context)
         fixed = depends.digest(base, page.path, template(page.template), prints.of(context))
@@ -372,10 +373,13 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     # Pages, feeds and calendars on every core; each worker spools its own files, so their bytes
     # never travel back to this process.
     make = _Maker(site, env, theme.load_strings(dirs, site.config.language), plan.sink)
-    for (kind, _, fixed), made in zip(tasks, parallel.map_ordered(make, tasks, processes)):
+    for (kind, _, traced), made in zip(tasks, parallel.map_ordered(make, tasks, processes)):
         for file, keys in made:
-            plan.made(file, depends.record(fixed, keys, resolve) if kind == "page"
-                      else depends.Record(plan.wanted[file.path]))
+            if kind == "page":
+                assert traced is not None and keys is not None, "a page is traced"
+                plan.made(file, depends.record(traced, keys, resolve))
+            else:
+                plan.made(file, depends.Record(plan.wanted[file.path]))
     files = plan.files
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))

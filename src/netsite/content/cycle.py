@@ -201,8 +201,8 @@ def _partners(agreements: Iterable[Entry]) -> tuple[tuple[str, str], ...]:
 
 
 def _of_institution(institutions, agreements, meetings, projects, planned, statuses) -> Mapping:
-    grouped: dict[str, dict[str, list]] = {slug: {"agreements": [], "current_agreements": [], "meetings": [], "projects": [], "plan_items": []}
-               for slug in sorted(institutions)}
+    lists = ("agreements", "current_agreements", "meetings", "projects", "plan_items")
+    grouped: dict[str, dict[str, list]] = {slug: {name: [] for name in lists} for slug in sorted(institutions)}
     current = [a for a in agreements if statuses[a.slug] == IN_FORCE]
     for kind, key, entries in (("agreements", "parties", agreements), ("current_agreements", "parties", current),
                                ("meetings", "participants", meetings), ("projects", "participants", projects)):

@@ -174,7 +174,7 @@ def _vocab(name: str, many: bool) -> Callable[[Any, Config, Document], Any]:
                 raise Invalid("part:value.choice", "field.vocabulary", value=item, options=", ".join(terms),
                               hint=did_you_mean(item, terms))
         return tuple(dict.fromkeys(items)) if many else items[0]
-    convert.vocabulary, convert.many = name, many  # the editor makes a select list of it (publish/admin.py)
+    convert.vocabulary, convert.many = name, many  # type: ignore[attr-defined]  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 
@@ -185,7 +185,7 @@ def _choice(options: tuple[str, ...]) -> Callable[[Any, Config, Document], str]:
             raise Invalid("part:value.choice", "field.choice", value=text, options=", ".join(options),
                           hint=did_you_mean(text, options))
         return text
-    convert.options = options  # the editor makes a select list of it (publish/admin.py)
+    convert.options = options  # type: ignore[attr-defined]  # the editor makes a select list of it (publish/admin.py)
     return convert
 
 

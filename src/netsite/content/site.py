@@ -78,9 +78,8 @@ def is_published(entry: Entry, now: datetime, drafts: bool, future: bool) -> boo
     """Drafts only with --drafts; news and practices dated after now only with --future."""
     if entry.draft and not drafts:
         return False
-    if entry.kind in ("news", "practices") and entry.date and entry.date > now and not future:
-        return False
-    return True
+    dated_ahead = entry.kind in ("news", "practices") and entry.date is not None and entry.date > now
+    return future or not dated_ahead
 
 
 def find_collisions(entries: Iterable[Entry]) -> list[Diagnostic]:

@@ -159,7 +159,7 @@ _BY_TYPE: dict[str, Callable[[str], dict[str, Any]]] = {
     "_image": lambda key: {"widget": "image", "choose_url": False},
     "_gallery": lambda key: _gallery(),
 }
-_EVENT_TIMES = {"start": dict(_MOMENT), "end": dict(_MOMENT),
+_EVENT_TIMES: dict[str, dict[str, Any]] = {"start": dict(_MOMENT), "end": dict(_MOMENT),
                 "exdates": {"widget": "list", "field": {"label": "Встреча", "name": "moment", **_MOMENT}}}
 _RECORD_TYPES: dict[str, Callable[[str], dict[str, Any]]] = {
     "month": lambda key: dict(_MONTH),
@@ -173,8 +173,8 @@ def field_for(kind: str, key: str, convert: Callable, config: Config) -> dict[st
     if kind == "events" and key in _EVENT_TIMES:
         widget = dict(_EVENT_TIMES[key])
     elif hasattr(convert, "vocabulary"):
-        terms = config.vocabularies[convert.vocabulary]
-        widget = {"widget": "select", "multiple": convert.many,
+        terms = config.vocabularies[getattr(convert, "vocabulary")]  # noqa: B009 - set on the converter by schema._vocab
+        widget = {"widget": "select", "multiple": getattr(convert, "many"),  # noqa: B009
                   "options": [{"label": label, "value": term} for term, label in terms.items()]}
     elif hasattr(convert, "options"):
         widget = {"widget": "select", "options": [{"label": STATUS_LABELS.get(o, o), "value": o}

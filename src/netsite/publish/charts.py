@@ -168,8 +168,8 @@ def network_map(ident: str, title: str, agreements: Sequence[tuple[str, str, Seq
         lines = wrap(f"{number} — {label}", WIDTH)
         key.append(_text(0, y + FONT, lines, "chart-key"))
         y += len(lines) * LINE + 6
-    label = {slug: text for slug, text in institutions}
-    desc = "; ".join(f"{number} — {text}: " + ", ".join(label[p] for p in parties if p in label)
+    labels = dict(institutions)
+    desc = "; ".join(f"{number} — {text}: " + ", ".join(labels[p] for p in parties if p in labels)
                      for number, (_, text, parties) in enumerate(agreements, 1)) or "—"
     return Markup("\n".join(_open(ident, title, desc, y + 4, "chart chart-network")
                             + edges + marks + nodes + key + ["</svg>"]))

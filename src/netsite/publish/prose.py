@@ -1,9 +1,9 @@
 """The entry body as its own page shows it: responsive pictures and wide tables a keyboard can scroll.
 
 Design note: `entry.body` stays the sanitized Markdown HTML; feeds take it with pictures only
-(`pictures.body_html`), and what only the page needs is added here, at render time. A table wider than a phone scrolls inside its own box
-(WCAG 1.4.10 lets data tables scroll), and that box takes focus and has a name, so keyboard and
-screen reader users can scroll it too.
+(`pictures.body_html`), and what only the page needs is added here, at render time. A table wider
+than a phone scrolls inside its own box (WCAG 1.4.10 lets data tables scroll), and that box takes
+focus and has a name, so keyboard and screen reader users can scroll it too.
 """
 
 from __future__ import annotations

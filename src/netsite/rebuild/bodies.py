@@ -34,7 +34,7 @@ def render_all(jobs: list[tuple[str, markup.Context]], cache: Cache, processes: 
         results.append(_rendered(hit) if hit is not None and fresh else None)
     misses = [index for index, result in enumerate(results) if result is None]
     rendered = parallel.map_ordered(lambda index: _render_recording(*jobs[index]), misses, processes)
-    for index, (result, plain) in zip(misses, rendered):
+    for index, (result, _) in zip(misses, rendered):
         results[index] = result
     cache.put_many({keys[index]: plain for index, (_, plain) in zip(misses, rendered)})
     if prune:  # only a build that rendered every body knows which entries are still used

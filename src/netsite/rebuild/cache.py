@@ -64,7 +64,7 @@ def load_secret(path: Path) -> bytes:
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     tmp.write_bytes(key)
-    os.replace(tmp, path)
+    tmp.replace(path)
     return path.read_bytes()  # another process may have won the race: use what is on disk
 
 

@@ -2,8 +2,9 @@
 
 Workers are forked (Linux, macOS with care): they inherit the function, the items, its closure and
 the whole Site copy-on-write, so only a chunk's bounds go to a worker and only its results come
-back (sending the items themselves pickled every entry's body once more: +300 MB at 10k). Where fork is missing (Windows), for small inputs, or with NETSITE_JOBS=1 the map is a
-plain loop, so every platform gets the same output: results come back in item order either way.
+back (sending the items themselves pickled every entry's body once more: +300 MB at 10k). Where
+fork is missing (Windows), for small inputs, or with NETSITE_JOBS=1 the map is a plain loop, so
+every platform gets the same output: results come back in item order either way.
 """
 
 from __future__ import annotations

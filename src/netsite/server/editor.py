@@ -82,7 +82,7 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def _decode(asset: Any) -> tuple[str, bytes]:
+def _decode(asset: Any) -> tuple[Any, bytes]:
     if not isinstance(asset, dict) or not isinstance(asset.get("content"), str):
         raise Refused(400, "файл без содержимого")
     try:
@@ -146,7 +146,8 @@ class Backend:
     def do_entriesByFolder(self, params: dict) -> list:
         folder = self.path(params.get("folder"))
         extension = str(params.get("extension") or "md")
-        depth = params.get("depth") if isinstance(params.get("depth"), int) else 1
+        asked = params.get("depth")
+        depth = asked if isinstance(asked, int) else 1
         found = sorted(p for p in folder.rglob(f"*.{extension}")
                        if len(p.relative_to(folder).parts) <= depth and not _hidden(p, folder))
         return [_entry(self.root, p.relative_to(self.root).as_posix(), p) for p in found if self._inside(p)]
@@ -221,13 +222,16 @@ class Backend:
         if not isinstance(given, dict) or not isinstance(given.get("raw"), str):
             raise Refused(400, "у записи нет текста (raw)")
         decap_path = given.get("path")
+        if not isinstance(decap_path, str):
+            raise Refused(400, "у записи нет пути (path)")
         target = self.path(decap_path)
         kind = target.relative_to(self.root / "content").parts[0]
         if kind not in schema.KINDS or target.suffix != ".md" or len(target.relative_to(self.root).parts) < 3:
             raise Refused(403, f"'{decap_path}' — не запись сайта (content/<вид>/….md)")
         data, body = _front(given["raw"])
         data = _unbundled(kind, entryfile.clean(data))
-        replaces, dropped = None, ()
+        replaces: Path | None = None
+        dropped: tuple[str, ...] = ()
         if target.is_file():
             merged = entryfile.merge(target.read_text(encoding="utf-8-sig"), data, body)
             text, dropped = merged.text, merged.dropped

@@ -261,8 +261,8 @@ class _Handler(BaseHTTPRequestHandler):
         elif "404.html" in snapshot.files:
             self._page(404, "404.html", snapshot, send_body)
         else:
-            page = NOT_BUILT.encode("utf-8") if snapshot.failed else b"404 Not Found\n"
-            self._send(503 if snapshot.failed else 404, inject(page, snapshot), "text/html; charset=utf-8",
+            shown = NOT_BUILT.encode("utf-8") if snapshot.failed else b"404 Not Found\n"
+            self._send(503 if snapshot.failed else 404, inject(shown, snapshot), "text/html; charset=utf-8",
                        send_body)
 
     def _page(self, status: int, key: str, snapshot: Snapshot, send_body: bool) -> None:

@@ -32,6 +32,7 @@ from types import MappingProxyType
 import jinja2
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
+from watchdog.observers.api import BaseObserver, ObservedWatch
 
 from netsite.build import Options, Result
 from netsite.content.config import CONFIG_NAME
@@ -89,7 +90,8 @@ class Builder:
 
     def __init__(self, root: Path, options: Options, step: Step | None = None,
                  report: Callable[[Snapshot, float], None] = lambda snapshot, seconds: None,
-                 report_index: Callable[[Snapshot, tuple[Diagnostic, ...], float], None] = lambda snapshot, problems, seconds: None):
+                 report_index: Callable[[Snapshot, tuple[Diagnostic, ...], float], None] =
+                 lambda snapshot, problems, seconds: None):
         self.root, self.options, self.report, self.report_index = root, options, report, report_index
         self.step = step if step is not None else incremental.Stepper()
         self.snapshot = Snapshot()
@@ -174,8 +176,9 @@ class Builder:
                     self._indexing.wait_for(lambda: self._closed or self._wanted is not None)
                     if self._closed:
                         return
-                    generation, files = self._wanted
-                    self._wanted = None
+                    wanted, self._wanted = self._wanted, None
+                    assert wanted is not None, "wait_for returned on a request"
+                    generation, files = wanted
                 started = time.perf_counter()
                 try:
                     bundle = indexer.run(files, cancelled=lambda: self._closed or self._wanted is not None)
@@ -310,9 +313,9 @@ _FOLDERS = ("content", "themes")
 
 
 class _Changes(FileSystemEventHandler):
-    def __init__(self, root: Path, poke: Callable[[float], None], observer: Observer | None = None):
+    def __init__(self, root: Path, poke: Callable[[float], None], observer: BaseObserver | None = None):
         self.root, self.poke, self.observer = root, poke, observer
-        self.watches: dict[str, object] = {}
+        self.watches: dict[str, ObservedWatch] = {}
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         # A folder is 'modified' whenever a file in it changes, and that file's own event is enough.
@@ -332,20 +335,16 @@ class _Changes(FileSystemEventHandler):
             return
         old = self.watches.pop(name, None)
         if old is not None:
-            try:
+            with contextlib.suppress(KeyError):  # its watch already ended with the deleted folder
                 self.observer.unschedule(old)
-            except KeyError:  # its watch already ended with the deleted folder
-                pass
-        try:
+        with contextlib.suppress(OSError):  # gone again already; its next 'created' event tries again
             self.watches[name] = self.observer.schedule(self, str(self.root / name), recursive=True)
-        except OSError:  # gone again already; its next 'created' event tries again
-            pass
         # Files written into the folder before its watch began have no event of their own: this
         # poke (after the watch) makes a rebuild that reads them.
         self.poke(QUIET)
 
 
-def watch(root: Path, poke: Callable[[float], None]) -> Observer:
+def watch(root: Path, poke: Callable[[float], None]) -> BaseObserver:
     """Watchdog on content/ and themes/ (recursively) and on the site folder for netsite.yaml."""
     observer = Observer()
     handler = _Changes(root, poke, observer)
@@ -417,12 +416,13 @@ class DevServer:
 
     httpd: _Server
     builder: Builder
-    observer: Observer
+    observer: BaseObserver
     debouncer: Debouncer
 
     @property
     def url(self) -> str:
-        host, port = self.httpd.server_address[:2]
+        address, port = self.httpd.server_address[:2]
+        host = address.decode() if isinstance(address, bytes) else address
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}{self.builder.snapshot.base_path}"
 
