@@ -49,8 +49,8 @@ class Running:
         self._drain = threading.Thread(target=lambda: self.errors.extend(self.process.stderr), daemon=True)
         self._drain.start()
         line = lines.get(timeout=WAIT)
-        assert line.startswith("netsite: serving http://"), line
-        self.url = line.split("serving ", 1)[1].split(" ", 1)[0]
+        assert line.startswith(("netsite: serving http://", "netsite: сайт открыт на http://")), line
+        self.url = "http://" + line.split("http://", 1)[1].split(" ", 1)[0]
         self.host, port = line.split("http://", 1)[1].split("/", 1)[0].rsplit(":", 1)
         self.port = int(port)
 
@@ -275,7 +275,8 @@ def test_another_address_only_when_asked_and_with_a_warning(site):
     finally:
         running.stop()
     warning = "".join(running.errors)
-    assert "netsite: warning: serving on 127.0.0.2: anyone who can reach this address can read the site" in warning
+    assert ("netsite: предупреждение: сайт открыт на 127.0.0.2: его может прочитать каждый, кому доступен этот адрес"
+            in warning)  # the test site is Russian, so is the line (English with NETSITE_MESSAGES=en)
 
 
 def test_a_site_that_never_built_shows_the_overlay_until_fixed(tmp_path):
@@ -486,7 +487,8 @@ def test_search_is_indexed_after_the_page_is_served_without_a_second_reload(serv
     assert lines_until(stream, "event: reload")[-1] == "event: reload"
     assert stream.get(timeout=WAIT) == f"data: {version + 1}"
     assert server.status()["version"] == version + 1  # the index arrived without a version of its own
-    until(lambda: any("netsite: search index updated in" in line for line in server.errors), "the terminal line")
+    until(lambda: any(line.startswith(("netsite: search index updated in", "netsite: поиск обновлён за"))
+                      for line in server.errors), "the terminal line")
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
         try:

@@ -70,6 +70,28 @@ _DONE = {  # the success lines, in the site's language like the problems above t
 }
 
 
+_SERVE = {  # `serve`'s own lines, in the site's language too
+    "open": {"en": "netsite: serving {url} (Ctrl+C to stop)",
+             "ru": "netsite: сайт открыт на {url} (остановить — Ctrl+C)"},
+    "exposed": {"en": "netsite: warning: serving on {host}: anyone who can reach this address can read the site, "
+                      "drafts included",
+                "ru": "netsite: предупреждение: сайт открыт на {host}: его может прочитать каждый, кому доступен "
+                      "этот адрес, черновики тоже"},
+    "failed": {"en": "netsite: the build failed; still serving the last good build",
+               "ru": "netsite: сборка не удалась; показывается последняя удачная"},
+    "rebuilt": {"en": "netsite: built {files} files in {seconds} s", "ru": "netsite: собрано: {files} за {seconds} с"},
+    "indexed": {"en": "netsite: search index updated in {seconds} s", "ru": "netsite: поиск обновлён за {seconds} с"},
+}
+
+
+def _serving(key: str, language: str, files: int = 0, seconds: float = 0.0, **values: str) -> str:
+    if language == "ru":
+        count, shown = messages.counted(files, ("файл", "файла", "файлов")), f"{seconds:.2f}".replace(".", ",")
+    else:
+        count, shown = str(files), f"{seconds:.2f}"
+    return _SERVE[key][language].format(files=count, seconds=shown, **values)
+
+
 def _done(key: str, language: str, pages: int = 0, files: int = 0, seconds: float = 0.0, out: str = "") -> str:
     if language == "ru":
         shown = (messages.counted(pages, ("страница", "страницы", "страниц")),
@@ -253,15 +275,15 @@ def serve(root: Path, now: str | None, drafts: bool, future: bool, strict: bool,
     from netsite.server import incremental
     from netsite.server import serve as dev
 
+    language = _language(root)
     if host not in dev.LOCAL_HOSTS:
-        click.echo(f"netsite: warning: serving on {host}: anyone who can reach this address can read the "
-                   "site, drafts included", err=True)
+        click.echo(_serving("exposed", language, host=host), err=True)
     # One process unless asked: forking beside the server's and watcher's threads is not safe.
     options = Options(now=now, drafts=drafts, future=future, strict=strict, jobs=jobs or 1,
                       cache=not no_cache)
     server = _guard(lambda: dev.start(root, options, host, port, step=incremental.Stepper(),
-                                      report=_report_rebuild, report_index=_report_index), _language(root))
-    click.echo(f"netsite: serving {server.url} (Ctrl+C to stop)")
+                                      report=_report_rebuild, report_index=_report_index), language)
+    click.echo(_serving("open", language, url=server.url))
     # `kill` stops it like Ctrl+C, so the search indexer's temporary folder is removed too.
     signal.signal(signal.SIGTERM, _interrupt)
     try:
@@ -278,18 +300,20 @@ def _interrupt(signum, frame) -> None:
 
 def _report_rebuild(snapshot, seconds: float) -> None:
     """Called by the dev server after every build: its problems, then one summary line."""
-    _report(snapshot.problems, messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT)))
+    language = messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT))
+    _report(snapshot.problems, language)
     if snapshot.failed:
-        click.echo("netsite: the build failed; still serving the last good build", err=True)
+        click.echo(_serving("failed", language), err=True)
     else:
-        click.echo(f"netsite: built {len(snapshot.files)} files in {seconds:.2f} s", err=True)
+        click.echo(_serving("rebuilt", language, len(snapshot.files), seconds), err=True)
 
 
 def _report_index(snapshot, problems, seconds: float) -> None:
     """Called by the dev server when the search index of the served build is ready, or failed."""
-    _report(problems, messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT)))
+    language = messages.choose(snapshot.language, os.environ.get(messages.ENVIRONMENT))
+    _report(problems, language)
     if not problems:
-        click.echo(f"netsite: search index updated in {seconds:.2f} s", err=True)
+        click.echo(_serving("indexed", language, seconds=seconds), err=True)
 
 
 if __name__ == "__main__":  # pragma: no cover
