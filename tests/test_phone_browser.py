@@ -17,6 +17,8 @@ from test_reader_html import run_vnu
 
 from conftest import INSTITUTION, build_site, chromium_path, write_site
 
+pytestmark = pytest.mark.browser
+
 PHONE = {"width": 375, "height": 667}
 DESKTOP = {"width": 1280, "height": 800}
 CONFIG = """\
