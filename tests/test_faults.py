@@ -616,3 +616,23 @@ def test_absolute_form_targets_are_served_only_for_this_server(served, target, s
 def test_every_malformed_live_reload_query_is_a_400(served, query):
     status, _, body = served.request(f"/__netsite/events?{query}")
     assert status == 400 and b"v=" in body
+
+
+def test_a_connection_slot_is_given_back_once_whichever_path_frees_it():
+    """A request thread can finish before Ctrl+C or SIGTERM reaches the accepting thread: both
+    paths free the slot, and the second must not release the semaphore again (a traceback at exit)."""
+    import http.server
+
+    from netsite.server import serve as dev
+
+    server = dev._Server(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    try:
+        request = object()
+        assert server._slots.acquire(blocking=False)
+        server._held.add(id(request))
+        server._free(request)  # the request thread's `finally`
+        server._free(request)  # then process_request's `except BaseException`
+        assert all(server._slots.acquire(blocking=False) for _ in range(dev.MAX_CONNECTIONS))
+        assert not server._slots.acquire(blocking=False)
+    finally:
+        server.server_close()

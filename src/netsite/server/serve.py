@@ -375,6 +375,8 @@ class _Server(ThreadingHTTPServer):
 
     def __init__(self, *args, **kwargs):
         self._slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
+        self._held: set[int] = set()
+        self._holding = threading.Lock()
         super().__init__(*args, **kwargs)
 
     def process_request(self, request, client_address) -> None:
@@ -383,17 +385,29 @@ class _Server(ThreadingHTTPServer):
                 request.sendall(_BUSY)
             self.shutdown_request(request)
             return
+        with self._holding:
+            self._held.add(id(request))
         try:
             super().process_request(request, client_address)
         except BaseException:
-            self._slots.release()
+            # The thread may not have started (its slot is free again), or may have started and
+            # finished before a KeyboardInterrupt (Ctrl+C, SIGTERM) reached this thread: free once.
+            self._free(request)
             raise
 
     def process_request_thread(self, request, client_address) -> None:
         try:
             super().process_request_thread(request, client_address)
         finally:
-            self._slots.release()
+            self._free(request)
+
+    def _free(self, request) -> None:
+        """Give back the request's slot, exactly once whichever path gets here first."""
+        with self._holding:
+            if id(request) not in self._held:
+                return
+            self._held.discard(id(request))
+        self._slots.release()
 
     def handle_error(self, request, client_address) -> None:
         """A client that hung up or timed out is no error of ours; anything else is still printed."""
