@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 
+from netsite.content.urls import output_file
 from netsite.diagnostics import NetsiteError, error, error_of
 from netsite.messages import Value, message, third_party
 from netsite.publish import pagefind_order
@@ -78,8 +79,6 @@ def index(folder: Path, cancelled: Callable[[], bool] = lambda: False, backgroun
 
 def entry_pages(site) -> list[str]:
     """The output paths of the pages search finds: the entries' own (lists only repeat them)."""
-    from netsite.content.urls import output_file
-
     return sorted(output_file(entry.path) for entry in site.entries)
 
 
