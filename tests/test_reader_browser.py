@@ -347,7 +347,8 @@ def test_the_gallery_lightbox_works_without_javascript(browser, make_site):
         assert page.locator("#photo-1").is_hidden()
         page.click(".gallery a[href='#photo-1']")
         assert page.locator("#photo-1").is_visible()
-        assert page.locator("#photo-1 img").evaluate("img => img.complete && img.naturalWidth > 0")
+        page.wait_for_function("document.querySelector('#photo-1 img').complete")  # loaded or failed
+        assert page.locator("#photo-1 img").evaluate("img => img.naturalWidth > 0")
         page.click("#photo-1 a[href='#photo-2']")
         assert page.locator("#photo-2").is_visible() and page.locator("#photo-1").is_hidden()
         page.click("#photo-2 a[href='#gallery']")

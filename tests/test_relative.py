@@ -95,7 +95,10 @@ def test_opened_from_disk_the_site_is_styled_and_its_links_and_photos_work(make_
             assert page.url.endswith("/public/news/index.html")
             page.click("a[href='../news/prazdnik/index.html']")
             assert page.url.endswith("/public/news/prazdnik/index.html")
-            assert page.evaluate("[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+            # a click waits for the new page to commit, not for its photos: wait until every image has
+            # finished (loaded or failed), then require that each one decoded (CI saw a photo mid-load)
+            page.wait_for_function("[...document.images].every(i => i.complete)")
+            assert page.evaluate("[...document.images].every(i => i.naturalWidth > 0)")
             assert page.evaluate("document.images.length") >= 1
             page.click("main a[href='../../o-seti/index.html']")
             assert page.locator("h1").inner_text() == "О сети"
