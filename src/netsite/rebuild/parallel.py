@@ -9,6 +9,7 @@ every platform gets the same output: results come back in item order either way.
 
 from __future__ import annotations
 
+import ctypes
 import gc
 import multiprocessing
 import os
@@ -39,10 +40,35 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _trimmer() -> Callable[[int], int] | None:
+    try:
+        return ctypes.CDLL("libc.so.6").malloc_trim
+    except (OSError, AttributeError):  # not glibc (Windows, macOS, musl): nothing to give back
+        return None
+
+
+_TRIM = _trimmer()
+
+
+def release() -> None:
+    """Give the memory freed so far back to the system (glibc keeps freed heap pages otherwise).
+
+    Before forking, the pages freed by the steps before are then not inherited by every worker;
+    in a worker, the pages of the files it made and dropped do not count as its own any longer.
+    """
+    gc.collect()
+    if _TRIM is not None:
+        _TRIM(0)
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list:
     assert _TASK is not None, "set by map_ordered before the workers fork"
     func, items = _TASK
-    return [func(item) for item in items[bounds[0]:bounds[1]]]
+    try:
+        return [func(item) for item in items[bounds[0]:bounds[1]]]
+    finally:
+        if _TRIM is not None:
+            _TRIM(0)
 
 
 def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
@@ -59,6 +85,7 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
     size = max(1, len(items) // (processes * 8))  # several chunks a worker: uneven pages even out
     chunks = [(i, i + size) for i in range(0, len(items), size)]
     _TASK = (func, items)
+    release()
     gc.freeze()  # the inherited heap is not scanned by the workers' collector, so stays shared
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
@@ -66,3 +93,4 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
     finally:
         _TASK = None
         gc.unfreeze()
+        release()  # what the workers' results left behind, before the writing that follows
