@@ -364,9 +364,14 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
         if not plan.take(output_file(page.path), fixed):
             tasks.append(("page", replace(page, context=given), fixed))
     shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates
-    tasks += [("feed", feed, None) for feed in feed_set.feeds if not plan.take_all(
+    todo = [feed for feed in feed_set.feeds if not plan.take_all(
         (output_file(feed.rss), output_file(feed.atom)), depends.digest(base, prints.of(feed), shared,
                                                                         _enclosures(feed)))]
+    # One run of feeds a worker, not a task each: a run keeps an entry's feed item only until the
+    # last of its feeds that carries it (feeds.render_feeds), where a worker kept every item it made.
+    workers = parallel.workers(processes, len(tasks) + len(todo))
+    size = max(1, -(-len(todo) // workers))
+    tasks += [("feeds", todo[i:i + size], None) for i in range(0, len(todo), size)]
     calendars = depends.digest(prints.of(site.now), prints.of(ical.zone_spans(site.events)))  # DTSTAMP, VTIMEZONEs
     tasks += [("calendar", spec, None) for spec in ical.calendar_specs(site) if not plan.take(
         spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), calendars))]
@@ -425,14 +430,13 @@ class _Plan:
 
 
 class _Maker:
-    """One task of render_site → [(file, keys read)]: a page (traced), a feed's two files or a calendar.
+    """One task of render_site → [(file, keys read)]: a page (traced), a run of feeds' files or a calendar.
 
-    What feeds and calendars share (feed items, VEVENT text, VTIMEZONEs) is kept in each process.
+    What calendars share (VEVENT text, VTIMEZONEs) is kept in each process.
     """
 
     def __init__(self, site: Site, env, strings, sink: Callable[[OutputFile], OutputFile]):
         self.site, self.env, self.sink = site, env, sink
-        self.feed_items: dict = {}
         self.calendars = ical.Calendars(site, strings)
 
     def __call__(self, task: tuple) -> list[tuple[OutputFile, set | None]]:
@@ -441,8 +445,8 @@ class _Maker:
             with depends.tracing() as keys:
                 file = render.render_pages(self.site, self.env, [item])[0]
             return [(self._spool(file), keys)]
-        if kind == "feed":
-            return [(self._spool(f), None) for f in feeds.render_feeds(self.site, self.env, [item], self.feed_items)]
+        if kind == "feeds":
+            return [(self._spool(f), None) for f in feeds.render_feeds(self.site, self.env, item)]
         return [(self._spool(self.calendars.file(item)), None)]
 
     def _spool(self, file: OutputFile) -> OutputFile:

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -301,20 +302,28 @@ def feed_entry(item: Item) -> _Entry:
     return entry
 
 
-def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None,
-                 entries: dict | None = None) -> Iterator[OutputFile]:
+def render_feeds(site: Site, env: jinja2.Environment, only: Iterable[Feed] | None = None) -> Iterator[OutputFile]:
     """RSS and Atom files of `only`, by default every feed in `env.globals['feeds']` (see render.py),
     one at a time: with full content, a big site's feeds are a hundred megabytes together.
-    `entries` keeps each entry's feed item between calls (by path): an entry sits in several feeds."""
-    entries = {} if entries is None else entries
-    for feed in cast(FeedSet, env.globals["feeds"]).feeds if only is None else only:
+
+    An entry sits in several feeds: its feed item is made once and kept only until the last of
+    these feeds that carries it is written, so the items of a big site are never held all at once.
+    """
+    chosen = list(cast(FeedSet, env.globals["feeds"]).feeds if only is None else only)
+    left = Counter(entry.path for feed in chosen for entry in feed.entries)
+    items: dict[str, _Entry] = {}
+    for feed in chosen:
         generator = _generator(feed, site)
         for entry in feed.entries:
-            if entry.path not in entries:
-                entries[entry.path] = feed_entry(make_item(entry, site, env))
+            if entry.path not in items:
+                items[entry.path] = feed_entry(make_item(entry, site, env))
             # add_entry prepends by default; its ImportError for the already loaded dc is caught there.
-            generator.add_entry(entries[entry.path], order="append")
+            generator.add_entry(items[entry.path], order="append")
         for atom in (False, True):
             _link(generator, feed, site, atom)
             data = generator.atom_str(pretty=True) if atom else generator.rss_str(pretty=True)
             yield OutputFile(output_file(feed.atom if atom else feed.rss), data)
+        for entry in feed.entries:
+            left[entry.path] -= 1
+            if not left[entry.path]:
+                del items[entry.path]

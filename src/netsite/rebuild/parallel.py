@@ -40,6 +40,11 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def workers(processes: int, count: int) -> int:
+    """How many processes map_ordered uses for `count` items: 1 where forking does not pay or exists."""
+    return processes if processes > 1 and count >= MIN_ITEMS and can_fork() else 1
+
+
 def _trimmer() -> Callable[[int], int] | None:
     try:
         return ctypes.CDLL("libc.so.6").malloc_trim
@@ -80,7 +85,7 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
     """
     global _TASK
     then = then or (lambda result: result)
-    if processes < 2 or len(items) < MIN_ITEMS or not can_fork():
+    if workers(processes, len(items)) == 1:
         return [then(func(item)) for item in items]
     size = max(1, len(items) // (processes * 8))  # several chunks a worker: uneven pages even out
     chunks = [(i, i + size) for i in range(0, len(items), size)]
