@@ -378,6 +378,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     # Pages, feeds and calendars on every core; each worker spools its own files, so their bytes
     # never travel back to this process.
     make = _Maker(site, env, theme.load_strings(dirs, site.config.language), plan.sink)
+    for name in env.list_templates() if parallel.workers(processes, len(tasks)) > 1 else ():
+        env.get_template(name)  # compiled here once, not again in every forked worker
     for (kind, _, traced), made in zip(tasks, parallel.map_ordered(make, tasks, processes)):
         for file, keys in made:
             if kind == "page":

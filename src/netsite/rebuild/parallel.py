@@ -21,6 +21,14 @@ R = TypeVar("R")
 
 MIN_ITEMS = 200
 """Below this a fork costs more than it saves (an edit in `serve`, a small site)."""
+CHUNKS = 8
+"""Chunks a worker: several, so that uneven pages even out."""
+LIFETIME = 2
+"""Chunks a worker makes before a fresh one is forked in its place. A worker writes to the copy of
+the site it inherited (reference counts, the free slots of the parent's allocator) and to its own
+caches, so its private memory grows with every chunk: at 10,000 entries two workers that lived
+through the whole map held ~240 MB of their own. A fork costs milliseconds; what a new worker
+makes again (templates are compiled before forking, see build.render_site) is small."""
 _TASK: tuple[Callable, Sequence] | None = None
 
 
@@ -87,13 +95,13 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
     then = then or (lambda result: result)
     if workers(processes, len(items)) == 1:
         return [then(func(item)) for item in items]
-    size = max(1, len(items) // (processes * 8))  # several chunks a worker: uneven pages even out
+    size = max(1, len(items) // (processes * CHUNKS))
     chunks = [(i, i + size) for i in range(0, len(items), size)]
     _TASK = (func, items)
     release()
     gc.freeze()  # the inherited heap is not scanned by the workers' collector, so stays shared
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=LIFETIME) as pool:
             return [then(result) for chunk in pool.imap(_run_chunk, chunks) for result in chunk]
     finally:
         _TASK = None
