@@ -7,6 +7,7 @@ import io
 import json
 import re
 import shutil
+import weakref
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
@@ -24,7 +25,7 @@ from slugify import slugify
 
 from netsite.publish.feeds import absolute_html, xml_text
 
-from conftest import REPO, build_site, codes, diagnostics_of, write_site
+from conftest import NOW, REPO, build_site, codes, diagnostics_of, write_site
 
 ZONE = ZoneInfo("Europe/Moscow")
 CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=ZONE)
@@ -478,3 +479,31 @@ def test_absolute_html(fragment, expected):
 
 def test_xml_text_drops_only_what_xml_forbids():
     assert xml_text("a\x00b\x07c\td\ne\ufffff🎉") == "abc\td\nef🎉"
+
+
+def test_each_feed_item_is_made_once_and_dropped_after_the_last_feed_that_carries_it(make_site, monkeypatch):
+    # A big site's feed items (full text each) must not all be held at once (issue 15).
+    from netsite import build
+    from netsite.content import config as config_module
+    from netsite.publish import feeds, render, theme
+
+    files = {f"content/news/2026-11-{day:02d}-n{day}.md": f"---\ntitle: n{day}\ndate: 2026-11-{day:02d}\n"
+             + ("institution: solnyshko\n" if day % 2 else "") + f"tags: [t{day % 3}]\n---\nТекст.\n"
+             for day in range(1, 10)}
+    root = make_site(files)
+    site, _, _ = build.prepare(config_module.load(root), build.Options(now=NOW, cache=False))
+    env = render.make_environment(site, theme.theme_dirs(root, site.config.theme))
+    made: list[weakref.ref] = []
+    real = feeds.feed_entry
+    monkeypatch.setattr(feeds, "feed_entry", lambda item: made.append(weakref.ref(entry := real(item))) or entry)
+    chosen = env.globals["feeds"].feeds
+    kept = []
+    for n, _ in enumerate(feeds.render_feeds(site, env)):
+        if n % 2 == 0:  # the RSS file of feed n // 2: items of the feeds before it only are gone
+            later = {site.links.absolute(e.path) for feed in chosen[n // 2:] for e in feed.entries}
+            alive = {entry.id() for ref in made if (entry := ref()) is not None}
+            assert alive <= later
+            kept.append(len(alive))
+    distinct = {e.path for feed in chosen for e in feed.entries}
+    assert len(made) == len(distinct) == 9  # each item made once however many feeds carry it
+    assert min(kept[1:]) < len(distinct)  # ... and some were let go before the end

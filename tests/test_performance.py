@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -67,6 +68,16 @@ def test_map_ordered_uses_forked_workers_and_keeps_order(monkeypatch):
     results = parallel.map_ordered(lambda n: (n * n, os.getpid()), list(range(50)), 2)
     assert [square for square, _ in results] == [n * n for n in range(50)]
     assert os.getpid() not in {pid for _, pid in results}
+
+
+def test_workers_are_replaced_after_their_lifetime_so_their_memory_does_not_grow(monkeypatch):
+    # A worker dirties its copy of the site with every chunk (issue 15): none lives through the map.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    items = list(range(2 * parallel.CHUNKS * 4))  # chunks of 4
+    pids = Counter(pid for _, pid in parallel.map_ordered(lambda n: (n, os.getpid()), items, 2))
+    assert max(pids.values()) <= parallel.LIFETIME * 4
+    assert len(pids) >= len(items) // (parallel.LIFETIME * 4)
+    assert parallel.workers(2, len(items)) == 2 and parallel.workers(1, len(items)) == 1
 
 
 def test_map_ordered_is_a_loop_for_one_process():
