@@ -183,7 +183,8 @@ def _keys(cls: type[Entry]) -> dict[str, tuple[str, Key]]:
 
 ATTRIBUTES: dict[str, dict[str, tuple[str, Key]]] = {kind: _keys(cls) for kind, cls in CLASSES.items()}
 for _kind, _cls in CLASSES.items():  # so that templates' entry.get('kind') reads what 'kind:' gave
-    _cls.renamed = {written: name for written, (name, _k) in ATTRIBUTES[_kind].items() if written != name}
+    _cls.readable = {f.name: f.name for f in dataclasses.fields(_cls)} | {
+        written: name for written, (name, _k) in ATTRIBUTES[_kind].items()}
 KINDS: dict[str, dict[str, Convert]] = {
     kind: {written: found.convert for written, (_a, found) in keys.items()} for kind, keys in ATTRIBUTES.items()}
 """Kind → its own front-matter keys → the value type that reads each (values.py)."""

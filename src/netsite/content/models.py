@@ -90,15 +90,17 @@ class Entry:
     pictures: Mapping[str, Picture] = field(default_factory=dict)
     """The bundle's photos made into responsive sizes, by file name (content/pictures.py)."""
 
-    renamed: ClassVar[Mapping[str, str]] = {}
-    """Front-matter key → attribute, where they differ ('kind' of an institution → institution_kind)."""
+    readable: ClassVar[Mapping[str, str]] = {}
+    """What `get` reads: attribute name or front-matter key → attribute (set per class by kinds.py;
+    'kind' of an institution → institution_kind)."""
 
     def get(self, key: str, default: Any = None) -> Any:
         """For templates, which show one partial for several kinds: the typed value of front-matter
         key `key` when this kind has the key and the entry gives it, else `default`. Python code
         reads the attributes of the kind's class instead (content/kinds.py), so mypy sees their types."""
-        value = getattr(self, self.renamed.get(key, key), None)
-        return default if value is None or callable(value) else value
+        name = self.readable.get(key)
+        value = None if name is None else getattr(self, name)
+        return default if value is None else value
 
 
 @dataclass(frozen=True, slots=True)
