@@ -135,11 +135,14 @@ class Fingerprints:
 
 _STABLE_REPR = (str, int, float, bool, type(None), tuple, date, datetime, timedelta, PurePath)
 _ENTRY_TYPES: frozenset[type[Entry]] = frozenset({Entry, *CLASSES.values()})
-_NAMES = {cls: tuple(item.name for item in dataclasses.fields(cls)) for cls in _ENTRY_TYPES}
+_FIXED = {item.name for item in dataclasses.fields(Entry)} - {"institutions", "pictures"}
+_NAMES = {cls: tuple(item.name for item in dataclasses.fields(cls) if item.name not in _FIXED) for cls in _ENTRY_TYPES}
+"""The attributes of each class whose values can vary in type: the kind's own, the institutions
+and the pictures. Entry's others hold strings, dates and netsite's own plain values."""
 
 
 def _plain(entry: Any) -> bool:
-    """True when an entry's repr is the same in every process (see _no_sets), attribute by attribute."""
+    """True when an entry's repr is the same in every process (see _no_sets)."""
     return all(_no_sets(getattr(entry, name)) for name in _NAMES[type(entry)])
 
 
