@@ -111,3 +111,19 @@ def test_a_news_item_without_an_event_reads_an_empty_tuple():
     news = News(kind="news", slug="a", title="Т", source="content/news/a.md", path="/news/a/",
                 date=datetime.fromisoformat("2026-01-01T00:00:00+03:00"))
     assert news.event == () and news.image is None and news.get("event", None) == ()
+
+
+def test_a_kinds_own_attributes_are_traced_and_digested(every_entry):
+    from netsite.rebuild import depends
+
+    event = next(e for e in every_entry if isinstance(e, Event))
+    site = type("Site", (), {"by_slug": {"events": {event.slug: event}}})()  # a view needs only the path
+    with depends.tracing() as keys:
+        start = depends.Tracked(site, ("site",)).by_slug["events"][event.slug].start
+    assert start == event.start and keys == {("site", "by_slug", "events", event.slug)}
+    prints = depends.Fingerprints()
+    moved = dataclasses.replace(event, start=event.start.replace(year=event.start.year + 1))
+    assert prints.of(moved) != prints.of(event) == depends.Fingerprints().of(event)
+    page = Page(kind="pages", slug="a", title="Т", source="a.md", path="/a/")
+    news = News(kind="pages", slug="a", title="Т", source="a.md", path="/a/", date=None)  # type: ignore[arg-type]
+    assert prints.of(page) != prints.of(news)  # the same common part, another kind

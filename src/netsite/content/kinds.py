@@ -181,10 +181,17 @@ def _keys(cls: type[Entry]) -> dict[str, tuple[str, Key]]:
     return result
 
 
-ATTRIBUTES: dict[str, dict[str, tuple[str, Key]]] = {kind: _keys(cls) for kind, cls in CLASSES.items()}
-for _kind, _cls in CLASSES.items():  # so that templates' entry.get('kind') reads what 'kind:' gave
-    _cls.readable = {f.name: f.name for f in dataclasses.fields(_cls)} | {
-        written: name for written, (name, _k) in ATTRIBUTES[_kind].items()}
+def _register(cls: type[Entry]) -> dict[str, tuple[str, Key]]:
+    """The class's keys; also tells its entries' `get` what to read, so that a template's
+    entry.get('kind') reads what 'kind:' gave."""
+    keys = _keys(cls)
+    cls.readable = {item.name: item.name for item in dataclasses.fields(cls)} | {
+        written: name for written, (name, _found) in keys.items()}
+    return keys
+
+
+ATTRIBUTES: dict[str, dict[str, tuple[str, Key]]] = {kind: _register(cls) for kind, cls in CLASSES.items()}
+"""Kind → front-matter key → (attribute, how it is read)."""
 KINDS: dict[str, dict[str, Convert]] = {
     kind: {written: found.convert for written, (_a, found) in keys.items()} for kind, keys in ATTRIBUTES.items()}
 """Kind → its own front-matter keys → the value type that reads each (values.py)."""
