@@ -3,7 +3,8 @@
 This is the one place that says which keys a kind takes: `KINDS` (key → value type, for the parser
 and the editor), `REQUIRED` and `COMMA_LISTS` are derived from the `key(...)` of each attribute.
 Attributes without `key(...)` are computed while parsing (an event's occurrences, a plan's broken
-items). To add a kind: a class here, its name in `CLASSES`, a folder in urls.KIND_SECTIONS, templates.
+items). To add a kind: a class here and in `CLASSES`, its folder in sources.KINDS (a test compares
+the two), its section in urls.py, templates (docs/developers.md, "Adding a kind").
 """
 
 from __future__ import annotations
