@@ -80,6 +80,19 @@ def test_workers_are_replaced_after_their_lifetime_so_their_memory_does_not_grow
     assert parallel.workers(2, len(items)) == 2 and parallel.workers(1, len(items)) == 1
 
 
+def test_a_stray_or_broken_unused_template_does_not_stop_a_parallel_build(make_site, monkeypatch):
+    # Templates are compiled before forking (build._compile_all); one that no page uses must
+    # not turn into an error the serial build would not give.
+    monkeypatch.setattr(parallel, "MIN_ITEMS", 2)
+    root = make_site({"content/news/2026-11-20-a.md": "---\ntitle: a\ndate: 2026-11-20\n---\nТекст.\n",
+                      "themes/default/templates/draft.html": "{% if %}",
+                      "themes/default/templates/.DS_Store": b"\x00\x87\xff"})
+    build_site(root, jobs=2)
+    parallel_tree = tree(root / "public")
+    build_site(root, jobs=1, cache=False)
+    assert tree(root / "public") == parallel_tree and "news/a/index.html" in parallel_tree
+
+
 def test_map_ordered_is_a_loop_for_one_process():
     assert parallel.map_ordered(lambda n: (n, os.getpid()), [1, 2], 2) == [(1, os.getpid()), (2, os.getpid())]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -9,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
+
+import jinja2
 
 from netsite import scaffold
 from netsite.content import agenda, images, markup, pending, pictures, schema, sources
@@ -385,8 +388,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     # Pages, feeds and calendars on every core; each worker spools its own files, so their bytes
     # never travel back to this process.
     make = _Maker(site, env, theme.load_strings(dirs, site.config.language), plan.sink)
-    for name in env.list_templates() if parallel.workers(processes, len(tasks)) > 1 else ():
-        env.get_template(name)  # compiled here once, not again in every forked worker
+    if parallel.workers(processes, len(tasks)) > 1:
+        _compile_all(env)
     for (kind, _, traced), made in zip(tasks, parallel.map_ordered(make, tasks, processes)):
         for file, keys in made:
             if kind == "page":
@@ -401,6 +404,14 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     files.extend(cyclepages.data_files(site, env))
     files.extend(render.static_files(dirs))
     return Rendered(sorted(files, key=lambda f: f.path), plan.records, frozenset(plan.rendered))
+
+
+def _compile_all(env: jinja2.Environment) -> None:
+    """Compile the theme's templates here once, not again in every forked worker (parallel.LIFETIME)."""
+    for name in env.list_templates():
+        # Not a template (a stray file) or broken: a page that uses it reports it, as before.
+        with contextlib.suppress(jinja2.TemplateError, UnicodeDecodeError, OSError):
+            env.get_template(name)
 
 
 _CODE = depends.code_digest() + cache_module.fingerprint(outputs.LIBRARIES, ()) + sys.version
