@@ -41,6 +41,13 @@ kind: kindergarten
 """
 
 
+BROWSER_WAIT = 60_000
+"""Milliseconds a page may take to reach what a browser test waits for: a bound, not a timing
+assertion. Playwright's own 30 s (5 s for expect) were exceeded on a shared 2-core machine under load."""
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
 def chromium_path() -> str:
     """The browser every browser test drives: Debian's chromium on PATH (Playwright never downloads one)."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -48,6 +55,27 @@ def chromium_path() -> str:
         pytest.fail("the browser tests need Chromium: run scripts/test-deps (it installs Debian's chromium), "
                     "or leave them out with -m 'not browser'", pytrace=False)
     return found
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium per test process, shared by every browser test: a launch (and Playwright's driver)
+    costs about a second, a fresh context per test costs milliseconds and isolates storage and routes.
+    Only tests that ask for it start it, so `pytest -m "not browser"` never does."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=BROWSER_WAIT)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_context(browser, **options):
+    """A browser context whose every wait (goto, click, selector) is bounded by BROWSER_WAIT, not 30 s."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(BROWSER_WAIT)
+    return context
 
 
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASE_CONFIG) -> Path:
