@@ -57,6 +57,16 @@ def chromium_path() -> str:
     return found
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Modules marked xdist_group (a module fixture that costs many seconds: the fault corpus, the
+    editor's served network) run first, each in one piece. Under `--dist worksteal` (pyproject.toml)
+    the first worker starts with them and an idle worker takes tests from the other end of its
+    queue, so each such fixture is made once. (xdist's own loadgroup mode would say so directly,
+    but with pytest 9 it no longer renames the tests it groups, and groups nothing.)"""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
 @pytest.fixture(scope="session")
 def chromium():
     """One Chromium per test process, shared by every browser test: a launch (and Playwright's driver)

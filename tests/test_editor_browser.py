@@ -26,7 +26,7 @@ from netsite.publish import admin
 
 from conftest import REPO, build_site, check_site
 
-# one worker serves the copied network once for every test here (--dist loadgroup in pyproject.toml)
+# run first, on one worker (pytest_collection_modifyitems in conftest.py): the network is served once
 pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("editor")]
 WAIT = 60_000
 """Milliseconds a step may take (the 5 MB script on a shared machine): a bound, not a timing assertion."""
