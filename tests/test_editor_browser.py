@@ -34,12 +34,11 @@ COMMENT = "# Карточка сверена с сайтом учреждени�
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
+def network(tmp_path_factory, example_site):
     if admin.script() is None:
         pytest.fail("the editor's script is missing: run npm ci")
     root = tmp_path_factory.mktemp("editor") / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
+    shutil.copytree(example_site, root, symlinks=True)  # built, with its cache: serve's first build is warm
     card = root / "content" / "institutions" / "mbdou-rosinka.md"
     text = card.read_text(encoding="utf-8")
     card.write_text(text.replace("---\n", "---\n" + COMMENT, 1).replace("\nkind: kindergarten\n",
