@@ -114,3 +114,21 @@ def test_a_sites_own_menu_reading_the_page_path_is_rendered_for_each_page(make_s
     assert '<span class="here">/news/novost/</span>' in page("news/novost")
     assert '<span class="here">/institutions/</span>' in page("institutions")
     assert current(page("news/novost")) == ["/news/"] and current(page("institutions")) == ["/institutions/"]
+
+
+def test_the_footer_says_what_each_subscription_is_for_and_links_the_how_to_page_when_there_is_one(make_site):
+    """A parent does not know what RSS or ICS is (issue 14): the calendar link opens as a subscription in
+    the phone's calendar app, the feeds are named as being for feed readers, and the site's own how-to page
+    is linked only when the site has one."""
+    root = make_site({"content/news/novost.md": NEWS})
+    build_site(root)
+    footer = re.search(r'<p class="footer-subscribe">(.*?)</p>', (root / "public/index.html").read_text(encoding="utf-8"))
+    assert footer is not None
+    assert re.search(r'<a href="webcal://[^"]+/calendar\.ics">календарь событий в телефон</a>', footer.group(1))
+    assert "программ-читалок" in footer.group(1) and 'href="/rss.xml"' in footer.group(1)
+    assert "Как подписаться" not in footer.group(1)
+    (root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (root / "content/pages/subscribe.md").write_text("---\ntitle: Как подписаться\n---\nТак.\n", encoding="utf-8")
+    build_site(root)
+    footer = re.search(r'<p class="footer-subscribe">(.*?)</p>', (root / "public/news/novost/index.html").read_text(encoding="utf-8"))
+    assert footer is not None and '<a href="/subscribe/">Как подписаться</a>' in footer.group(1)
