@@ -205,7 +205,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         entries_of=lambda slugs, kind: date_order((site.by_slug[kind][s] for s in slugs), site.now),
     )
     env.filters.update(  # calendar and event pages (eventpages.py)
-        webcal=lambda path: eventpages.webcal(site, path), google_url=lambda e: eventpages.google_url(site, e),
+        webcal=_site_bound(lambda path: eventpages.webcal(site, path)), google_url=lambda e: eventpages.google_url(site, e),
         yandex_url=lambda e: eventpages.yandex_url(site, e), json_ld=lambda e: eventpages.json_ld(site, e),
         upcoming_dates=lambda e: eventpages.upcoming_dates(site, e), calendar_ics=calendar_path,
         event_ics=event_calendar_path)
@@ -216,6 +216,13 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                            pictures.markup(pic, alt, sizes, base=links.url("/"))),
                        body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
+
+
+def _site_bound(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose value depends on the site: Jinja folds a filter of a literal
+    (`'/calendar.ics'|webcal`) into the compiled template, which COMPILED shares between builds
+    of the process; a filter taking the context is never folded."""
+    return jinja2.pass_context(lambda _context, *args: function(*args))
 
 
 def date_order(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
