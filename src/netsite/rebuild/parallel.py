@@ -25,9 +25,8 @@ CHUNKS = 8
 """Chunks a worker: several, so that uneven pages even out."""
 LIFETIME = 1
 """Chunks a worker makes before a fresh one is forked in its place (10k peak: 1 → 382 MB, 2 → 397-405).
-A worker writes to the copy of
-the site it inherited (reference counts, the free slots of the parent's allocator) and to its own
-caches, so its private memory grows with every chunk: at 10,000 entries two workers that lived
+A worker writes to the copy of the site it inherited (reference counts, the free slots of the
+parent's allocator) and to its own caches, so its private memory grows with every chunk: at 10,000 entries two workers that lived
 through the whole map held ~240 MB of their own. A fork costs milliseconds; what a new worker
 makes again (templates are compiled before forking, see build.render_site) is small."""
 _TASK: tuple[Callable, Sequence] | None = None
