@@ -158,7 +158,6 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
         problems.extend(found)
         if item:
             parsed.append(item)
-            problems.extend(scaffold.leftovers(item))  # `netsite new`'s instructions still in the text
         elif has_errors(found):
             broken.append(pending.Withheld(document.kind, slug_from_filename(document.stem), document.shown,
                                            pending.BROKEN))
@@ -227,7 +226,10 @@ def _parse(document, config: Config, memo: Memo | None) -> tuple:
     hit = memo.parsed.get(document.path) if memo is not None else None
     if hit is not None and hit[0] is document:
         return hit[1]
-    result = schema.parse(document, config)
+    item, found = schema.parse(document, config)
+    if item:
+        found = [*found, *scaffold.leftovers(item)]  # `netsite new`'s instructions still in the text
+    result = item, found
     if memo is not None:
         memo.parsed[document.path] = (document, result)
     return result

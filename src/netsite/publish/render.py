@@ -212,9 +212,14 @@ def page_set(site: Site) -> list[Page]:
             pages.append(Page(section, "taxonomy/list.html", {"taxonomy": taxonomy, "terms": terms}))
         template = "audiences/term.html" if taxonomy == "audience" else "taxonomy/term.html"
         for term in terms:  # paginated like the news: a tag of a 10,000-entry site holds thousands
-            items = audience_order(term, site) if taxonomy == "audience" else term.entries
+            items, extra = term.entries, {}
+            if taxonomy == "audience":
+                # which kinds the audience has, given to each of its pages: read from term.entries,
+                # every page would depend on every entry of the audience (a save re-rendered them all)
+                items, extra = audience_order(term, site), {"term_kinds": term_kinds(term)}
             for p in paginate(items, config.paginate, term.path):
-                pages.append(Page(p.path(p.number), template, {"term": term, "entries": p.items, "paginator": p}))
+                pages.append(Page(p.path(p.number), template,
+                                  {"term": term, "entries": p.items, "paginator": p, **extra}))
     return pages
 
 
@@ -223,6 +228,12 @@ def _lastmod(entry: Entry, now: datetime) -> datetime | None:
     none while that is still ahead of the build's clock, none for an undated kind."""
     published = feeds.published(entry)
     return published if published is not None and published <= now else None
+
+
+def term_kinds(term) -> tuple[str, ...]:
+    """The kinds of entry an audience has, of events, news and practices, in that order."""
+    kinds = {e.kind for e in term.entries}
+    return tuple(kind for kind in ("events", "news", "practices") if kind in kinds)
 
 
 def audience_order(term, site: Site) -> tuple[Entry, ...]:
