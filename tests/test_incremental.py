@@ -7,7 +7,7 @@ import pytest
 from netsite import build
 from netsite.server import incremental
 
-from conftest import NOW
+from conftest import BASE_CONFIG, NOW
 
 
 @pytest.fixture(autouse=True)
@@ -248,3 +248,54 @@ def test_an_event_in_a_new_year_widens_every_calendars_time_zone(make_site):
     (root / "content/events/late.md").unlink()
     after = incremental.rebuild(state)
     assert "events/ev/event.ics" in after.rendered
+
+
+SERIES_CONFIG = BASE_CONFIG + "paginate: 2\nsearch: false\n"
+SERIES_FILES = {
+    **FILES,
+    "content/institutions/romashka.md": "---\ntitle: Детский сад «Ромашка»\naddress: ул. Лесная, 2\n---\nО саде.\n",
+    "content/news/dddd.md": news("dddd", "tags: [театр, музыка]\naudience: [parents]\n"),
+    "content/news/eeeee.md": news("eeeee", "audience: [parents]\n").replace("solnyshko", "romashka"),
+    "content/events/third.md": event("third").replace("solnyshko", "romashka"),
+}
+SERIES = [
+    # what the reverse index (rebuild/readers.py) could miss, one save after another
+    ("content/news/bb.md", news("bb") + "Дописано.\n"),                           # body only
+    ("content/news/bb.md", news("bb", "tags: [театр]\n")),                         # joins a term
+    ("content/news/ccc.md", news("ccc")),                                         # leaves it: term pages shrink
+    ("content/news/a.md", news("a", "event: ev\n").replace("2026-11-01", "2026-11-09")),  # moves across list pages
+    ("content/institutions/romashka.md", "---\ntitle: Сад «Ромашка»\n---\nО саде.\n"),  # a name shown elsewhere
+    ("content/events/other.md", event("other").replace("2026-12-05", "2026-10-05")),  # upcoming → past
+    ("content/news/ffffff.md", news("ffffff", "tags: [новое]\naudience: [teachers]\n")),  # a new term, audience
+    ("content/news/dddd.md", None),                                               # deleted
+    ("content/news/eeeee.md", news("eeeee", "draft: true\n")),                    # withdrawn as a draft
+    ("content/news/bb.md", "---\ntitle: [\n---\n"),                                # broken: the build fails
+    ("content/news/bb.md", news("bb", "audience: [teachers]\n")),                  # mended
+    ("content/pages/about.md", "---\ntitle: О нашей сети\nmenu: 2\n---\nО нас.\n"),  # the menu of every page
+    ("content/news/ffffff.md", news("ffffff")),                                   # the new term goes away
+]
+
+
+def test_a_series_of_saves_each_equals_a_full_build(make_site):
+    """One serve, many saves: after each, the output is a full build's (the index kept between the
+    saves never goes stale), and a failed build leaves the next one right."""
+    from netsite.diagnostics import NetsiteError
+
+    root = make_site(SERIES_FILES, SERIES_CONFIG)
+    step = incremental.Stepper()
+    step(root, OPTIONS)
+    for path, text in SERIES:
+        target = root / path
+        if text is None:
+            target.unlink()
+        else:
+            target.write_text(text, encoding="utf-8")
+        try:
+            result = step(root, OPTIONS)
+        except NetsiteError:
+            assert "title: [" in (text or ""), path
+            continue
+        full = build.run(root, OPTIONS)
+        assert {f.path: (f.data, f.source) for f in result.files} == \
+            {f.path: (f.data, f.source) for f in full.files}, (path, text)
+    assert "news/a/index.html" not in step.state.rendered  # the last save renders little

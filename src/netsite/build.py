@@ -19,7 +19,7 @@ from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file, slug_from_filename
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, has_errors, sort_key
 from netsite.publish import admin, catalogue, cyclepages, feeds, ical, lock, output, relative, render, search, theme
-from netsite.rebuild import bodies, depends, outputs, parallel
+from netsite.rebuild import bodies, depends, outputs, parallel, readers
 from netsite.rebuild import cache as cache_module
 
 
@@ -333,6 +333,9 @@ class Reuse:
     take: Callable[[str], OutputFile | None] = lambda path: None
     """The previous build's file at a path, if it is still there as written; else None."""
     prints: depends.Fingerprints = field(default_factory=depends.Fingerprints)
+    readers: readers.Readers | None = None
+    """serve's index from each traced key to the outputs that read it: only their records are read
+    again (None: every record is checked against the new site)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,7 +360,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     resolve = depends.Resolver(site, prints, feed_set)
     base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     template = theme.TemplateDigests(env, dirs)
-    plan = _Plan(reuse, resolve, sink or (lambda file: file))
+    stale = reuse.readers.stale(resolve) if reuse.readers is not None else None
+    plan = _Plan(reuse, resolve, sink or (lambda file: file), stale)
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     tasks: list[tuple[str, Any, bytes | None]] = []
     for page in pages:
@@ -382,6 +386,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                 plan.made(file, depends.record(traced, keys, resolve))
             else:
                 plan.made(file, depends.Record(plan.wanted[file.path]))
+    if reuse.readers is not None:
+        reuse.readers.update(plan.records, plan.rendered, reuse.records, resolve, checked=stale is not None)
     files = plan.files
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
@@ -398,8 +404,9 @@ _CODE = depends.code_digest() + cache_module.fingerprint(outputs.LIBRARIES, ()) 
 class _Plan:
     """Files taken over or rendered, with the record of each for the next build."""
 
-    def __init__(self, reuse: Reuse, resolve: depends.Resolver, sink: Callable[[OutputFile], OutputFile]):
-        self.reuse, self.resolve, self.sink = reuse, resolve, sink
+    def __init__(self, reuse: Reuse, resolve: depends.Resolver, sink: Callable[[OutputFile], OutputFile],
+                 stale: set[str] | None = None):
+        self.reuse, self.resolve, self.sink, self.stale = reuse, resolve, sink, stale
         self.files: list[OutputFile] = []
         self.records: dict[str, depends.Record] = {}
         self.wanted: dict[str, bytes] = {}
@@ -411,7 +418,7 @@ class _Plan:
 
     def take_all(self, paths: tuple[str, ...], fixed: bytes) -> bool:
         old = [record for path in paths if (record := self.reuse.records.get(path)) is not None]
-        if len(old) == len(paths) and all(r.fresh(fixed, self.resolve) for r in old):
+        if len(old) == len(paths) and all(self._fresh(path, record, fixed) for path, record in zip(paths, old)):
             kept = [file for path in paths if (file := self.reuse.take(path)) is not None]
             if len(kept) == len(paths):
                 self.files.extend(kept)
@@ -419,6 +426,11 @@ class _Plan:
                 return True
         self.wanted.update(dict.fromkeys(paths, fixed))
         return False
+
+    def _fresh(self, path: str, record: depends.Record, fixed: bytes) -> bool:
+        if self.stale is None:
+            return record.fresh(fixed, self.resolve)
+        return record.fixed == fixed and path not in self.stale  # its keys were checked by readers.stale
 
     def made(self, file: OutputFile, record: depends.Record) -> None:
         self.files.append(self.sink(file) if file.source is None and file.data else file)

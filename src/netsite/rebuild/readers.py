@@ -1,0 +1,126 @@
+"""Which outputs read each traced key, so that `serve` finds the stale pages from what changed.
+
+A build checks every record against the new site (depends.Record.fresh): at 10,000 entries that
+is 250,000 reads of 35,000 keys, most of the time of a save-to-reload. `Readers` keeps, between
+the builds of one `serve`, the keys of every record in a tree of their parts (`("site",
+"by_slug", "news", "x", "title")` is the path site → by_slug → news → x → title), each node with
+the object it reached in the last build. After an edit the tree is walked again in the new site,
+but a branch whose object is the very same one as last time is skipped whole: the site is
+immutable, so the same object means the same value below it. Unchanged entries are the same
+objects from build to build (build.Memo), so a save walks little more than the lists and maps
+the assembly made anew, and the keys under the entries it changed. A key whose digest changed
+names its readers: those pages are stale, and only those (with the pages whose fixed inputs
+changed, which render_site checks as before).
+
+When the clock differs from the last build's, nothing is assumed: `stale` answers None and the
+caller checks every record (depends.Record.fresh), then the tree is made again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from netsite.rebuild.depends import MISSING, Key, Record, Resolver, step
+
+
+class _Node:
+    __slots__ = ("children", "digest", "value")
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.children: dict[Any, _Node] = {}
+        self.digest: bytes | None = None
+        """Set when a key ends here: its digest in the last build."""
+
+
+class Readers:
+    """The traced keys of one serve's records, with the outputs that read each (see the module)."""
+
+    def __init__(self) -> None:
+        self._roots: dict[str, _Node] = {}
+        self._readers: dict[Key, set[str]] = {}
+        self._now: bytes | None = None
+
+    def stale(self, resolve: Resolver) -> set[str] | None:
+        """The outputs that read a key whose digest differs in `resolve`'s site; None: check all."""
+        if self._now is None or resolve(("now",)) != self._now:
+            return None
+        stale: set[str] = set()
+        for head, root in self._roots.items():
+            value = _root_value(head, resolve)
+            if head == "feeds" and value == root.value:
+                value = root.value  # the same feed pages: every page's feeds are the same
+            for key in self._changed(root, value, (head,), resolve):
+                stale |= self._readers.get(key, set())
+        return stale
+
+    def forget(self) -> None:
+        """Assume nothing about the next build: it checks every record and the tree is made again."""
+        self._roots, self._readers, self._now = {}, {}, None
+
+    def update(self, records: Mapping[str, Record], made: Iterable[str], old: Mapping[str, Record],
+               resolve: Resolver, checked: bool) -> None:
+        """After a build: note the keys of the records made again (`made`); when the build did not
+        use `stale` (`checked` false) the tree is made again from every record."""
+        if not checked:
+            self.forget()
+            made, old, self._now = records, {}, resolve(("now",))
+        for path in made:
+            previous = old.get(path)
+            if previous is not None:
+                for key, _ in previous.reads:
+                    self._readers.get(key, set()).discard(path)
+            record = records.get(path)
+            for key, digest in record.reads if record is not None else ():
+                self._insert(key, digest, resolve)
+                self._readers.setdefault(key, set()).add(path)
+
+    def _insert(self, key: Key, digest: bytes, resolve: Resolver) -> None:
+        head = key[0]
+        node = self._roots.get(head)
+        if node is None:
+            node = self._roots[head] = _Node(_root_value(head, resolve))
+        for part in key[1:]:
+            child = node.children.get(part)
+            if child is None:
+                child = node.children[part] = _Node(_next(head, node.value, part))
+            node = child
+        node.digest = digest
+
+    def _changed(self, node: _Node, value: Any, key: Key, resolve: Resolver) -> Iterable[Key]:
+        """The keys under `node` whose digest changed, its values brought to this build's on the way."""
+        if value is node.value:
+            return
+        node.value = value
+        if node.digest is not None:
+            digest = resolve(key)
+            if digest != node.digest:
+                node.digest = digest
+                yield key
+        head = key[0]
+        for part, child in node.children.items():
+            yield from self._changed(child, _next(head, value, part), key + (part,), resolve)
+
+
+def _root_value(head: str, resolve: Resolver) -> Any:
+    """What the keys starting with `head` walk from (as Resolver._value reads them)."""
+    if head == "site":
+        return resolve.site
+    if head == "term":
+        return resolve.terms_by_taxonomy()
+    if head == "feed":
+        return resolve.feed_set.by_page
+    if head == "feeds":  # a page's feeds follow from which feed pages exist
+        return resolve.feed_pages()
+    if head == "next":  # an event's next occurrence follows from the event (the clock is the same)
+        return resolve.events_by_source()
+    return object()  # the clock (checked apart, in `stale`) or a key this version does not know: read again
+
+
+def _next(head: str, value: Any, part: Any) -> Any:
+    if head == "feeds":
+        return value  # every page's key stands on the one tuple of feed pages
+    if head not in ("site", "term", "feed", "next"):
+        return object()
+    return MISSING if value is MISSING else step(value, part)
