@@ -299,3 +299,38 @@ def test_a_series_of_saves_each_equals_a_full_build(make_site):
         assert {f.path: (f.data, f.source) for f in result.files} == \
             {f.path: (f.data, f.source) for f in full.files}, (path, text)
     assert "news/a/index.html" not in step.state.rendered  # the last save renders little
+
+
+def test_a_rebuild_keeps_the_parts_of_the_site_a_save_did_not_change(make_site):
+    """Incremental assembly (readers.keep_same): what a save did not change is the last build's
+    very objects, so that the reverse index skips it; what it changed is new."""
+    root = make_site(SERIES_FILES, SERIES_CONFIG)
+    state = incremental.start(root, OPTIONS)
+    before = state.result.site
+    (root / "content/news/bb.md").write_text(news("bb") + "Дописано.\n", encoding="utf-8")
+    after = incremental.rebuild(state).result.site
+    assert after.institutions is before.institutions and after.events is before.events
+    assert after.by_slug["institutions"] is before.by_slug["institutions"]
+    music = [t for t in after.terms["tags"] if t.id == "muzyka"]
+    assert music and music[0] is [t for t in before.terms["tags"] if t.id == "muzyka"][0]
+    changed = [e for e in after.news if e.slug == "bb"][0]
+    assert changed is not [e for e in before.news if e.slug == "bb"][0] and "Дописано" in changed.body
+    assert after.news is not before.news
+    assert [e.slug for e in after.news] == [e.slug for e in before.news]
+
+
+def test_keep_same_compares_entries_by_identity_and_plain_values_exactly():
+    from datetime import UTC, datetime
+
+    from netsite.content.models import Term
+    from netsite.rebuild.readers import keep_same
+
+    old = (Term("tags", "a", "А", "/tags/a/"), {"x": (1, "s")}, 0.0, datetime(2026, 1, 1, tzinfo=UTC))
+    new = (Term("tags", "a", "А", "/tags/a/"), {"x": (1, "s")}, -0.0, datetime(2026, 1, 1, tzinfo=UTC))
+    kept = keep_same(old, new)
+    assert kept is not old and kept[0] is old[0] and kept[1] is old[1]
+    assert kept[2] is new[2] and kept[3] is new[3]  # 0.0 == -0.0 and equal datetimes are not the same
+    pair = old[:2]
+    assert keep_same(pair, new[:2]) is pair
+    assert keep_same(old[0], Term("tags", "a", "А", "/tags/a/")) is old[0]
+    assert keep_same(old[0], Term("tags", "a", "Б", "/tags/a/")).label == "Б"

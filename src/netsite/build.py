@@ -135,11 +135,13 @@ class Memo:
     """The URL of every published source when `bodies` were rendered (their links point there)."""
     steps: dict = field(default_factory=dict)
     """step → source → (entry, its files' status, result) of the per-entry steps (photos, assets)."""
+    site: Site | None = None
+    """The last Site: each part of the next that is the same is this one's object (readers.keep_same)."""
 
     def fit(self, config: Config) -> None:
         if config != self.config:
-            self.config, self.documents, self.parsed, self.bodies, self.links, self.steps = \
-                config, {}, {}, {}, None, {}
+            self.config, self.documents, self.parsed, self.bodies, self.links, self.steps, self.site = \
+                config, {}, {}, {}, None, {}, None
 
 
 def prepare(config: Config, options: Options, memo: Memo | None = None
@@ -181,6 +183,8 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
     problems += found
     site, found = assemble(entries, config, now, unpublished)
     problems += found
+    if memo is not None:  # incremental assembly: what did not change stays the same objects
+        site = memo.site = readers.keep_same(memo.site, site)
     # photos re-encoded from pixels, never copied
     _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
     problems += found
@@ -366,7 +370,9 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     tasks: list[tuple[str, Any, bytes | None]] = []
     for page in pages:
         context, given = depends.traced_context(page.context)
-        fixed = depends.digest(base, page.path, template(page.template), prints.of(context))
+        head = depends.digest(base, page.path, template(page.template))
+        fixed = readers.fixed_digest(head, context, prints) if reuse.readers is None else \
+            reuse.readers.fixed(page.path, head, context, prints)
         if not plan.take(output_file(page.path), fixed):
             tasks.append(("page", replace(page, context=given), fixed))
     shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates

@@ -18,10 +18,15 @@ caller checks every record (depends.Record.fresh), then the tree is made again.
 
 from __future__ import annotations
 
+import dataclasses
+import operator
 from collections.abc import Iterable, Mapping
+from types import MappingProxyType
 from typing import Any
 
-from netsite.rebuild.depends import MISSING, Key, Record, Resolver, step
+from netsite.content.models import Entry
+from netsite.rebuild import depends
+from netsite.rebuild.depends import MISSING, Fingerprints, Key, Record, Resolver, step
 
 
 class _Node:
@@ -41,6 +46,7 @@ class Readers:
         self._roots: dict[str, _Node] = {}
         self._readers: dict[Key, set[str]] = {}
         self._now: bytes | None = None
+        self._fixed: dict[str, tuple[bytes, Mapping, bytes]] = {}
 
     def stale(self, resolve: Resolver) -> set[str] | None:
         """The outputs that read a key whose digest differs in `resolve`'s site; None: check all."""
@@ -54,6 +60,16 @@ class Readers:
             for key in self._changed(root, value, (head,), resolve):
                 stale |= self._readers.get(key, set())
         return stale
+
+    def fixed(self, path: str, head: bytes, context: Mapping, prints: Fingerprints) -> bytes:
+        """fixed_digest(head, context), made again only when `head` (template, theme,
+        configuration, code) or any part of the context is not the same as last time."""
+        found = self._fixed.get(path)
+        if found is not None and found[0] == head and keep_same(found[1], context) is found[1]:
+            return found[2]
+        made = fixed_digest(head, context, prints)
+        self._fixed[path] = (head, context, made)
+        return made
 
     def forget(self) -> None:
         """Assume nothing about the next build: it checks every record and the tree is made again."""
@@ -124,3 +140,69 @@ def _next(head: str, value: Any, part: Any) -> Any:
     if head not in ("site", "term", "feed", "next"):
         return object()
     return MISSING if value is MISSING else step(value, part)
+
+
+def fixed_digest(head: bytes, context: Mapping, prints: Fingerprints) -> bytes:
+    """What a page's record holds of its fixed inputs: `head` and its context."""
+    return depends.digest(head, prints.of(context))
+
+
+# ---- incremental assembly -----------------------------------------------------------------------
+
+_EXACT = (str, int, bool, type(None))
+"""Types whose equality is sameness (a float's is not: 0.0 == -0.0; a datetime's neither: zones)."""
+
+
+def keep_same(old: Any, new: Any) -> Any:
+    """`new` with every part that is the same as in `old` replaced by `old`'s very object.
+
+    The Site is assembled anew after every save (new tuples, maps and terms around the same
+    entries); with this the parts that did not change are the last build's objects again, so
+    `Readers.stale` skips them by identity and their digests are remembered (Fingerprints). Same
+    means: the very same entries (an Entry is never compared by value), equal strings, numbers
+    and flags, and containers and frozen dataclasses of such, member by member.
+    """
+    if old is new:
+        return old
+    kind = type(new)
+    if kind is not type(old) or kind is Entry:
+        return new
+    if kind in _EXACT:
+        return old if old == new else new
+    if kind is tuple:
+        return _tuple(old, new)
+    if kind in (dict, MappingProxyType):
+        return _mapping(old, new)
+    if dataclasses.is_dataclass(kind) and all(f.init for f in dataclasses.fields(kind)):
+        return _dataclass(old, new)
+    return new
+
+
+def _tuple(old: tuple, new: tuple) -> tuple:
+    if len(old) == len(new) and all(map(operator.is_, old, new)):
+        return old  # the common case, in C: a list of the same entries
+    if len(old) != len(new) or (new and type(new[0]) is Entry):
+        return new
+    kept = tuple(keep_same(a, b) for a, b in zip(old, new))
+    return old if all(map(operator.is_, old, kept)) else kept
+
+
+def _mapping(old: Mapping, new: Mapping) -> Mapping:
+    kept = {key: keep_same(old[key], value) if key in old else value for key, value in new.items()}
+    if len(old) == len(new) and list(old) == list(kept) and all(map(operator.is_, old.values(), kept.values())):
+        return old
+    return MappingProxyType(kept) if type(new) is MappingProxyType else kept
+
+
+def _dataclass(old: Any, new: Any) -> Any:
+    changed = {}
+    same = True
+    for field in dataclasses.fields(new):
+        before, after = getattr(old, field.name), getattr(new, field.name)
+        kept = keep_same(before, after)
+        same = same and kept is before
+        if kept is not after:
+            changed[field.name] = kept
+    if same:
+        return old
+    return dataclasses.replace(new, **changed) if changed else new
