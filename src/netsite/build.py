@@ -355,14 +355,17 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                 sink: Callable[[OutputFile], OutputFile] | None = None) -> Rendered:
     """Every output file; a page, feed or calendar whose inputs are unchanged is taken over from `reuse`."""
     dirs = theme.theme_dirs(site.config.root, site.config.theme)
-    env = render.make_environment(site, dirs)
+    reuse = reuse or Reuse()
+    prints = reuse.prints
+    base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
+    derived = _Derived(reuse.readers, depends.digest(base, prints.of(site.now)))
+    env = render.make_environment(site, dirs, lambda strings: derived(
+        "feeds", (site.news, site.events, site.practices, site.institutions, site.institution_entries, site.terms),
+        lambda: feeds.feed_set(site, strings)))
     cyclepages.extend_environment(env, site)
     feed_set = cast(feeds.FeedSet, env.globals["feeds"])
     depends.instrument(env, site)
-    reuse = reuse or Reuse()
-    prints = reuse.prints
     resolve = depends.Resolver(site, prints, feed_set)
-    base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     template = theme.TemplateDigests(env, dirs)
     stale = reuse.readers.stale(resolve) if reuse.readers is not None else None
     plan = _Plan(reuse, resolve, sink or (lambda file: file), stale)
@@ -397,10 +400,22 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     files = plan.files
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
-    files.append(catalogue.index_file(site))
-    files.extend(cyclepages.data_files(site, env))
+    files.append(derived("catalogue", (site.practices, site.institutions), lambda: catalogue.index_file(site)))
+    files.extend(derived("monitoring", (site.events, site.practices, site.institutions, site.cycle),
+                         lambda: cyclepages.data_files(site, env)))
     files.extend(render.static_files(dirs))
     return Rendered(sorted(files, key=lambda f: f.path), plan.records, frozenset(plan.rendered))
+
+
+class _Derived:
+    """What is made from a few parts of the site (feeds, monitoring files…), kept by `serve` while
+    those parts are the same objects (readers.Readers.derived); made every time in a build."""
+
+    def __init__(self, readers: readers.Readers | None, head: bytes):
+        self.readers, self.head = readers, head
+
+    def __call__(self, name: str, inputs: tuple, make: Callable[[], Any]) -> Any:
+        return make() if self.readers is None else self.readers.derived(name, self.head, inputs, make)
 
 
 _CODE = depends.code_digest() + cache_module.fingerprint(outputs.LIBRARIES, ()) + sys.version

@@ -8,7 +8,7 @@ and `paginator`. Content is data: it is never rendered as a template.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -114,8 +114,10 @@ class Page:
     lastmod: datetime | None = None
 
 
-def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
-    """One environment per build; filters and globals are registered here and nowhere else."""
+def make_environment(site: Site, dirs: list[Path],
+                     feed_set: Callable[[Strings], feeds.FeedSet] | None = None) -> jinja2.Environment:
+    """One environment per build; filters and globals are registered here and nowhere else.
+    `feed_set(strings)` makes the site's feeds (serve keeps them while what they show is the same)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -126,7 +128,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
                        entry_path=entry_path, agenda=agenda, menus=lambda: menus(site, strings))
-    env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
+    # feeds(page_path): autodiscovery; the feed files
+    env.globals["feeds"] = (feed_set or (lambda strings: feeds.feed_set(site, strings)))(strings)
     env.filters.update(
         url=links.url, absolute=links.absolute,
         date=lambda d, fmt="long": _date(d, fmt, language, site),

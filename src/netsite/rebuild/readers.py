@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import operator
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from types import MappingProxyType
 from typing import Any
 
@@ -47,6 +47,7 @@ class Readers:
         self._readers: dict[Key, set[str]] = {}
         self._now: bytes | None = None
         self._fixed: dict[str, tuple[bytes, Mapping, bytes]] = {}
+        self._derived: dict[str, tuple[bytes, tuple, Any]] = {}
 
     def stale(self, resolve: Resolver) -> set[str] | None:
         """The outputs that read a key whose digest differs in `resolve`'s site; None: check all."""
@@ -69,6 +70,16 @@ class Readers:
             return found[2]
         made = fixed_digest(head, context, prints)
         self._fixed[path] = (head, context, made)
+        return made
+
+    def derived(self, name: str, head: bytes, inputs: tuple, make: Callable[[], Any]) -> Any:
+        """make(), or its last result when `head` (code, theme, configuration, clock) and every one
+        of `inputs` (parts of the Site it reads) are the same as last time."""
+        found = self._derived.get(name)
+        if found is not None and found[0] == head and keep_same(found[1], inputs) is found[1]:
+            return found[2]
+        made = make()
+        self._derived[name] = (head, inputs, made)
         return made
 
     def forget(self) -> None:
@@ -188,6 +199,8 @@ def _tuple(old: tuple, new: tuple) -> tuple:
 
 
 def _mapping(old: Mapping, new: Mapping) -> Mapping:
+    if len(old) == len(new) and all(a is b and j == k for (j, a), (k, b) in zip(old.items(), new.items())):
+        return old  # the common case (a page's context of the same entry); in the same order
     kept = {key: keep_same(old[key], value) if key in old else value for key, value in new.items()}
     if len(old) == len(new) and list(old) == list(kept) and all(map(operator.is_, old.values(), kept.values())):
         return old
