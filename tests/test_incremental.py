@@ -321,6 +321,7 @@ def test_a_rebuild_keeps_the_parts_of_the_site_a_save_did_not_change(make_site):
 
 def test_keep_same_compares_entries_by_identity_and_plain_values_exactly():
     from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
 
     from netsite.content.models import Term
     from netsite.rebuild.readers import keep_same
@@ -329,8 +330,12 @@ def test_keep_same_compares_entries_by_identity_and_plain_values_exactly():
     new = (Term("tags", "a", "А", "/tags/a/"), {"x": (1, "s")}, -0.0, datetime(2026, 1, 1, tzinfo=UTC))
     kept = keep_same(old, new)
     assert kept is not old and kept[0] is old[0] and kept[1] is old[1]
-    assert kept[2] is new[2] and kept[3] is new[3]  # 0.0 == -0.0 and equal datetimes are not the same
+    assert kept[2] is new[2] and kept[3] is old[3]  # 0.0 == -0.0 are not the same; the same moment is
     pair = old[:2]
     assert keep_same(pair, new[:2]) is pair
     assert keep_same(old[0], Term("tags", "a", "А", "/tags/a/")) is old[0]
     assert keep_same(old[0], Term("tags", "a", "Б", "/tags/a/")).label == "Б"
+    moscow = ZoneInfo("Europe/Moscow")
+    moment = datetime(2026, 1, 1, 15, tzinfo=moscow)
+    assert keep_same(moment, datetime(2026, 1, 1, 15, tzinfo=moscow)) is moment
+    assert keep_same(moment, moment.astimezone(UTC)) is not moment  # the same instant, shown otherwise

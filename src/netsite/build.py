@@ -359,9 +359,8 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     prints = reuse.prints
     base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     derived = _Derived(reuse.readers, depends.digest(base, prints.of(site.now)))
-    env = render.make_environment(site, dirs, lambda strings: derived(
-        "feeds", (site.news, site.events, site.practices, site.institutions, site.institution_entries, site.terms),
-        lambda: feeds.feed_set(site, strings)))
+    kept_feeds = reuse.readers.feeds if reuse.readers is not None else None
+    env = render.make_environment(site, dirs, lambda strings: feeds.feed_set(site, strings, kept_feeds))
     cyclepages.extend_environment(env, site)
     feed_set = cast(feeds.FeedSet, env.globals["feeds"])
     depends.instrument(env, site)

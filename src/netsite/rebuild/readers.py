@@ -21,6 +21,7 @@ from __future__ import annotations
 import dataclasses
 import operator
 from collections.abc import Callable, Iterable, Mapping
+from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
@@ -48,6 +49,8 @@ class Readers:
         self._now: bytes | None = None
         self._fixed: dict[str, tuple[bytes, Mapping, bytes]] = {}
         self._derived: dict[str, tuple[bytes, tuple, Any]] = {}
+        self.feeds: dict = {}
+        """Each feed with what it was made from (feeds.feed_set's `kept`)."""
 
     def stale(self, resolve: Resolver) -> set[str] | None:
         """The outputs that read a key whose digest differs in `resolve`'s site; None: check all."""
@@ -160,7 +163,7 @@ def fixed_digest(head: bytes, context: Mapping, prints: Fingerprints) -> bytes:
 
 # ---- incremental assembly -----------------------------------------------------------------------
 
-_EXACT = (str, int, bool, type(None))
+_EXACT = (str, int, bool, type(None), date)
 """Types whose equality is sameness (a float's is not: 0.0 == -0.0; a datetime's neither: zones)."""
 
 
@@ -180,6 +183,8 @@ def keep_same(old: Any, new: Any) -> Any:
         return new
     if kind in _EXACT:
         return old if old == new else new
+    if kind is datetime:  # the same wall time, zone and fold: the same everywhere it is shown
+        return old if old == new and old.tzinfo is new.tzinfo and old.fold == new.fold else new
     if kind is tuple:
         return _tuple(old, new)
     if kind in (dict, MappingProxyType):
