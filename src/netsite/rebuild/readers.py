@@ -187,6 +187,8 @@ def keep_same(old: Any, new: Any) -> Any:
         return old if old == new and old.tzinfo is new.tzinfo and old.fold == new.fold else new
     if kind is tuple:
         return _tuple(old, new)
+    if kind is list:  # in a page's context (a calendar's weekdays): never changed once made
+        return old if len(old) == len(new) and all(keep_same(a, b) is a for a, b in zip(old, new)) else new
     if kind in (dict, MappingProxyType):
         return _mapping(old, new)
     if dataclasses.is_dataclass(kind) and all(f.init for f in dataclasses.fields(kind)):
