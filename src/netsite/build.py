@@ -372,9 +372,9 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     tasks: list[tuple[str, Any, bytes | None]] = []
     for page in pages:
         context, given = depends.traced_context(page.context)
-        head = depends.digest(base, page.path, template(page.template))
-        fixed = readers.fixed_digest(head, context, prints) if reuse.readers is None else \
-            reuse.readers.fixed(page.path, head, context, prints)
+        parts = (base, page.path, template(page.template))
+        fixed = readers.fixed_digest(parts, context, prints) if reuse.readers is None else \
+            reuse.readers.fixed(page.path, parts, context, prints)
         if not plan.take(output_file(page.path), fixed):
             tasks.append(("page", replace(page, context=given), fixed))
     shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates

@@ -394,10 +394,12 @@ def _given(value: Any) -> Any:
     return value
 
 
-def traced_context(context: Mapping[str, Any]) -> tuple[dict, dict]:
+def traced_context(context: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """(what a page's record holds of its context, what its template gets): a taxonomy term is
     only named in the record and read through a Tracked view, so that the pages of a term with
     many entries do not each depend on all of them (only on what they show: label, count...)."""
+    if not any(type(value) is Term for value in context.values()):
+        return context, context  # most pages: nothing to name (a page's context is never changed)
     fixed, given = {}, {}
     for name, value in context.items():
         if type(value) is Term:

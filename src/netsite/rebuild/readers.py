@@ -47,7 +47,7 @@ class Readers:
         self._roots: dict[str, _Node] = {}
         self._readers: dict[Key, set[str]] = {}
         self._now: bytes | None = None
-        self._fixed: dict[str, tuple[bytes, Mapping, bytes]] = {}
+        self._fixed: dict[str, tuple[tuple, Mapping, bytes]] = {}
         self._derived: dict[str, tuple[bytes, tuple, Any]] = {}
         self.feeds: dict = {}
         """Each feed with what it was made from (feeds.feed_set's `kept`)."""
@@ -65,14 +65,14 @@ class Readers:
                 stale |= self._readers.get(key, set())
         return stale
 
-    def fixed(self, path: str, head: bytes, context: Mapping, prints: Fingerprints) -> bytes:
-        """fixed_digest(head, context), made again only when `head` (template, theme,
-        configuration, code) or any part of the context is not the same as last time."""
+    def fixed(self, path: str, parts: tuple[bytes | str, ...], context: Mapping, prints: Fingerprints) -> bytes:
+        """fixed_digest(parts, context), made again only when `parts` (code, theme, configuration,
+        path, template) or any part of the context is not the same as last time."""
         found = self._fixed.get(path)
-        if found is not None and found[0] == head and keep_same(found[1], context) is found[1]:
+        if found is not None and found[0] == parts and keep_same(found[1], context) is found[1]:
             return found[2]
-        made = fixed_digest(head, context, prints)
-        self._fixed[path] = (head, context, made)
+        made = fixed_digest(parts, context, prints)
+        self._fixed[path] = (parts, context, made)
         return made
 
     def derived(self, name: str, head: bytes, inputs: tuple, make: Callable[[], Any]) -> Any:
@@ -156,9 +156,9 @@ def _next(head: str, value: Any, part: Any) -> Any:
     return MISSING if value is MISSING else step(value, part)
 
 
-def fixed_digest(head: bytes, context: Mapping, prints: Fingerprints) -> bytes:
-    """What a page's record holds of its fixed inputs: `head` and its context."""
-    return depends.digest(head, prints.of(context))
+def fixed_digest(parts: tuple[bytes | str, ...], context: Mapping, prints: Fingerprints) -> bytes:
+    """What a page's record holds of its fixed inputs: `parts` and its context."""
+    return depends.digest(*parts, prints.of(context))
 
 
 # ---- incremental assembly -----------------------------------------------------------------------
