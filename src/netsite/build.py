@@ -434,7 +434,15 @@ class _Plan:
 
     def take(self, path: str, fixed: bytes) -> bool:
         """Take the previous file at `path` if it was made from the same inputs; else note it is wanted."""
-        return self.take_all((path,), fixed)
+        record = self.reuse.records.get(path)  # take_all for one path: asked for every page after every save
+        if record is not None and self._fresh(path, record, fixed):
+            file = self.reuse.take(path)
+            if file is not None:
+                self.files.append(file)
+                self.records[path] = record
+                return True
+        self.wanted[path] = fixed
+        return False
 
     def take_all(self, paths: tuple[str, ...], fixed: bytes) -> bool:
         old = [record for path in paths if (record := self.reuse.records.get(path)) is not None]
