@@ -477,7 +477,7 @@ class Resolver:
             return _walk(self.terms_by_taxonomy(), key[1:])
         return os.urandom(16)  # a key this version does not know: never equal
 
-    def events_by_source(self) -> Mapping[str, Entry]:
+    def events_by_source(self) -> Mapping[str, Event]:
         if self._sources is None:
             self._sources = {e.source: e for e in self.site.events}
         return self._sources

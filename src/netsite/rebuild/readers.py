@@ -179,7 +179,7 @@ def keep_same(old: Any, new: Any) -> Any:
     if old is new:
         return old
     kind = type(new)
-    if kind is not type(old) or kind is Entry:
+    if kind is not type(old) or issubclass(kind, Entry):  # an entry is the same only as itself
         return new
     if kind in _EXACT:
         return old if old == new else new
@@ -199,7 +199,7 @@ def keep_same(old: Any, new: Any) -> Any:
 def _tuple(old: tuple, new: tuple) -> tuple:
     if len(old) == len(new) and all(map(operator.is_, old, new)):
         return old  # the common case, in C: a list of the same entries
-    if len(old) != len(new) or (new and type(new[0]) is Entry):
+    if len(old) != len(new) or (new and isinstance(new[0], Entry)):
         return new
     kept = tuple(keep_same(a, b) for a, b in zip(old, new))
     return old if all(map(operator.is_, old, kept)) else kept
