@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
 import jinja2.meta
+import jinja2.nodes
 from babel import Locale
 
 from netsite.content.frontmatter import FrontMatterError, load_mapping
@@ -91,8 +92,17 @@ _REFERENCES: dict[str, tuple] = {}
 def _references(env: jinja2.Environment, source: str) -> tuple:
     """The templates a template's source names (parsed once per process: parsing is 1 s a build)."""
     if source not in _REFERENCES:
-        _REFERENCES[source] = tuple(jinja2.meta.find_referenced_templates(env.parse(source)))
+        ast = env.parse(source)
+        _REFERENCES[source] = (*jinja2.meta.find_referenced_templates(ast), *_fragments(ast))
     return _REFERENCES[source]
+
+
+def _fragments(ast: jinja2.nodes.Template) -> Iterator[str | None]:
+    """The templates `{{ fragment("name") }}` renders (render.Fragments); None for a name not written out."""
+    for call in ast.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "fragment":
+            name = call.args[0] if call.args else None
+            yield name.value if isinstance(name, jinja2.nodes.Const) and isinstance(name.value, str) else None
 
 
 class Strings:
