@@ -54,7 +54,10 @@ _animated: dict[bytes, bool] = {}
 
 
 def is_raster(name: str) -> bool:
-    return PurePosixPath(name).suffix.lower() in RASTER
+    # PurePosixPath(name).suffix, without making a path: `serve` asks for every output file after every save
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return 0 < dot < len(base) - 1 and base[dot:].lower() in RASTER
 
 
 def kind_problem(name: str) -> Message | None:
