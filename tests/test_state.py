@@ -158,8 +158,17 @@ def test_no_module_keeps_mutable_state_but_the_listed():
             for name in node.names if isinstance(node, ast.Global) else ():
                 if (module, name) not in GLOBALS:
                     found.append(f"{module}: global {name}")
+            found += [f"{module}.{node.name}: a class attribute every instance shares"
+                      for _ in _shared_attributes(node)] if isinstance(node, ast.ClassDef) else []
     assert found == [], "module-level state: move it into the build, build.Memo or an object that owns it"
     assert set(KEPT) | set(GLOBALS) <= bound, "the allow-lists name only what exists"
+
+
+def _shared_attributes(node: ast.ClassDef) -> list[str]:
+    """Class attributes bound to a container (a dataclass field's default_factory is not one)."""
+    return [ast.unparse(item) for item in node.body if isinstance(item, (ast.Assign, ast.AnnAssign))
+            and (isinstance(item.value, (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp))
+                 or (item.value is not None and _callee(item.value) in _CONTAINERS))]
 
 
 def test_functools_caches_are_the_listed_pure_functions_only():
@@ -195,6 +204,9 @@ def fill(key):
     mutated = _mutated({"m": tree})
     flagged = {name for name, value in _top_level(tree) if _why_mutable(value, {"Thing"}, ("m", name) in mutated)}
     assert flagged == {"_A", "_B", "_C", "_LOCK", "_T"}
+    shared, own = ast.parse("class Shared:\n    seen = []\n"), ast.parse(
+        "class Own:\n    seen: list = field(default_factory=list)\n    LIMIT = 3\n")
+    assert _shared_attributes(shared.body[0]) and not _shared_attributes(own.body[0])
 
 
 def test_the_compiled_templates_memo_is_bounded():
