@@ -78,3 +78,21 @@ def test_a_rebuild_after_the_last_cycle_entry_is_drafted_drops_the_links_everywh
     assert {"index.html", "news/novost/index.html"} <= rendered
     page = next(f for f in build.run(root, OPTIONS).files if f.path == "news/novost/index.html")
     assert 'href="/network/"' not in page.data.decode("utf-8")
+
+
+def test_the_footer_says_what_each_subscription_is_for_and_links_the_how_to_page_when_there_is_one(make_site):
+    """A parent does not know what RSS or ICS is (issue 14): the calendar link opens as a subscription in
+    the phone's calendar app, the feeds are named as being for feed readers, and the site's own how-to page
+    is linked only when the site has one."""
+    root = make_site({"content/news/novost.md": NEWS})
+    build_site(root)
+    footer = re.search(r'<p class="footer-subscribe">(.*?)</p>', (root / "public/index.html").read_text(encoding="utf-8"))
+    assert footer is not None
+    assert re.search(r'<a href="webcal://[^"]+/calendar\.ics">календарь событий в телефон</a>', footer.group(1))
+    assert "программ-читалок" in footer.group(1) and 'href="/rss.xml"' in footer.group(1)
+    assert "Как подписаться" not in footer.group(1)
+    (root / "content/pages").mkdir(parents=True, exist_ok=True)
+    (root / "content/pages/subscribe.md").write_text("---\ntitle: Как подписаться\n---\nТак.\n", encoding="utf-8")
+    build_site(root)
+    footer = re.search(r'<p class="footer-subscribe">(.*?)</p>', (root / "public/news/novost/index.html").read_text(encoding="utf-8"))
+    assert footer is not None and '<a href="/subscribe/">Как подписаться</a>' in footer.group(1)
