@@ -255,7 +255,8 @@ def _site(root: Path, heading: str, colour: tuple[int, int, int], animated: bool
         "content/news/2026-11-01-novost/anim.gif": gif.getvalue(),
         "themes/own/templates/404.html": '{% extends "base.html" %}{% block content %}'
                                           '<h1>{{ t("not_found_title") }}</h1>{% include "partials/own.html" %}'
-                                          '{% endblock %}\n',
+                                          '<p>{{ "/calendar.ics"|webcal }} {{ "/"|absolute }}</p>'
+                                          '<p>{{ ("solnyshko"|institution).title }}</p>{% endblock %}\n',
         "themes/own/templates/partials/own.html": f"<p>Своя часть: {heading}</p>\n",
         "themes/own/i18n/ru.yaml": f"not_found_title: Нет такой страницы ({heading})\n",
     }, config=f"title: Сеть «{heading}»\nbase_url: https://{colour[0]}.example.org/\n"
@@ -289,6 +290,8 @@ def test_two_sites_built_in_one_process_do_not_reach_each_other(tmp_path):
     assert _files(second) == files
     missing = files["404.html"].decode()
     assert "Нет такой страницы (Вторая)" in missing and "Своя часть: Вторая" in missing
+    # filters on literals: Jinja evaluates them while compiling, so bytecode is the site's own
+    assert "webcal://30.example.org/calendar.ics https://30.example.org/" in missing
     assert not any("Первая".encode() in data for data in files.values())
     photos = [data for path, data in files.items() if path.endswith(".jpg")]
     assert photos and all(Image.open(io.BytesIO(data)).getpixel((20, 15))[2] > 150 for data in photos)
@@ -314,3 +317,17 @@ def test_serve_keeps_its_photo_memo_between_rebuilds_and_a_plain_build_does_not(
     build.run(root, build.Options(now=NOW))
     build.run(root, build.Options(now=NOW))
     assert len(cleaned) == before + 4, "each plain build encodes its photo and GIF itself"
+
+
+def test_a_filter_on_a_literal_reads_the_site_as_it_is_after_an_edit(tmp_path):
+    """`'solnyshko'|institution` reads the site: Jinja must not evaluate it while compiling (the
+    answer would stay in bytecode serve reuses, and the page's trace would miss the read)."""
+    root = _site(tmp_path / "site", "Первая", (200, 30, 30), animated=False)
+    state = incremental.start(root, build.Options(now=NOW))
+    institution = root / "content/institutions/solnyshko.md"
+    institution.write_text(INSTITUTION.replace("title: Муниципальное", "title: Переименованное"), encoding="utf-8")
+    state = incremental.rebuild(state)
+    assert state.result is not None
+    assert "404.html" in state.rendered
+    page = next(f.data for f in state.result.files if f.path == "404.html").decode().replace("\xad", "")
+    assert "Переименованное бюджетное" in page  # (without the soft hyphens typography adds)

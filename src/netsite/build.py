@@ -355,6 +355,10 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
     depends.instrument(env, site)
     reuse = reuse or Reuse()
     prints = reuse.prints
+    # Templates compile alike for sites whose filters answer alike: the same configuration but
+    # its folder (no filter reads that: links come from base_url) and the same theme strings.
+    env.bytecode_cache = theme.COMPILED.scope(depends.digest(prints.of(replace(site.config, root=Path())),
+                                                             prints.of(theme.strings_of(env).table)))
     resolve = depends.Resolver(site, prints, feed_set)
     base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     template = theme.TemplateDigests(env, dirs)

@@ -27,7 +27,7 @@ from netsite.content.site import Site
 from netsite.content.sources import is_junk
 from netsite.content.urls import calendar_path, entry_path, event_calendar_path, make_slug, month_path, output_file, paged
 from netsite.publish import catalogue, directory, eventpages, feeds, prose, recurrence, typography, when
-from netsite.publish.theme import COMPILED, Strings, load_strings
+from netsite.publish.theme import Strings, load_strings
 
 
 def format_date(value: date, format: str = "medium", locale: str = "ru") -> str:
@@ -119,7 +119,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True, bytecode_cache=COMPILED)
+        keep_trailing_newline=True)
     language = site.config.language
     strings = load_strings(dirs, language)
     links = site.links

@@ -127,13 +127,16 @@ def load_strings(dirs: list[Path], language: str) -> Strings:
 class Compiled(jinja2.BytecodeCache):
     """Compiled templates, and the templates each one names, kept for the life of the process.
 
-    A bounded memo of two pure functions of a template's text, so one site's theme cannot reach
-    another site's output through it: Jinja keys the bytecode by the template's name and file and
-    uses it only while the checksum of the source it reads now is the same; the names a template
-    refers to are keyed by its source text (every environment is made by render.make_environment,
-    with one syntax). Why a process keeps it: `serve` and the test suite make a new environment for
-    every build; a small site builds in 0.1 s with it and in 0.4 s without (compiling the default
-    theme again; finding the names alone is 0.07 s). Past LIMIT entries of either kind the oldest go.
+    Jinja calls a filter on a literal while it compiles (`'/calendar.ics'|webcal` becomes the
+    site's address in the bytecode), so compiled code depends on the source and on the filters of
+    the environment: each environment uses this memo through `scope(key)`, where the key is a
+    digest of what its filters read (build.render_site: the configuration and the theme strings;
+    filters that read the site are never evaluated while compiling, see depends.instrument). Jinja
+    uses bytecode only while the checksum of the source it reads now is the same; the names a
+    template refers to are keyed by its source text (one syntax: render.make_environment). Why a
+    process keeps it: `serve` and the test suite make a new environment for every build; a small
+    site builds in 0.1 s with it and in 0.4 s without (compiling the default theme again; finding
+    the names alone is 0.07 s). Past LIMIT entries of either kind the oldest go.
     """
 
     LIMIT = 1024
@@ -142,6 +145,10 @@ class Compiled(jinja2.BytecodeCache):
         self.store: dict[str, bytes] = {}
         self.names: dict[str, tuple[str | None, ...]] = {}
         self._lock = threading.Lock()  # a serve rebuild and a test's thread may compile at once
+
+    def scope(self, key: bytes) -> jinja2.BytecodeCache:
+        """This memo as the bytecode cache of environments whose filters give what `key` digests."""
+        return _Scoped(self, key.hex())
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.store:
@@ -163,6 +170,22 @@ class Compiled(jinja2.BytecodeCache):
             table[key] = value
             while len(table) > self.LIMIT:
                 del table[next(iter(table))]
+
+
+class _Scoped(jinja2.BytecodeCache):
+    """A Compiled memo seen by one kind of environment: its keys carry that environment's digest."""
+
+    def __init__(self, memo: Compiled, prefix: str):
+        self.memo, self.prefix = memo, prefix
+
+    def get_cache_key(self, name: str, filename: str | None = None) -> str:
+        return self.prefix + super().get_cache_key(name, filename)
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memo.load_bytecode(bucket)
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        self.memo.dump_bytecode(bucket)
 
 
 COMPILED = Compiled()

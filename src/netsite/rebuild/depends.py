@@ -31,6 +31,8 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path, PurePath
 from typing import Any
 
+import jinja2
+
 from netsite.content.models import Entry, Term
 
 MISSING = "\0missing"
@@ -391,6 +393,17 @@ def _traced(function: Callable, keys: Callable[..., list[Key]]) -> Callable:
     return call
 
 
+def _at_render(function: Callable) -> Callable:
+    """A filter Jinja calls when the page renders, never while it compiles: Jinja evaluates a filter
+    on a literal (`'x'|institution`) at compile time, which would note nothing in the page's trace
+    and keep this build's answer in bytecode that later builds reuse (theme.COMPILED). A filter
+    that takes the template's context is the kind Jinja leaves to run time."""
+    @jinja2.pass_context
+    def filter(context: Any, *args: Any, **kwargs: Any) -> Any:
+        return function(*args, **kwargs)
+    return filter
+
+
 def _given(value: Any) -> Any:
     """A view of the site handed to Python code: that code may read anything of it, so the whole
     value is noted and the code gets the plain object (`isinstance` and the like work on it)."""
@@ -421,6 +434,8 @@ def instrument(env: Any, site: Any) -> None:
         for name, function in list(table.items()):
             if name in TRACED:
                 table[name] = _traced(function, TRACED[name])
+    for name in TRACED.keys() & env.filters.keys():
+        env.filters[name] = _at_render(env.filters[name])
     env.globals.update(site=Tracked(site, ("site",)), now=TrackedNow.of(site.now),
                        agenda=_Agenda(env.globals["agenda"]), feeds=_Feeds(env.globals["feeds"]))
 
