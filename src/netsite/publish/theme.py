@@ -86,7 +86,6 @@ class TemplateDigests:
         return seen
 
 
-
 class Strings:
     """Theme strings of one language, with plural forms chosen by Babel's CLDR rules."""
 

@@ -433,9 +433,8 @@ def instrument(env: Any, site: Any) -> None:
     for table in (env.filters, env.globals):
         for name, function in list(table.items()):
             if name in TRACED:
-                table[name] = _traced(function, TRACED[name])
-    for name in TRACED.keys() & env.filters.keys():
-        env.filters[name] = _at_render(env.filters[name])
+                traced = _traced(function, TRACED[name])
+                table[name] = _at_render(traced) if table is env.filters else traced
     env.globals.update(site=Tracked(site, ("site",)), now=TrackedNow.of(site.now),
                        agenda=_Agenda(env.globals["agenda"]), feeds=_Feeds(env.globals["feeds"]))
 
