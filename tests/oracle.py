@@ -6,6 +6,7 @@ that a bug in a sanitizer or in images.py cannot also hide itself here.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -15,6 +16,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from PIL import Image
+
+# an entry's attributes that hold no text a reader sees as the author wrote it
+_NOT_TEXTS = {"kind", "source", "path", "body", "date", "draft", "lines", "assets", "links", "headings", "used_assets"}
 
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif")
 _BAD_SCHEME = re.compile(r"^(?:javascript|data|vbscript):", re.IGNORECASE)
@@ -85,8 +89,8 @@ def strings_of(value) -> list[str]:
         return [s for k, v in value.items() for s in strings_of(k) + strings_of(v)]
     if isinstance(value, (list, tuple, set, frozenset)):
         return [s for item in value for s in strings_of(item)]
-    if hasattr(value, "__slots__") and hasattr(value, "title"):  # an Entry
-        return strings_of([value.title, value.summary, value.slug, value.tags, dict(value.fields)])
+    if dataclasses.is_dataclass(value) and hasattr(value, "slug") and hasattr(value, "title"):  # an entry of any kind
+        return strings_of([getattr(value, f.name) for f in dataclasses.fields(value) if f.name not in _NOT_TEXTS])
     return []
 
 

@@ -217,7 +217,7 @@ def test_a_series_is_listed_under_its_next_occurrence(make_site):
 
 def test_the_end_instant_itself_is_past():
     occurrence = Occurrence(datetime(2026, 11, 25, 10, tzinfo=MOSCOW), datetime(2026, 11, 25, 12, tzinfo=MOSCOW), False)
-    entry = type("E", (), {"fields": {"occurrences": (occurrence,)}})()
+    entry = type("E", (), {"occurrences": (occurrence,)})()  # only what is_upcoming reads of an Event
     assert not agenda.is_upcoming(entry, datetime(2026, 11, 25, 12, tzinfo=MOSCOW))
     assert agenda.is_upcoming(entry, datetime(2026, 11, 25, 11, 59, tzinfo=MOSCOW))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from netsite.content.models import Entry
+from netsite.content.kinds import Institution
 from netsite.publish import directory
 
 from conftest import BASE_CONFIG, build_site, diagnostics_of
@@ -12,9 +12,9 @@ from conftest import BASE_CONFIG, build_site, diagnostics_of
 TILES = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 
 
-def member(slug: str, **fields) -> Entry:
-    return Entry("institutions", slug, slug, f"content/institutions/{slug}.md", f"/institutions/{slug}/",
-                 fields=fields)
+def member(slug: str, **fields) -> Institution:
+    return Institution(kind="institutions", slug=slug, title=slug, source=f"content/institutions/{slug}.md",
+                       path=f"/institutions/{slug}/", **fields)
 
 
 @pytest.mark.parametrize("kind, website, expected", [
@@ -24,7 +24,7 @@ def member(slug: str, **fields) -> Entry:
     ("kindergarten", None, None),
 ])
 def test_sveden_link_for_educational_organisations(kind, website, expected):
-    fields = {"kind": kind, **({"website": website} if website else {})}
+    fields = {"institution_kind": kind, **({"website": website} if website else {})}
     assert directory.sveden_url(member("x", **fields)) == expected
 
 

@@ -11,7 +11,7 @@ import feedparser
 import pytest
 
 from netsite.content import agenda
-from netsite.content.models import Entry
+from netsite.content.kinds import Event
 from netsite.publish.recurrence import describe, meetings
 
 from conftest import build_site
@@ -20,7 +20,7 @@ MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 def series(rule: str, start: str, exdates: tuple[str, ...] = (), zone: str = "Europe/Moscow",
-           all_day: bool = False) -> Entry:
+           all_day: bool = False) -> Event:
     """An event entry as content/schema.py makes it: occurrences and matched exdates."""
     tz = ZoneInfo(zone)
     first = datetime.fromisoformat(start).replace(tzinfo=tz)
@@ -28,9 +28,8 @@ def series(rule: str, start: str, exdates: tuple[str, ...] = (), zone: str = "Eu
     expanded = agenda.expand_series(first, end, all_day, rule,
                                     tuple(datetime.fromisoformat(d).replace(tzinfo=tz) for d in exdates))
     assert not expanded.unmatched
-    return Entry(kind="events", slug="e", title="e", source="e.md", path="/events/e/",
-                 fields={"rrule": rule, "start": first, "end": end, "all_day": all_day,
-                         "occurrences": expanded.occurrences, "exdates": expanded.excluded})
+    return Event(kind="events", slug="e", title="e", source="e.md", path="/events/e/", rrule=rule, start=first,
+                 end=end, all_day=all_day, zone=zone, occurrences=expanded.occurrences, exdates=expanded.excluded)
 
 
 @pytest.mark.parametrize(("rule", "start", "exdates", "words"), [

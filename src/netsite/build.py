@@ -14,6 +14,7 @@ from netsite import scaffold
 from netsite.content import agenda, images, markup, pending, pictures, schema, sources
 from netsite.content import config as config_module
 from netsite.content.config import Config
+from netsite.content.kinds import image_of
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file, slug_from_filename
@@ -459,7 +460,7 @@ class _Maker:
 def _enclosures(feed) -> str:
     """Sizes of the feed's enclosure files: the one input of a feed that is not in its entries."""
     return repr([(a.source.stat().st_size if a.source.is_file() else -1) for e in feed.entries
-                 for a in e.assets if a.name == e.get("image")])
+                 for a in e.assets if a.name == image_of(e)])
 
 
 def _stop_on_errors(problems: list[Diagnostic], strict: bool) -> None:

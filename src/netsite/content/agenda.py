@@ -12,11 +12,15 @@ import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, timezone
+from typing import TYPE_CHECKING
 
 from dateutil.rrule import rrulestr
 
-from netsite.content.models import Entry, Occurrence
+from netsite.content.models import Occurrence
 from netsite.messages import MessageError, third_party
+
+if TYPE_CHECKING:  # kinds reads times with this module
+    from netsite.content.kinds import Event
 
 MAX_OCCURRENCES = 400
 ANNOUNCE_LEAD = timedelta(days=30)
@@ -267,25 +271,25 @@ def skipped_months(parts: dict[str, str], start: datetime | None = None) -> bool
     return False
 
 
-def occurrences(event: Entry) -> tuple[Occurrence, ...]:
-    return event.fields["occurrences"]
+def occurrences(event: Event) -> tuple[Occurrence, ...]:
+    return event.occurrences
 
 
-def announced(event: Entry) -> datetime:
+def announced(event: Event) -> datetime:
     """When an event was announced: its `date:`, else 30 days before its first occurrence.
 
     Feeds date events by this, never by their start. The fallback depends on the sources only, so
     nightly builds give an item the same date every night, and it comes before the event, so an
     announcement is never "from the future" once it is in a feed (feeds leave out later ones)."""
-    return event.fields.get("date") or occurrences(event)[0].start - ANNOUNCE_LEAD
+    return event.announced or occurrences(event)[0].start - ANNOUNCE_LEAD
 
 
-def is_upcoming(event: Entry, now: datetime) -> bool:
+def is_upcoming(event: Event, now: datetime) -> bool:
     """An event is upcoming while any occurrence has not ended: later today and in progress count."""
     return any(o.end > now for o in occurrences(event))
 
 
-def next_occurrence(event: Entry, now: datetime) -> Occurrence:
+def next_occurrence(event: Event, now: datetime) -> Occurrence:
     """The occurrence in progress or next; the last one for a past event."""
     for occurrence in occurrences(event):
         if occurrence.end > now:
@@ -293,10 +297,10 @@ def next_occurrence(event: Entry, now: datetime) -> Occurrence:
     return occurrences(event)[-1]
 
 
-def split_upcoming(events: Iterable[Entry], now: datetime) -> tuple[list[Entry], list[Entry]]:
+def split_upcoming(events: Iterable[Event], now: datetime) -> tuple[list[Event], list[Event]]:
     """(upcoming soonest first, past newest first), ties broken by slug."""
-    upcoming: list[Entry] = []
-    past: list[Entry] = []
+    upcoming: list[Event] = []
+    past: list[Event] = []
     for event in events:
         (upcoming if is_upcoming(event, now) else past).append(event)
     upcoming.sort(key=lambda e: (next_occurrence(e, now).start, e.slug))

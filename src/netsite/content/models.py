@@ -6,7 +6,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, ClassVar
+
+if TYPE_CHECKING:
+    from netsite.content.pictures import Picture
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +60,7 @@ class Occurrence:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """Every kind's common part; the kind-specific fields live in `fields`."""
+    """Every kind's common part; each kind adds its own typed keys (content/kinds.py: Event, News …)."""
 
     kind: str
     slug: str
@@ -74,8 +77,8 @@ class Entry:
     """Publication or sort date, aware; None for kinds without one."""
     tags: tuple[str, ...] = ()
     draft: bool = False
-    fields: Mapping[str, Any] = field(default_factory=dict)
-    """Kind-specific typed values (institution slugs, vocabulary ids, event times …)."""
+    institutions: tuple[str, ...] = ()
+    """Slugs of the institutions this entry belongs to (organizers for events)."""
     lines: Mapping[Any, int] = field(default_factory=dict)
     """Front-matter line of each key, for messages after parsing."""
     assets: tuple[Asset, ...] = ()
@@ -84,21 +87,20 @@ class Entry:
     """(level, id, text) of each heading, for anchors and the table of contents."""
     used_assets: tuple[str, ...] = ()
     """Names of the bundle's files the Markdown body shows or links to."""
+    pictures: Mapping[str, Picture] = field(default_factory=dict)
+    """The bundle's photos made into responsive sizes, by file name (content/pictures.py)."""
 
-    def __getattr__(self, name: str) -> Any:
-        # Templates read entry.start, entry.organizers …; unknown names still fail loudly.
-        try:
-            return object.__getattribute__(self, "fields")[name]
-        except KeyError:
-            raise AttributeError(name) from None
+    readable: ClassVar[Mapping[str, str]] = {}
+    """What `get` reads: attribute name or front-matter key → attribute (set per class by kinds.py;
+    'kind' of an institution → institution_kind)."""
 
-    def get(self, name: str, default: Any = None) -> Any:
-        return self.fields.get(name, default)
-
-    @property
-    def institutions(self) -> tuple[str, ...]:
-        """Slugs of the institutions this entry belongs to (organizers for events)."""
-        return tuple(self.fields.get("institutions", ()))
+    def get(self, key: str, default: Any = None) -> Any:
+        """For templates, which show one partial for several kinds: the typed value of front-matter
+        key `key` when this kind has the key and the entry gives it, else `default`. Python code
+        reads the attributes of the kind's class instead (content/kinds.py), so mypy sees their types."""
+        name = self.readable.get(key)
+        value = None if name is None else getattr(self, name)
+        return default if value is None else value
 
 
 @dataclass(frozen=True, slots=True)

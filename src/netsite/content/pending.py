@@ -78,7 +78,7 @@ def reference(source: str, line: int, found: Withheld) -> Diagnostic:
     return warning(source, line, "ref.broken", slug=found.slug, source=found.source)
 
 
-# front-matter key → the kind of entry its slugs name (the same key means the same kind everywhere)
+# attribute → the kind of entry its slugs name (the same name means the same kind in every kind's class)
 _REFERENCES = {"institutions": "institutions", "organizers": "institutions", "parties": "institutions",
                "participants": "institutions", "event": "events", "events": "events", "practices": "practices",
                "news": "news"}
@@ -91,15 +91,15 @@ def published_only(entry: Entry, unpublished: Unpublished) -> Entry:
         return entry
     changed: dict[str, Any] = {}
     for key, kind in _REFERENCES.items():
-        value = entry.fields.get(key)
+        value = getattr(entry, key, None)  # the kinds that have it
         if isinstance(value, tuple) and any(unpublished.find(kind, slug) for slug in value):
             changed[key] = tuple(slug for slug in value if not unpublished.find(kind, slug))
     for key in ("items", "decisions"):
-        records = entry.fields.get(key, ())
+        records = getattr(entry, key, ())
         kept = tuple(_record(record, unpublished) for record in records)
         if kept != records:
             changed[key] = kept
-    return replace(entry, fields={**entry.fields, **changed}) if changed else entry
+    return replace(entry, **changed) if changed else entry
 
 
 def _record(record: Any, unpublished: Unpublished) -> Any:

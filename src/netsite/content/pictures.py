@@ -22,6 +22,7 @@ from pathlib import Path
 from PIL import Image, UnidentifiedImageError
 
 from netsite.content import photo
+from netsite.content.kinds import gallery_of, image_of
 from netsite.content.models import Asset, Entry, OutputFile
 from netsite.diagnostics import Diagnostic, warning
 from netsite.messages import message, third_party
@@ -109,7 +110,7 @@ def _picture(key: str, width: int, height: int) -> Picture:
 
 def used_images(entry: Entry, page_url: str) -> list[Asset]:
     """The entry's image files that it shows: `image:`, its gallery, and images in its body."""
-    wanted = {entry.get("image")} | {item["file"] for item in entry.get("gallery", ())}
+    wanted = {image_of(entry)} | {item["file"] for item in gallery_of(entry)}
     wanted |= {html.unescape(src)[len(page_url):] for src in re.findall(r'<img\s[^>]*src="([^"]*)"', entry.body)
                if html.unescape(src).startswith(page_url)}
     return [a for a in entry.assets if a.name in wanted and a.name.lower().endswith(SUFFIXES)]
@@ -139,14 +140,14 @@ def apply(entries: list[Entry], root: Path, url) -> tuple[list[Entry], list[Outp
             pictures[asset.name] = picture
             files.update({f"{OUT}/{p.name}": p for p in paths})
         if pictures:
-            entry = replace(entry, fields={**entry.fields, "pictures": pictures})
+            entry = replace(entry, pictures=pictures)
         result.append(entry)
     return result, [OutputFile(name, b"", source=path) for name, path in sorted(files.items())], problems
 
 
 def body_html(entry: Entry, url) -> str:
     """The entry's body for its page, images as <picture>; feeds keep the plain <img> of `entry.body`."""
-    found = entry.get("pictures")
+    found = entry.pictures
     if not found:
         return entry.body
     page_url = url(entry.path)

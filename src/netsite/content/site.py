@@ -12,6 +12,7 @@ from types import MappingProxyType
 from netsite.content import agenda, pending
 from netsite.content import cycle as cycle_module
 from netsite.content.config import Config
+from netsite.content.kinds import Event, Institution, News, Page, Practice, of_kind
 from netsite.content.models import Entry, Term
 from netsite.content.pending import Unpublished
 from netsite.content.urls import Links, make_slug, output_file, term_path
@@ -26,18 +27,18 @@ class Site:
     now: datetime
     """The build's clock, aware, in the site's zone."""
     links: Links
-    institutions: tuple[Entry, ...] = ()
+    institutions: tuple[Institution, ...] = ()
     """Sorted by title."""
-    practices: tuple[Entry, ...] = ()
+    practices: tuple[Practice, ...] = ()
     """Newest first."""
-    events: tuple[Entry, ...] = ()
+    events: tuple[Event, ...] = ()
     """By first start."""
-    news: tuple[Entry, ...] = ()
+    news: tuple[News, ...] = ()
     """Newest first."""
-    pages: tuple[Entry, ...] = ()
-    upcoming: tuple[Entry, ...] = ()
+    pages: tuple[Page, ...] = ()
+    upcoming: tuple[Event, ...] = ()
     """Events not yet over, soonest first."""
-    past: tuple[Entry, ...] = ()
+    past: tuple[Event, ...] = ()
     """Events that are over, newest first."""
     terms: Mapping[str, tuple[Term, ...]] = field(default_factory=dict)
     """taxonomy → its terms that have entries, in vocabulary order (tags alphabetically)."""
@@ -53,11 +54,15 @@ class Site:
     cycle: cycle_module.Cycle = field(default_factory=cycle_module.Cycle)
     """Agreements, meetings, plans and projects, with plan statuses (see cycle.py)."""
 
-    def institution(self, slug: str) -> Entry:
-        return self.by_slug["institutions"][slug]
+    def institution(self, slug: str) -> Institution:
+        found = self.by_slug["institutions"][slug]
+        assert isinstance(found, Institution)
+        return found
 
-    def event(self, slug: str) -> Entry:
-        return self.by_slug["events"][slug]
+    def event(self, slug: str) -> Event:
+        found = self.by_slug["events"][slug]
+        assert isinstance(found, Event)
+        return found
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -110,12 +115,11 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime,
     problems += cycle_module.check(by_kind, unpublished)
     for kind, group in by_kind.items():
         by_kind[kind] = [pending.published_only(e, unpublished) for e in group]
-    institutions = sorted(by_kind["institutions"], key=lambda e: (e.get("short_name") or e.title, e.slug))
-    newest = lambda e: (e.date, e.slug)  # noqa: E731 - a sort key
-    practices = sorted(by_kind["practices"], key=newest, reverse=True)
-    news = sorted(by_kind["news"], key=newest, reverse=True)
-    events = sorted(by_kind["events"], key=lambda e: (e.start, e.slug))
-    pages = sorted(by_kind["pages"], key=lambda e: (e.get("menu") is None, e.get("menu") or 0, e.slug))
+    institutions = sorted(of_kind(Institution, by_kind["institutions"]), key=lambda e: (e.short_name or e.title, e.slug))
+    practices = sorted(of_kind(Practice, by_kind["practices"]), key=lambda e: (e.date, e.slug), reverse=True)
+    news = sorted(of_kind(News, by_kind["news"]), key=lambda e: (e.date, e.slug), reverse=True)
+    events = sorted(of_kind(Event, by_kind["events"]), key=lambda e: (e.start, e.slug))
+    pages = sorted(of_kind(Page, by_kind["pages"]), key=lambda e: (e.menu is None, e.menu or 0, e.slug))
     upcoming, past = agenda.split_upcoming(events, now)
     cycle, found = cycle_module.assemble(by_kind, now.astimezone(config.zone))  # months of the site's zone
     problems += found
@@ -129,7 +133,7 @@ def assemble(entries: Iterable[Entry], config: Config, now: datetime,
         reports=_reports(news),
         by_slug=MappingProxyType({kind: MappingProxyType({e.slug: e for e in by_kind[kind]})
                                   for kind in ("institutions", "practices", "events", "news", "pages")}),
-        menu=tuple((p.get("menu_title") or p.title, p.path) for p in pages if p.get("menu") is not None) + config.menu,
+        menu=tuple((p.menu_title or p.title, p.path) for p in pages if p.menu is not None) + config.menu,
         cycle=cycle,
     )
     return site, problems
@@ -152,7 +156,7 @@ def _check_references(entries: list[Entry], institutions: set[str], events: set[
                 problems.append(pending.reference(entry.source, line, withheld) if withheld else
                                 error(entry.source, line, "ref.institution", slug=slug, folder="content/institutions/",
                                       hint=did_you_mean(slug, institutions)))
-        for index, slug in enumerate(entry.get("event", ()) if entry.kind == "news" else ()):
+        for index, slug in enumerate(entry.event if isinstance(entry, News) else ()):
             if slug not in events:
                 line = entry.lines.get(("event", index)) or entry.lines.get("event", 1)
                 withheld = unpublished.find("events", slug)
@@ -168,7 +172,7 @@ def _terms(entries: list[Entry], config: Config) -> Mapping[str, tuple[Term, ...
         grouped: dict[str, list[Entry]] = defaultdict(list)
         labels: dict[str, str] = {}
         for entry in entries:
-            values = entry.tags if taxonomy == "tags" else entry.get(taxonomy, ())
+            values = entry.tags if taxonomy == "tags" else getattr(entry, taxonomy, ())  # kinds that have it
             for value in values:
                 term_id = make_slug(value) if taxonomy == "tags" else value
                 if not term_id:
@@ -205,9 +209,9 @@ def _by_institution(institutions, practices, events, news) -> Mapping[str, Mappi
                              for slug, kinds in grouped.items()})
 
 
-def _reports(news: list[Entry]) -> Mapping[str, tuple[Entry, ...]]:
+def _reports(news: list[News]) -> Mapping[str, tuple[Entry, ...]]:
     reports: dict[str, list[Entry]] = defaultdict(list)
     for item in news:
-        for slug in item.get("event", ()):
+        for slug in item.event:
             reports[slug].append(item)
     return MappingProxyType({k: tuple(v) for k, v in sorted(reports.items())})

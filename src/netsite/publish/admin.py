@@ -1,8 +1,8 @@
 """The browser editor at /admin/: its Decap CMS configuration, generated from the content model, and its page.
 
-Nothing here is written by hand per site: one collection per kind of `schema.KINDS`, one widget per
+Nothing here is written by hand per site: one collection per kind of `kinds.KINDS`, one widget per
 front-matter key chosen by the key's converter (text, date, vocabulary, reference, photo, records),
-required fields from `schema.REQUIRED`, select lists from the site's vocabularies with their labels.
+required fields from `kinds.REQUIRED`, select lists from the site's vocabularies with their labels.
 A key added to the model appears in the editor by itself (with its key as label until `FIELDS`
 names it). The script is Decap CMS's own bundle, pinned in package.json and served from the site.
 """
@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from netsite.content import records, schema
+from netsite.content import kinds, records
 from netsite.content.config import Config
 from netsite.content.models import OutputFile
 from netsite.diagnostics import NetsiteError, error
@@ -138,26 +138,26 @@ def _texts(_key: str) -> dict[str, Any]:
     return {"widget": "list", "allow_add": True}
 
 
-# converter name → widget; `_vocab` and `_choice` converters carry their vocabulary or options.
+# value type (content/values.py) → widget; `vocab` and `choice` converters carry their vocabulary or options.
 _BY_TYPE: dict[str, Callable[[str], dict[str, Any]]] = {
-    "_text": lambda key: {"widget": "text" if key == "summary" else "string"},
-    "_texts": _texts,
-    "_slug": lambda key: {"widget": "string"},
-    "_bool": lambda key: {"widget": "boolean", "default": False},
-    "_int": lambda key: {"widget": "number", "value_type": "int", "min": 1},
-    "_url": lambda key: {"widget": "string", "pattern": ["^https?://\\S+$", "Полный адрес, начиная с https://"]},
-    "_email": lambda key: {"widget": "string", "pattern": ["^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
+    "text": lambda key: {"widget": "text" if key == "summary" else "string"},
+    "texts": _texts,
+    "slug": lambda key: {"widget": "string"},
+    "boolean": lambda key: {"widget": "boolean", "default": False},
+    "integer": lambda key: {"widget": "number", "value_type": "int", "min": 1},
+    "url": lambda key: {"widget": "string", "pattern": ["^https?://\\S+$", "Полный адрес, начиная с https://"]},
+    "email": lambda key: {"widget": "string", "pattern": ["^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$",
                                                            "Адрес вида name@example.org"]},
-    "_phone": lambda key: {"widget": "string"},
-    "_moment": lambda key: dict(_DAY),
-    "_geo": lambda key: {"widget": "list", "field": {"label": "Число", "name": "value", "widget": "number",
+    "phone": lambda key: {"widget": "string"},
+    "moment": lambda key: dict(_DAY),
+    "geo": lambda key: {"widget": "list", "field": {"label": "Число", "name": "value", "widget": "number",
                                                      "value_type": "float"}, "min": 2, "max": 2},
-    "_ref": lambda key: _relation(key, key not in SINGLE),
-    "_files": lambda key: {"widget": "list", "field": {"label": "Файл", "name": "file", "widget": "file",
+    "ref": lambda key: _relation(key, key not in SINGLE),
+    "files": lambda key: {"widget": "list", "field": {"label": "Файл", "name": "file", "widget": "file",
                                                        "choose_url": False}},
-    "_file": lambda key: {"widget": "file", "choose_url": False},
-    "_image": lambda key: {"widget": "image", "choose_url": False},
-    "_gallery": lambda key: _gallery(),
+    "file": lambda key: {"widget": "file", "choose_url": False},
+    "image": lambda key: {"widget": "image", "choose_url": False},
+    "gallery": lambda key: _gallery(),
 }
 _EVENT_TIMES: dict[str, dict[str, Any]] = {"start": dict(_MOMENT), "end": dict(_MOMENT),
                 "exdates": {"widget": "list", "field": {"label": "Встреча", "name": "moment", **_MOMENT}}}
@@ -173,17 +173,17 @@ def field_for(kind: str, key: str, convert: Callable, config: Config) -> dict[st
     if kind == "events" and key in _EVENT_TIMES:
         widget = dict(_EVENT_TIMES[key])
     elif hasattr(convert, "vocabulary"):
-        terms = config.vocabularies[getattr(convert, "vocabulary")]  # noqa: B009 - set on the converter by schema._vocab
+        terms = config.vocabularies[getattr(convert, "vocabulary")]  # noqa: B009 - set on the converter by values.vocab
         widget = {"widget": "select", "multiple": getattr(convert, "many"),  # noqa: B009
                   "options": [{"label": label, "value": term} for term, label in terms.items()]}
     elif hasattr(convert, "options"):
         widget = {"widget": "select", "options": [{"label": STATUS_LABELS.get(o, o), "value": o}
                                                    for o in convert.options]}
-    elif convert.__name__ == "_list":
+    elif convert.__name__ == "records":
         widget = _records(key)
     else:
         widget = _BY_TYPE[convert.__name__](key)
-    required = key in schema.REQUIRED[kind]
+    required = key in kinds.REQUIRED[kind]
     if widget.get("time_format"):  # a wall time: say whose
         widget["hint"] = f"Время — по часовому поясу сайта ({config.timezone}), если не указан другой."
     return {**_label(key), **widget, "required": required}
@@ -210,7 +210,7 @@ def _records(key: str) -> dict[str, Any]:
 def collection(kind: str, config: Config) -> dict[str, Any]:
     """One Decap folder collection: where netsite keeps the kind, how it names a new entry, its fields."""
     plural, singular = COLLECTIONS.get(kind, (kind, kind))
-    spec = schema.COMMON | schema.KINDS[kind]
+    spec = kinds.COMMON | kinds.KINDS[kind]
     last = ("summary", "tags", "slug", "draft")  # what the entry is first, then how it is listed and shown
     order = ["title", *(k for k in spec if k != "title" and k not in last), *last]
     fields = [field_for(kind, key, spec[key], config) for key in order]
@@ -241,7 +241,7 @@ def settings(config: Config, backend: dict[str, Any], site_url: str | None = Non
         "public_folder": "",
         # The server names new files as netsite does (transliterated); the browser keeps Cyrillic.
         "slug": {"encoding": "unicode", "clean_accents": False, "sanitize_replacement": "-"},
-        "collections": [collection(kind, config) for kind in schema.KINDS],
+        "collections": [collection(kind, config) for kind in kinds.KINDS],
     }
 
 

@@ -11,7 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from netsite.content.models import Entry, OutputFile
+from netsite.content.kinds import Practice
+from netsite.content.models import OutputFile
 from netsite.content.site import Site
 
 INDEX_PATH = "/practices/index.json"
@@ -29,12 +30,10 @@ class Facet:
     """(id, label) in vocabulary order; only values some practice has."""
 
 
-def _values(entry: Entry, param: str) -> tuple[str, ...]:
-    if param == "institution":
-        return entry.institutions
-    if param == "format":
-        return (entry.get("format"),) if entry.get("format") else ()
-    return tuple(entry.get(FIELDS[param], ()))
+def _values(entry: Practice, param: str) -> tuple[str, ...]:
+    by_param = {"age": entry.age_groups, "area": entry.areas, "institution": entry.institutions,
+                "format": (entry.format,) if entry.format else ()}
+    return by_param[param]
 
 
 def facets(site: Site) -> tuple[Facet, ...]:
@@ -43,7 +42,7 @@ def facets(site: Site) -> tuple[Facet, ...]:
     for param, field in FIELDS.items():
         used = {value for entry in site.practices for value in _values(entry, param)}
         if param == "institution":
-            choices = [(i.slug, i.get("short_name") or i.title) for i in site.institutions if i.slug in used]
+            choices = [(i.slug, i.short_name or i.title) for i in site.institutions if i.slug in used]
         else:
             vocabulary = site.config.vocabularies[field]
             choices = [(term, label) for term, label in vocabulary.items() if term in used]

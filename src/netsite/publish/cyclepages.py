@@ -11,6 +11,7 @@ import jinja2
 from markupsafe import Markup
 
 from netsite.content.cycle import STATUSES
+from netsite.content.kinds import Institution, image_of
 from netsite.content.models import Entry, OutputFile, Term
 from netsite.content.site import Site
 from netsite.publish import charts, eventpages, monitoring
@@ -45,7 +46,7 @@ def extend_environment(env: jinja2.Environment, site: Site) -> None:
         # agreements in force only: the model (cycle.current) says which are
         agreements = [(a.slug, a.title, tuple(a.parties)) for a in site.cycle.current]
         parties = {slug for _, _, slugs in agreements for slug in slugs}
-        nodes = [(i.slug, i.get("short_name") or i.title) for i in site.institutions if i.slug in parties]
+        nodes = [(i.slug, i.short_name or i.title) for i in site.institutions if i.slug in parties]
         return charts.network_map("members-graph", strings("network_graph_title"), agreements, nodes)
 
     env.globals.update(figure_chart=figure_chart, members_graph=members_graph,
@@ -82,19 +83,18 @@ def data_files(site: Site, env: jinja2.Environment) -> list[OutputFile]:
 
 def json_ld(entry: Entry, site: Site) -> Markup:
     """schema.org Organization (institutions) or Article (news) as a script block, safe to embed."""
-    data = organization(entry, site) if entry.kind == "institutions" else article(entry, site)
+    data = organization(entry, site) if isinstance(entry, Institution) else article(entry, site)
     return Markup(f'<script type="application/ld+json">{eventpages.script_json(data)}</script>')
 
 
-def organization(entry: Entry, site: Site) -> dict:
+def organization(entry: Institution, site: Site) -> dict:
     data: dict[str, object] = {"@context": "https://schema.org", "@type": "Organization", "name": entry.title,
             "url": site.links.absolute(entry.path)}
-    optional = {"alternateName": entry.get("short_name"), "email": entry.get("email"),
-                "telephone": entry.get("phone"), "sameAs": entry.get("website"),
-                "address": entry.get("address"),
-                "logo": site.links.absolute(entry.path + entry.logo) if entry.get("logo") else None}
+    optional = {"alternateName": entry.short_name, "email": entry.email, "telephone": entry.phone,
+                "sameAs": entry.website, "address": entry.address,
+                "logo": site.links.absolute(entry.path + entry.logo) if entry.logo else None}
     data.update({k: v for k, v in optional.items() if v})
-    if entry.get("geo"):
+    if entry.geo:
         data["location"] = {"@type": "Place", "geo": {"@type": "GeoCoordinates", "latitude": entry.geo[0],
                                                       "longitude": entry.geo[1]}}
     return data
@@ -110,6 +110,7 @@ def article(entry: Entry, site: Site) -> dict:
             "publisher": publisher, "author": authors or [publisher]}
     if entry.summary:
         data["description"] = entry.summary
-    if entry.get("image"):
-        data["image"] = site.links.absolute(entry.path + entry.image)
+    image = image_of(entry)
+    if image:
+        data["image"] = site.links.absolute(entry.path + image)
     return data

@@ -12,7 +12,7 @@ import math
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from netsite.content.models import Entry
+from netsite.content.kinds import Institution
 
 TILE = 256
 WIDTH, HEIGHT = 768, 384
@@ -21,17 +21,17 @@ EDUCATIONAL = frozenset({"kindergarten", "school", "sports"})
 """Kinds that Russian law obliges to keep the /sveden/ section on their official site."""
 
 
-def sveden_url(entry: Entry) -> str | None:
+def sveden_url(entry: Institution) -> str | None:
     """The member's 'Сведения об образовательной организации' section, for educational kinds."""
-    website = entry.get("website")
-    if not website or entry.get("kind", "other") not in EDUCATIONAL:
+    website = entry.website
+    if not website or entry.institution_kind not in EDUCATIONAL:
         return None
     return website.rstrip("/") + "/sveden/"
 
 
 @dataclass(frozen=True, slots=True)
 class Pin:
-    entry: Entry
+    entry: Institution
     x: int
     y: int
     """Pixels from the map's top left corner."""
@@ -68,13 +68,13 @@ def _zoom(points: list[tuple[float, float]]) -> int:
     return 2
 
 
-def layout(template: str, institutions: tuple[Entry, ...]) -> Map | None:
+def layout(template: str, institutions: tuple[Institution, ...]) -> Map | None:
     """The map of the members that have `geo`, or None when there is no tile server or no place."""
-    placed = [i for i in institutions if i.get("geo")]
+    placed = [(i, i.geo) for i in institutions if i.geo]
     if not template or not placed:
         return None
-    zoom = _zoom([i.geo for i in placed])
-    world = [_world(i.geo[0], i.geo[1], zoom) for i in placed]
+    zoom = _zoom([geo for _i, geo in placed])
+    world = [_world(geo[0], geo[1], zoom) for _i, geo in placed]
     cx = (max(x for x, _ in world) + min(x for x, _ in world)) / 2
     cy = (max(y for _, y in world) + min(y for _, y in world)) / 2
     left, top = cx - WIDTH / 2, cy - HEIGHT / 2
@@ -84,5 +84,5 @@ def layout(template: str, institutions: tuple[Entry, ...]) -> Map | None:
             if 0 <= ty < 2 ** zoom:
                 url = template.format(z=zoom, x=tx % 2 ** zoom, y=ty, s="a")
                 tiles.append(Tile(url, round(tx * TILE - left), round(ty * TILE - top)))
-    pins = tuple(Pin(i, round(x - left), round(y - top)) for i, (x, y) in zip(placed, world))
+    pins = tuple(Pin(i, round(x - left), round(y - top)) for (i, _geo), (x, y) in zip(placed, world))
     return Map(urlsplit(template).netloc, tuple(tiles), pins)

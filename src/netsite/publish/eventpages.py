@@ -20,7 +20,8 @@ from babel.dates import get_day_names
 from markupsafe import Markup
 
 from netsite.content import agenda
-from netsite.content.models import Entry, Occurrence
+from netsite.content.kinds import Event
+from netsite.content.models import Occurrence
 from netsite.content.site import Site
 from netsite.content.urls import month_path
 from netsite.publish import monthgrid
@@ -64,7 +65,7 @@ def webcal(site: Site, path: str) -> str:
     return "webcal://" + site.links.absolute(path).split("://", 1)[1]
 
 
-def google_url(site: Site, event: Entry) -> str:
+def google_url(site: Site, event: Event) -> str:
     """Google Calendar's 'add event' form for the next occurrence, times in the event's zone."""
     occurrence = agenda.next_occurrence(event, site.now)
     params = {"action": "TEMPLATE", "text": event.title, "dates": "/".join(_stamps(occurrence)),
@@ -75,7 +76,7 @@ def google_url(site: Site, event: Entry) -> str:
     return f"{GOOGLE}?{urlencode(_nonempty(params), quote_via=quote)}"
 
 
-def yandex_url(site: Site, event: Entry) -> str:
+def yandex_url(site: Site, event: Event) -> str:
     """Yandex Calendar's 'new event' form for the next occurrence, local times with their zone."""
     occurrence = agenda.next_occurrence(event, site.now)
     start, end = occurrence.start, occurrence.end
@@ -97,19 +98,19 @@ def _stamps(occurrence: Occurrence) -> tuple[str, str]:
     return utc(start), utc(end)
 
 
-def _details(site: Site, event: Entry) -> str:
+def _details(site: Site, event: Event) -> str:
     return "\n\n".join(filter(None, [event.summary, site.links.absolute(event.path)]))
 
 
-def _place(event: Entry) -> str:
-    return event.get("location") or event.get("online") or ""
+def _place(event: Event) -> str:
+    return event.location or event.online or ""
 
 
 def _nonempty(params: dict[str, str]) -> dict[str, str]:
     return {k: v for k, v in params.items() if v}
 
 
-def json_ld(site: Site, event: Entry) -> Markup:
+def json_ld(site: Site, event: Event) -> Markup:
     """schema.org Event as JSON safe inside <script>: '<', '>' and '&' are written as \\u escapes,
     so no text of an author can close the script element."""
     occurrence = agenda.next_occurrence(event, site.now)
@@ -148,22 +149,22 @@ def _schema_time(moment: datetime, all_day: bool) -> str:
     return moment.date().isoformat() if all_day else moment.isoformat()
 
 
-def _attendance(event: Entry) -> str:
-    online, place = bool(event.get("online")), bool(event.get("location"))
+def _attendance(event: Event) -> str:
+    online, place = bool(event.online), bool(event.location)
     if online and place:
         return "MixedEventAttendanceMode"
     return "OnlineEventAttendanceMode" if online else "OfflineEventAttendanceMode"
 
 
-def _locations(event: Entry) -> list[dict[str, str]]:
+def _locations(event: Event) -> list[dict[str, str]]:
     places = []
-    if event.get("location"):
+    if event.location:
         places.append({"@type": "Place", "name": event.location, "address": event.location})
-    if event.get("online"):
+    if event.online:
         places.append({"@type": "VirtualLocation", "url": event.online})
     return places
 
 
-def upcoming_dates(site: Site, event: Entry, limit: int = 12) -> list[Occurrence]:
+def upcoming_dates(site: Site, event: Event, limit: int = 12) -> list[Occurrence]:
     """The occurrences of a recurring event not over yet, soonest first, at most `limit`."""
     return [o for o in agenda.occurrences(event) if o.end > site.now][:limit]

@@ -41,6 +41,7 @@ from feedgen.feed import FeedGenerator
 
 from netsite import __version__
 from netsite.content import agenda, pictures
+from netsite.content.kinds import Event, Institution, image_of, of_kind
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.urls import KIND_SECTIONS, output_file
@@ -105,7 +106,7 @@ class FeedSet:
 
 def published(entry: Entry) -> datetime | None:
     """When an entry appeared: an event's announcement, another entry's `date` (None for undated kinds)."""
-    return agenda.announced(entry) if entry.kind == "events" else entry.date
+    return agenda.announced(entry) if isinstance(entry, Event) else entry.date
 
 
 def fed(entry: Entry) -> datetime:
@@ -139,7 +140,7 @@ def feed_set(site: Site, strings) -> FeedSet:
     feeds += [feed(f"/{KIND_SECTIONS[k]}/", strings(k), getattr(site, k)) for k in FEED_KINDS]
     for institution in site.institutions:
         own = site.institution_entries.get(institution.slug, {})
-        name = institution.get("short_name") or institution.title
+        name = institution.short_name or institution.title
         feeds.append(feed(institution.path, name, [e for k in FEED_KINDS for e in own.get(k, ())]))
     for taxonomy, terms in site.terms.items():
         for term in terms:
@@ -203,41 +204,41 @@ def absolute_html(fragment: str, origin: str, permalink: str) -> str:
 
 def enclosure(entry: Entry, site: Site) -> Enclosure | None:
     """The entry's `image:` as an enclosure; its size is the one file-system read of this module."""
-    name = entry.get("image")
+    name = image_of(entry)
     asset = next((a for a in entry.assets if a.name == name), None) if name else None
-    if asset is None:
+    if asset is None or name is None:
         return None
     media_type = MEDIA_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
     url = site.links.absolute(entry.path + quote(name))  # a file name may hold spaces or Cyrillic
     return Enclosure(url, asset.source.stat().st_size, media_type)
 
 
-def event_summary(entry: Entry, env: jinja2.Environment) -> str:
+def event_summary(entry: Event, env: jinja2.Environment) -> str:
     """'17 ноября 2026 г., 10:00–12:30 (Москва) · повторяется: каждую среду в 10:00, 8 встреч · place.
     Summary': date, time, repetition and place come first."""
     strings = strings_of(env)
     facts = [env.filters["when"](agenda.occurrences(entry)[0], True)]  # a reader may live elsewhere
     if len(agenda.occurrences(entry)) > 1:
         facts.append(f"{strings('recurring').lower()}: {env.filters['recurrence'](entry)}")
-    facts += [entry.get("location") or (strings("online") if entry.get("online") else "")]
+    facts += [entry.location or (strings("online") if entry.online else "")]
     head = " · ".join(f for f in facts if f)
-    if entry.get("status", "scheduled") != "scheduled":
+    if entry.status != "scheduled":
         head = f"{strings('status_' + entry.status)}. {head}"
     return f"{head}. {entry.summary}" if entry.summary else head
 
 
 def make_item(entry: Entry, site: Site, env: jinja2.Environment) -> Item:
     url = site.links.absolute(entry.path)
-    institutions = [site.by_slug["institutions"][s] for s in entry.institutions
-                    if s in site.by_slug.get("institutions", {})]
-    authors = tuple((i.get("short_name") or i.title, site.links.absolute(i.path)) for i in institutions)
-    summary = event_summary(entry, env) if entry.kind == "events" else entry.summary
+    institutions = of_kind(Institution, (site.by_slug["institutions"][s] for s in entry.institutions
+                                         if s in site.by_slug.get("institutions", {})))
+    authors = tuple((i.short_name or i.title, site.links.absolute(i.path)) for i in institutions)
+    summary = event_summary(entry, env) if isinstance(entry, Event) else entry.summary
     content = ""
     if site.config.feed_full_content:
         body = absolute_html(pictures.body_html(entry, site.links.url), site.config.origin, url)
         content = env.get_template("feeds/content.html").render(entry=entry, body=body).strip()
     # «Отменено: » in front as in the calendars: a reader's list shows titles only.
-    title = status_title(entry, strings_of(env)) if entry.kind == "events" else entry.title
+    title = status_title(entry, strings_of(env)) if isinstance(entry, Event) else entry.title
     return Item(url, title, fed(entry), authors or ((site.config.title, site.links.absolute("/")),),
                 entry.tags, summary, content, enclosure(entry, site))
 

@@ -19,8 +19,9 @@ from urllib.parse import urlsplit
 import icalendar
 
 from netsite.content import agenda
+from netsite.content.kinds import Event, of_kind
 from netsite.content.markup import to_plain
-from netsite.content.models import Entry, OutputFile
+from netsite.content.models import OutputFile
 from netsite.content.site import Site
 from netsite.content.urls import calendar_path, event_calendar_path, output_file, term_path
 from netsite.publish import icsfold, recurrence
@@ -33,7 +34,7 @@ STATUS = {"scheduled": "CONFIRMED", "cancelled": "CANCELLED", "postponed": "TENT
 
 
 def calendar_files(site: Site, strings: Callable[..., str],
-                   specs: Iterable[tuple[str, tuple[Entry, ...], str]] | None = None) -> Iterator[OutputFile]:
+                   specs: Iterable[tuple[str, tuple[Event, ...], str]] | None = None) -> Iterator[OutputFile]:
     """The .ics files of `specs` (by default every one of `calendar_specs`), in that order, one at a time."""
     maker = Calendars(site, strings)
     for spec in calendar_specs(site) if specs is None else specs:
@@ -49,24 +50,24 @@ class Calendars:
         self.zones: dict[str, icalendar.Timezone] | None = None
         self.items = _Items(lambda event: vevent(site, event, strings))
 
-    def file(self, spec: tuple[str, tuple[Entry, ...], str]) -> OutputFile:
+    def file(self, spec: tuple[str, tuple[Event, ...], str]) -> OutputFile:
         if self.zones is None:
             self.zones = timezones(self.site.events)
         path, events, name = spec
         return OutputFile(path, calendar(self.site, events, name, self.strings, self.zones, self.items))
 
 
-def calendar_specs(site: Site) -> list[tuple[str, tuple[Entry, ...], str]]:
+def calendar_specs(site: Site) -> list[tuple[str, tuple[Event, ...], str]]:
     """(output file, events, calendar name) of every .ics file of the site, in a stable order."""
     title = site.config.title
     specs = [(output_file(calendar_path("/")), site.events, title)]
     for institution in site.institutions:
-        events = site.institution_entries[institution.slug]["events"]
-        name = f"{institution.get('short_name') or institution.title} — {title}"
+        events = tuple(of_kind(Event, site.institution_entries[institution.slug]["events"]))
+        name = f"{institution.short_name or institution.title} — {title}"
         specs.append((output_file(calendar_path(institution.path)), events, name))
     # Every audience of the vocabulary gets a calendar, so a subscription never points at a 404.
     for audience, label in site.config.vocabularies["audience"].items():
-        events = tuple(e for e in site.events if audience in e.get("audience", ()))
+        events = tuple(e for e in site.events if audience in e.audience)
         specs.append((output_file(calendar_path(term_path("audience", audience))), events, f"{label} — {title}"))
     for event in site.events:
         specs.append((output_file(event_calendar_path(event.path)), (event,), event.title))
@@ -77,17 +78,17 @@ class _Items(dict):
     """VEVENTs by slug, each made and serialized on first use: a rebuild that writes one calendar
     makes only its events, and an event in six calendars is turned into text once, not six times."""
 
-    def __init__(self, make: Callable[[Entry], icalendar.Event]):
+    def __init__(self, make: Callable[[Event], icalendar.Event]):
         super().__init__()
         self.make = make
 
-    def of(self, event: Entry) -> bytes:
+    def of(self, event: Event) -> bytes:
         if event.slug not in self:
             self[event.slug] = self.make(event).to_ical()
         return self[event.slug]
 
 
-def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable[..., str],
+def calendar(site: Site, events: tuple[Event, ...], name: str, strings: Callable[..., str],
              zones: dict[str, icalendar.Timezone] | None = None,
              items: _Items | None = None) -> bytes:
     """One VCALENDAR with its events (in the order given) and the VTIMEZONEs they use."""
@@ -116,18 +117,18 @@ def calendar(site: Site, events: tuple[Entry, ...], name: str, strings: Callable
 _END = b"END:VCALENDAR\r\n"
 
 
-def _zone_key(event: Entry) -> str | None:
+def _zone_key(event: Event) -> str | None:
     """The TZID an event is written with, or None (all-day, or a fixed offset written in UTC)."""
     zone = event.start.tzinfo
     return zone.key if not event.all_day and isinstance(zone, zoneinfo.ZoneInfo) else None
 
 
-def timezones(events: Iterable[Entry]) -> dict[str, icalendar.Timezone]:
+def timezones(events: Iterable[Event]) -> dict[str, icalendar.Timezone]:
     """A VTIMEZONE per IANA zone of the timed events, covering the years of their occurrences."""
     return {key: vtimezone(key, first, last) for key, first, last in zone_spans(events)}
 
 
-def zone_spans(events: Iterable[Entry]) -> tuple[tuple[str, int, int], ...]:
+def zone_spans(events: Iterable[Event]) -> tuple[tuple[str, int, int], ...]:
     """(IANA zone, first year, last year) of the timed events' occurrences: every calendar's
     VTIMEZONEs follow from these, so they are part of every calendar's inputs (build.py)."""
     years: dict[str, set[int]] = {}
@@ -184,7 +185,7 @@ def _observance(before: datetime, after: datetime, zone: zoneinfo.ZoneInfo) -> i
     return part
 
 
-def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.Event:
+def vevent(site: Site, event: Event, strings: Callable[..., str]) -> icalendar.Event:
     """The VEVENT of one event (a whole series for a recurring one)."""
     item = icalendar.Event()
     host = urlsplit(site.config.base_url).hostname
@@ -192,7 +193,7 @@ def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.E
     item.add("dtstamp", site.now.astimezone(UTC))
     item.add("dtstart", _value(event.start, event.all_day))
     item.add("dtend", _value(event.end, event.all_day))
-    if event.get("rrule"):
+    if event.rrule:
         parts = agenda.ics_rule(event.rrule, event.start, event.all_day)
         item.add("rrule", icalendar.vRecur.from_ical(";".join(f"{k}={v}" for k, v in parts.items())))
         if event.exdates:
@@ -200,14 +201,14 @@ def vevent(site: Site, event: Entry, strings: Callable[..., str]) -> icalendar.E
     item.add("status", STATUS[event.status])
     item.add("summary", summary(event, strings))
     item.add("description", description(site, event, strings))
-    location = event.get("location") or event.get("online")
+    location = event.location or event.online
     if location:
         item.add("location", location)
     item.add("url", site.links.absolute(event.path))
     return item
 
 
-def summary(event: Entry, strings: Callable[..., str]) -> str:
+def summary(event: Event, strings: Callable[..., str]) -> str:
     """The title, with «Отменено: » or «Перенесено: » in front: not every app shows STATUS."""
     if event.status == "scheduled":
         return event.title
@@ -222,7 +223,7 @@ def _value(moment: datetime, all_day: bool) -> date | datetime:
     return moment.astimezone(UTC)  # a fixed offset has no TZID: UTC says the same instant
 
 
-def description(site: Site, event: Entry, strings: Callable[..., str]) -> str:
+def description(site: Site, event: Event, strings: Callable[..., str]) -> str:
     """Plain text: the summary, the repetition in words, the online link, the registration link,
     the body, the page. The summary is left out when the body begins with it (it was taken from
     the first paragraph)."""
@@ -233,9 +234,9 @@ def description(site: Site, event: Entry, strings: Callable[..., str]) -> str:
     words = recurrence.describe(event, site.config.zone, site.config.language)
     if words:  # apps show a series' dates, few say its rule in words
         parts.append(f"{strings('recurring')}: {words}")
-    if event.get("online"):
+    if event.online:
         parts.append(f"{strings('online')}: {event.online}")
-    if event.get("registration") and event.status == "scheduled":
+    if event.registration and event.status == "scheduled":
         parts.append(f"{strings('register')}: {event.registration}")
     if body:
         parts.append(body)

@@ -19,7 +19,9 @@ from babel.dates import format_date
 
 from netsite.content import agenda
 from netsite.content.cycle import STATUSES
+from netsite.content.kinds import Event, Institution
 from netsite.content.models import Entry
+from netsite.content.site import Site
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,9 +41,9 @@ class Figure:
     rows: tuple[Row, ...]
 
 
-def figures(site) -> tuple[Figure, ...]:
+def figures(site: Site) -> tuple[Figure, ...]:
     """Every figure of the dashboard, in the order it is shown."""
-    events = [e for e in site.events if e.get("status") != "cancelled"]
+    events = [e for e in site.events if e.status != "cancelled"]
     vocab = site.config.vocabularies
     return (
         Figure("events_by_month", ("events",), _by_month(events, site)),
@@ -55,7 +57,7 @@ def figures(site) -> tuple[Figure, ...]:
     )
 
 
-def _by_month(events: list[Entry], site) -> tuple[Row, ...]:
+def _by_month(events: list[Event], site: Site) -> tuple[Row, ...]:
     zone = site.config.zone
     counts: Counter[date] = Counter()
     for event in events:
@@ -72,11 +74,11 @@ def _by_month(events: list[Entry], site) -> tuple[Row, ...]:
     return tuple(rows)
 
 
-def _name(institution: Entry) -> str:
-    return institution.get("short_name") or institution.title
+def _name(institution: Institution) -> str:
+    return institution.short_name or institution.title
 
 
-def _by_institution(events: list[Entry], site) -> tuple[Row, ...]:
+def _by_institution(events: list[Event], site: Site) -> tuple[Row, ...]:
     counts = Counter(slug for event in events for slug in set(event.institutions))
     return tuple(Row(i.slug, _name(i), (counts[i.slug],)) for i in site.institutions)
 
@@ -87,16 +89,16 @@ def _by_vocabulary(entries, vocabulary: str, vocabularies) -> tuple[Row, ...]:
 
 
 def _terms(entry: Entry, vocabulary: str) -> tuple[str, ...]:
-    value = entry.get(vocabulary, ())
+    value = getattr(entry, vocabulary, None) or ()  # the kinds that have it
     return (value,) if isinstance(value, str) else tuple(value)
 
 
-def _joint(events: list[Entry]) -> tuple[Row, ...]:
+def _joint(events: list[Event]) -> tuple[Row, ...]:
     joint = [(e, len(set(e.institutions))) for e in events]
     return tuple(Row(e.slug, e.title, (count,)) for e, count in joint if count > 1)
 
 
-def _fulfilment(site) -> tuple[Row, ...]:
+def _fulfilment(site: Site) -> tuple[Row, ...]:
     rows = []
     for institution in site.institutions:
         items = site.cycle.of_institution.get(institution.slug, {}).get("plan_items", ())

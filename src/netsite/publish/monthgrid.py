@@ -7,14 +7,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta, tzinfo
 
 from netsite.content.agenda import occurrences
-from netsite.content.models import Entry, Occurrence
+from netsite.content.kinds import Event
+from netsite.content.models import Occurrence
 
 
 @dataclass(frozen=True, slots=True)
 class DayItem:
     """One event on one day of the grid; `first` is False on the later days of a multi-day event."""
 
-    event: Entry
+    event: Event
     occurrence: Occurrence
     first: bool
 
@@ -45,7 +46,7 @@ def occurrence_days(occurrence: Occurrence, zone: tzinfo) -> list[date]:
     return [first + timedelta(days=n) for n in range((last - first).days + 1)]
 
 
-def days_index(events: Iterable[Entry], zone: tzinfo) -> dict[date, tuple[DayItem, ...]]:
+def days_index(events: Iterable[Event], zone: tzinfo) -> dict[date, tuple[DayItem, ...]]:
     """day → its items, each day sorted by start then title; built once for every month page."""
     index: dict[date, list[DayItem]] = {}
     for event in events:

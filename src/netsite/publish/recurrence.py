@@ -18,7 +18,7 @@ from babel import Locale
 from babel.dates import format_date, format_time
 
 from netsite.content import agenda
-from netsite.content.models import Entry
+from netsite.content.kinds import Event
 from netsite.publish.when import zone_city
 
 
@@ -57,9 +57,9 @@ MEETINGS = {"one": "встреча", "few": "встречи", "many": "встр�
 _RU = Locale.parse("ru")
 
 
-def describe(event: Entry, site_zone: zoneinfo.ZoneInfo, language: str) -> str | None:
+def describe(event: Event, site_zone: zoneinfo.ZoneInfo, language: str) -> str | None:
     """The event's repetition in words, or None (no rule, another language, words missing)."""
-    rule = event.get("rrule")
+    rule = event.rrule
     if not rule or not language.startswith("ru"):
         return None
     parts = agenda.parse_rrule(rule)
@@ -76,11 +76,11 @@ def describe(event: Entry, site_zone: zoneinfo.ZoneInfo, language: str) -> str |
             text += f" ({zone_city(own, language)})"
     pieces = [text]
     if "UNTIL" in parts:  # the rule's last date, even when an exdate removed that meeting
-        last = max([agenda.occurrences(event)[-1].start, *event.get("exdates", ())])
+        last = max([agenda.occurrences(event)[-1].start, *event.exdates])
         pieces.append("до " + _day(last, with_year=last.year != start.year))
     else:
         pieces.append(meetings(len(agenda.occurrences(event))))
-    if event.get("exdates"):
+    if event.exdates:
         pieces.append("кроме " + _and([_day(d, with_year=False) for d in event.exdates]))
     return ", ".join(pieces)
 

@@ -22,6 +22,7 @@ import markupsafe
 from babel import dates as babel_dates
 
 from netsite.content import agenda, pictures
+from netsite.content.kinds import Event, of_kind
 from netsite.content.models import Entry, OutputFile
 from netsite.content.site import Site
 from netsite.content.sources import is_junk
@@ -135,7 +136,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         iso=lambda d: d.isoformat(),
         label=lambda value, vocabulary: site.config.vocabularies[vocabulary].get(value, value),
         institution=lambda slug: site.institution(slug),
-        short_name=lambda inst: inst.get("short_name") or inst.title,
+        short_name=lambda inst: inst.short_name or inst.title,
         plural=lambda n, key: strings(key, n),
         when=lambda occurrence, named=False: when.event_when(occurrence, site.config.zone, language, strings, named),
         zone_city=lambda zone: when.zone_city(zone, language),
@@ -163,16 +164,15 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
 def date_order(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
     """Events upcoming soonest first, then past newest first; anything else newest first (issue 14)."""
     entries = tuple(entries)
-    events = [e for e in entries if e.kind == "events"]
-    upcoming, past = agenda.split_upcoming(events, now)
-    others = sorted((e for e in entries if e.kind != "events"), key=lambda e: (e.date is None, e.date, e.slug))
+    upcoming, past = agenda.split_upcoming(of_kind(Event, entries), now)
+    others = sorted((e for e in entries if not isinstance(e, Event)), key=lambda e: (e.date is None, e.date, e.slug))
     others.reverse()
     return (*upcoming, *past, *others)
 
 
-def group_by_month(events: Iterable[Entry], now: datetime, zone) -> list[tuple[date, list[Entry]]]:
+def group_by_month(events: Iterable[Event], now: datetime, zone) -> list[tuple[date, list[Event]]]:
     """Upcoming events under the month of their next occurrence, in the order given."""
-    groups: dict[date, list[Entry]] = {}
+    groups: dict[date, list[Event]] = {}
     for event in events:
         start = agenda.next_occurrence(event, now).start.astimezone(zone)
         groups.setdefault(date(start.year, start.month, 1), []).append(event)

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from netsite import messages
-from netsite.content import records, schema, sources
+from netsite.content import kinds, records, schema, sources
 from netsite.content.config import Config
 from netsite.content.config import load as load_config
 from netsite.content.frontmatter import FrontMatterError
@@ -226,7 +226,7 @@ class Backend:
             raise Refused(400, "у записи нет пути (path)")
         target = self.path(decap_path)
         kind = target.relative_to(self.root / "content").parts[0]
-        if kind not in schema.KINDS or target.suffix != ".md" or len(target.relative_to(self.root).parts) < 3:
+        if kind not in kinds.KINDS or target.suffix != ".md" or len(target.relative_to(self.root).parts) < 3:
             raise Refused(403, f"'{decap_path}' — не запись сайта (content/<вид>/….md)")
         data, body = _front(given["raw"])
         data = _unbundled(kind, entryfile.clean(data))
@@ -281,10 +281,10 @@ class Backend:
 
 def _unbundled(kind: str, data: dict) -> dict:
     """References as slugs: the browser names an entry that is a folder 'slug/index'."""
-    spec = schema.COMMON | schema.KINDS[kind]
+    spec = kinds.COMMON | kinds.KINDS[kind]
     result = {}
     for key, value in data.items():
-        if getattr(spec.get(key), "__name__", "") == "_ref":
+        if getattr(spec.get(key), "__name__", "") == "ref":
             value = _slugs(value)
         elif key in records.SPECS and isinstance(value, list):
             value = [{sub: _slugs(item) if sub in admin.REFERENCES else item for sub, item in record.items()}
