@@ -41,6 +41,13 @@ kind: kindergarten
 """
 
 
+BROWSER_WAIT = 60_000
+"""Milliseconds a page may take to reach what a browser test waits for: a bound, not a timing
+assertion. Playwright's own 30 s (5 s for expect) were exceeded on a shared 2-core machine under load."""
+BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
 def chromium_path() -> str:
     """The browser every browser test drives: Debian's chromium on PATH (Playwright never downloads one)."""
     found = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -48,6 +55,37 @@ def chromium_path() -> str:
         pytest.fail("the browser tests need Chromium: run scripts/test-deps (it installs Debian's chromium), "
                     "or leave them out with -m 'not browser'", pytrace=False)
     return found
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items):
+    """Modules marked xdist_group (a module fixture that costs many seconds: the fault corpus, the
+    editor's served network) run first, each in one piece. Under `--dist worksteal` (pyproject.toml)
+    the first worker starts with them and an idle worker takes tests from the other end of its
+    queue, so each such fixture is made once. (xdist's own loadgroup mode would say so directly,
+    but with pytest 9 it no longer renames the tests it groups, and groups nothing.)"""
+    items.sort(key=lambda item: item.get_closest_marker("xdist_group") is None)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One Chromium per test process, shared by every browser test: a launch (and Playwright's driver)
+    costs about a second, a fresh context per test costs milliseconds and isolates storage and routes.
+    Only tests that ask for it start it, so `pytest -m "not browser"` never does."""
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=BROWSER_WAIT)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=BROWSER_ARGS)
+        yield browser
+        browser.close()
+
+
+def new_context(browser, **options):
+    """A browser context whose every wait (goto, click, selector) is bounded by BROWSER_WAIT, not 30 s."""
+    context = browser.new_context(**options)
+    context.set_default_timeout(BROWSER_WAIT)
+    return context
 
 
 def write_site(root: Path, files: dict[str, str | bytes], config: str | None = BASE_CONFIG) -> Path:
@@ -136,6 +174,16 @@ def example_site(tmp_path_factory) -> Path:
     shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
     shutil.copytree(REPO / "content", root / "content")
     build_site(root)
+    return root
+
+
+@pytest.fixture
+def example_copy(example_site, tmp_path) -> Path:
+    """A copy of the built example network (sources, output and Markdown cache) for a test that adds
+    to it or edits it: its next build reuses the shared build's cache (about half the time of a cold
+    one). Not for tests that compare two independent builds: those start from the sources."""
+    root = tmp_path / "site"
+    shutil.copytree(example_site, root, symlinks=True)
     return root
 
 

@@ -7,6 +7,7 @@ that a bug in a sanitizer or in images.py cannot also hide itself here.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import io
 import json
 import re
@@ -94,12 +95,18 @@ def strings_of(value) -> list[str]:
     return []
 
 
-def theme_scripts(theme_dirs: Iterable[Path]) -> Callable[[str | None, str], bool]:
+def theme_templates(theme_dirs: Iterable[Path]) -> str:
+    """Every template of the theme, one after the other: where the theme's inline scripts are written."""
+    return "\n".join(p.read_text(encoding="utf-8") for d in theme_dirs if d.is_dir()
+                     for p in sorted(d.rglob("*.html")))
+
+
+def theme_scripts(theme_dirs: Iterable[Path], templates: str | None = None) -> Callable[[str | None, str], bool]:
     """A script is the theme's when its src is under /static/ (or Pagefind's, or the editor's own
     bundle at /admin/, served from the site like them), or its inline text is written in one of the
     theme's templates."""
-    templates = "\n".join(p.read_text(encoding="utf-8") for d in theme_dirs if d.is_dir()
-                          for p in sorted(d.rglob("*.html")))
+    if templates is None:
+        templates = theme_templates(theme_dirs)
 
     def allowed(src: str | None, text: str) -> bool:
         if src is not None:
@@ -148,6 +155,27 @@ def file_problems(path: str, data: bytes, allowed_script) -> list[str]:
     return []
 
 
+_CHECKED: dict[tuple[str, bytes, bytes], list[str]] = {}
+"""(name after its last dot, digest of the theme's templates, digest of the file) → the file's problems.
+
+file_problems reads nothing but a file's extension, its bytes and the theme's templates, so the
+answer for the same three is the same: the suite builds thousands of sites whose static files and
+many pages are byte for byte those of an earlier build, and parsing each again cost about a third
+of every build_site. Per test process, never across runs."""
+
+
+def _digest(data: bytes) -> bytes:
+    return hashlib.blake2b(data, digest_size=20).digest()
+
+
+def checked_problems(name: str, data: bytes, templates_digest: bytes, allowed_script) -> list[str]:
+    """file_problems(name, data, allowed_script), remembered for the same extension, bytes and theme."""
+    key = (name.lower().rsplit(".", 1)[-1], templates_digest, _digest(data))  # what file_problems reads of the name
+    if key not in _CHECKED:
+        _CHECKED[key] = file_problems(name, data, allowed_script)
+    return list(_CHECKED[key])
+
+
 def tree(out: Path) -> dict[str, bytes]:
     """Every file under the output folder → its bytes; symlinks and dotfiles are problems."""
     files = {}
@@ -163,10 +191,11 @@ def tree(out: Path) -> dict[str, bytes]:
 
 def check(out: Path, theme_dirs: Iterable[Path], rebuild: Callable[[], Iterable] | None = None) -> None:
     """Assert every rule on the built site in `out`; `rebuild` returns the files of a second run."""
-    allowed = theme_scripts(theme_dirs)
+    templates = theme_templates(theme_dirs)
+    allowed, theme = theme_scripts(theme_dirs, templates), _digest(templates.encode("utf-8"))
     files = tree(out)
     problems = [f"{name}: {problem}" for name, data in files.items()
-                for problem in file_problems(name, data, allowed)]
+                for problem in checked_problems(name, data, theme, allowed)]
     assert not problems, "the oracle found:\n" + "\n".join(problems[:20])
     if rebuild is not None:
         again = {f.path: (f.data if f.source is None else f.source.read_bytes()) for f in rebuild()}

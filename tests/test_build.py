@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import build_site, cli
+from conftest import INSTITUTION, build_site, cli, write_site
 
 NEWS = "---\ntitle: {title}\ndate: {date}\ninstitution: solnyshko\n{extra}---\nТекст новости.\n"
 
@@ -63,6 +63,17 @@ def test_site_theme_overrides_one_template_and_falls_back_for_the_rest(make_site
     build_site(root)
     assert "СВОЯ 404" in (root / "public/404.html").read_text(encoding="utf-8")
     assert (root / "public/news/index.html").is_file()
+
+
+def test_a_site_built_after_another_in_the_same_process_links_only_its_own_host(make_site, tmp_path):
+    """Compiled templates serve every build of a process (serve, the suite): nothing of one site may be
+    computed into them. The footer's '/calendar.ics'|webcal was, and the next site linked this host."""
+    build_site(write_site(tmp_path / "first", {"content/institutions/solnyshko.md": INSTITUTION}))
+    second = make_site({}, config="title: Т\nbase_url: https://x.org/net/\ntimezone: Europe/Moscow\n")
+    build_site(second)
+    pages = sorted((second / "public").rglob("*.html"))
+    assert pages and 'href="webcal://x.org/net/calendar.ics"' in (second / "public/index.html").read_text(encoding="utf-8")
+    assert [page.name for page in pages if "net.example.org" in page.read_text(encoding="utf-8")] == []
 
 
 def test_sub_path_base_url_reaches_every_link_asset_and_sitemap_entry(make_site):

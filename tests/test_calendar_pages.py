@@ -15,7 +15,7 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from conftest import build_site, chromium_path
+from conftest import build_site, new_context
 
 MOSCOW = zoneinfo.ZoneInfo("Europe/Moscow")
 
@@ -232,16 +232,6 @@ def test_pages_link_their_calendar_subscriptions(example):
 
 # ---- what a reader sees, in a real browser ---------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
 def serve_folder(public: Path):
     """A Playwright route handler serving the built folder as the root of http://site.test/."""
     def handle(route):
@@ -250,8 +240,8 @@ def serve_folder(public: Path):
     return handle
 
 
-def open_month(browser, public: Path, width: int):
-    page = browser.new_page(viewport={"width": width, "height": 900})
+def open_month(chromium, public: Path, width: int):
+    page = new_context(chromium, viewport={"width": width, "height": 900}).new_page()
     requests = []
     page.on("request", lambda request: requests.append(request.url))
     page.route("**/*", serve_folder(public))
@@ -260,9 +250,9 @@ def open_month(browser, public: Path, width: int):
 
 
 @pytest.mark.browser
-def test_narrow_screen_reads_as_a_day_list(browser, example):
+def test_narrow_screen_reads_as_a_day_list(chromium, example):
     _, public = example
-    page, requests = open_month(browser, public, 375)
+    page, requests = open_month(chromium, public, 375)
     assert not page.locator("table.month thead").is_visible()
     visible = page.locator("td.day:visible")
     texts = [visible.nth(i).inner_text() for i in range(visible.count())]
@@ -272,13 +262,13 @@ def test_narrow_screen_reads_as_a_day_list(browser, example):
     boxes = [visible.nth(i).bounding_box() for i in range(visible.count())]
     assert all(b["width"] > 300 for b in boxes)  # full width, one under another
     assert all(urlsplit(url).hostname == "site.test" for url in requests)
-    page.close()
+    page.context.close()
 
 
 @pytest.mark.browser
-def test_wide_screen_is_a_seven_column_table(browser, example):
+def test_wide_screen_is_a_seven_column_table(chromium, example):
     _, public = example
-    page, requests = open_month(browser, public, 1200)
+    page, requests = open_month(chromium, public, 1200)
     assert page.locator("table.month thead").is_visible()
     row = page.locator("table.month tbody tr").nth(2).locator("td")
     lefts = [row.nth(i).bounding_box()["x"] for i in range(7)]
@@ -286,7 +276,7 @@ def test_wide_screen_is_a_seven_column_table(browser, example):
     today = page.locator('td[aria-current="date"]')
     assert today.count() == 1 and "25" in today.inner_text()
     assert all(urlsplit(url).hostname == "site.test" for url in requests)
-    page.close()
+    page.context.close()
 
 
 def test_calendar_without_events_and_after_the_last_event(make_site):

@@ -8,12 +8,9 @@ import threading
 from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import sync_playwright
 
-from conftest import chromium_path
+from conftest import new_context
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 pytestmark = pytest.mark.browser
 PHONE = {"width": 360, "height": 740}
 
@@ -24,19 +21,18 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
 
 @pytest.fixture(scope="module")
-def page(example_site):
+def page(example_site, chromium):
     handler = functools.partial(Quiet, directory=str(example_site / "public"))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=httpd.serve_forever, daemon=True).start()
     origin = f"http://127.0.0.1:{httpd.server_address[1]}"
     foreign: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        tab = browser.new_page(viewport=PHONE)
-        tab.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((origin, "data:")) else None)
-        tab.origin = origin
-        yield tab
-        browser.close()
+    context = new_context(chromium, viewport=PHONE)
+    tab = context.new_page()
+    tab.on("request", lambda r: foreign.append(r.url) if not r.url.startswith((origin, "data:")) else None)
+    tab.origin = origin
+    yield tab
+    context.close()
     httpd.shutdown()
     httpd.server_close()
     assert foreign == [], "requests to another host"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import pytest
 from PIL import Image
@@ -36,11 +35,9 @@ def kind_of(example: str) -> str:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("number", range(len(examples())))
-def test_the_guide_examples_build(tmp_path, number):
+def test_the_guide_examples_build(example_copy, number):
     """Each example is added to a copy of the example network: as a folder when it names files."""
-    root = tmp_path / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
+    root = example_copy
     example = examples()[number]
     kind = kind_of(example)
     names = set(re.findall(r"([\w-]+\.(?:jpg|pdf))", example))

@@ -8,6 +8,7 @@ institution keeps its comments, a refused value is shown in Russian, and no requ
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -17,27 +18,27 @@ import pytest
 import recurring_ical_events
 import test_serve
 from PIL import Image
-from playwright.sync_api import expect, sync_playwright
-from test_reader_browser import ARGS, serving
+from playwright.sync_api import expect
+from test_reader_browser import serving
 from test_serve import Running, until
 
 from netsite.publish import admin
 
-from conftest import REPO, build_site, check_site, chromium_path
+from conftest import REPO, build_site, check_site
 
-pytestmark = pytest.mark.browser
+# run first, on one worker (pytest_collection_modifyitems in conftest.py): the network is served once
+pytestmark = [pytest.mark.browser, pytest.mark.xdist_group("editor")]
 WAIT = 60_000
 """Milliseconds a step may take (the 5 MB script on a shared machine): a bound, not a timing assertion."""
 COMMENT = "# Карточка сверена с сайтом учреждения 01.09.2026\n"
 
 
 @pytest.fixture(scope="module")
-def network(tmp_path_factory):
+def network(tmp_path_factory, example_site):
     if admin.script() is None:
         pytest.fail("the editor's script is missing: run npm ci")
     root = tmp_path_factory.mktemp("editor") / "site"
-    shutil.copytree(REPO / "content", root / "content")
-    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
+    shutil.copytree(example_site, root, symlinks=True)  # built, with its cache: serve's first build is warm
     card = root / "content" / "institutions" / "mbdou-rosinka.md"
     text = card.read_text(encoding="utf-8")
     card.write_text(text.replace("---\n", "---\n" + COMMENT, 1).replace("\nkind: kindergarten\n",
@@ -48,14 +49,6 @@ def network(tmp_path_factory):
         running = Running(root, "--jobs", "1")
     yield running, root
     running.stop()
-
-
-@pytest.fixture(scope="module")
-def chromium():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
@@ -137,6 +130,9 @@ def add_news(running, root: Path, page, tmp_path: Path) -> None:
     page.keyboard.type("Дети собрали урожай и устроили ярмарку.")
     publish(page)
     expect(page.get_by_text("Запись сохранена")).to_be_visible(timeout=WAIT)
+    # the app then moves itself to the saved entry's address: wait for that move here, so that it
+    # cannot land after the next form is opened (open_form still checks, should it come later)
+    page.wait_for_url(re.compile(r"/collections/news/entries/"), timeout=WAIT)
     folder = root / "content" / "news" / "2026-11-24-prazdnik-urozhaya-v-rosinke"
     assert sorted(p.name for p in folder.iterdir()) == ["index.md", "prazdnik.jpg"]
     text = (folder / "index.md").read_text(encoding="utf-8")

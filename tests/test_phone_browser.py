@@ -11,11 +11,11 @@ and the Nu checker no error.
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import sync_playwright
-from test_reader_browser import ARGS, serving
+from playwright.sync_api import expect
+from test_reader_browser import AXE, serving
 from test_reader_html import run_vnu
 
-from conftest import INSTITUTION, build_site, chromium_path, write_site
+from conftest import INSTITUTION, build_site, new_context, write_site
 
 pytestmark = pytest.mark.browser
 
@@ -55,14 +55,6 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture(scope="module")
 def origin(site):
     with serving(site) as url:
         yield url
@@ -75,11 +67,11 @@ def example_origin(example_site):
 
 
 @pytest.fixture
-def tab(browser):
+def tab(chromium):
     contexts = []
 
     def make(viewport=PHONE, **options):
-        contexts.append(browser.new_context(viewport=viewport, **options))
+        contexts.append(new_context(chromium, viewport=viewport, **options))
         return contexts[-1].new_page()
     yield make
     for context in contexts:
@@ -123,10 +115,11 @@ def test_the_phone_menu_is_one_button_that_opens_the_whole_menu_without_javascri
         news = page.locator('.site-nav a[href="/news/"]')
         assert not news.is_visible()
         page.click(".menu-button")
-        assert news.is_visible() and page.locator('.site-nav a[href="/plan/"]').is_visible()
+        expect(news).to_be_visible()
+        expect(page.locator('.site-nav a[href="/plan/"]')).to_be_visible()
         assert page.locator('.site-nav a[href="/plan/"]').inner_text() == "План работы"  # menu_title
         page.click(".menu-button")
-        assert not news.is_visible()
+        expect(news).to_be_hidden()
 
 
 def test_a_desktop_shows_the_primary_menu_in_a_row_and_the_rest_in_the_footer(tab, origin):
@@ -160,7 +153,7 @@ def test_the_visually_impaired_panel_opens_when_asked_remembers_and_grows_with_t
     assert not panel.is_visible()
     box = page.locator('#vi-panel input[name="vi-noimg"]')
     page.click(".vi-toggle")
-    assert panel.is_visible()
+    expect(panel).to_be_visible()
     normal = box.bounding_box()["width"]
     page.check('#vi-panel input[name="vi-size"][value="4"]')
     assert box.bounding_box()["width"] >= 1.7 * normal  # the checkbox grows with the text (×1.75)
@@ -198,7 +191,7 @@ def test_axe_finds_nothing_serious_on_the_unseen_network(tab, origin, viewport):
         page.goto(origin + path)
         if name == "search":
             page.wait_for_selector(".pagefind-ui__search-input")
-        page.add_script_tag(path=str(__import__("test_reader_browser").AXE))
+        page.add_script_tag(path=str(AXE))
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
         found += [f"{name}: {v['id']}" for v in result["violations"] if v["impact"] in ("serious", "critical")]
     assert found == []

@@ -16,12 +16,10 @@ from urllib.parse import urlsplit
 import icalendar
 import pytest
 import recurring_ical_events
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect
 
-from conftest import REPO, build_site, chromium_path
+from conftest import BROWSER_WAIT, REPO, build_site, new_context
 
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
 pytestmark = pytest.mark.browser
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 PAGE_TYPES = {
@@ -68,19 +66,11 @@ def server(example_site):
         yield url
 
 
-@pytest.fixture(scope="module")  # one Playwright per module: other modules start their own
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=chromium_path(), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 class Reader:
     """A browser tab that logs every request and refuses any to another host."""
 
     def __init__(self, browser, server, **context_options):
-        self.context = browser.new_context(**context_options)
+        self.context = new_context(browser, **context_options)
         self.server = server
         self.requests: list[str] = []
         self.foreign: list[str] = []
@@ -103,11 +93,11 @@ class Reader:
 
 
 @pytest.fixture
-def reader(browser, server):
+def reader(chromium, server):
     made = []
 
     def make(**options) -> Reader:
-        made.append(Reader(browser, server, **options))
+        made.append(Reader(chromium, server, **options))
         return made[-1]
     yield make
     for one in made:
@@ -133,9 +123,8 @@ def test_axe_finds_no_violation(reader, name):
 
 @pytest.mark.parametrize("name", sorted(PAGE_TYPES))
 @pytest.mark.parametrize("width", [375, 320])
-def test_no_horizontal_scroll_on_a_phone(reader, name, width, tmp_path):
+def test_no_horizontal_scroll_on_a_phone(reader, name, width):
     page = reader(viewport={"width": width, "height": 740}).open(PAGE_TYPES[name])
-    page.screenshot(path=str(tmp_path / "shot.png"), full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth") <= width
 
 
@@ -150,7 +139,7 @@ def test_a_russian_word_in_another_form_finds_the_practice(reader):
     # The practice says «сказки», «сказку», «сказок»; the reader types the dative «сказкам».
     page = reader().open("/search/?q=сказкам")
     # Results arrive one by one: wait until the practice is among them (or time out and fail).
-    page.wait_for_selector(".pagefind-ui__result-link[href='/practices/triz-skazki/']", timeout=30000)
+    page.wait_for_selector(".pagefind-ui__result-link[href='/practices/triz-skazki/']", timeout=BROWSER_WAIT)
     assert "сказк" in page.inner_text(".pagefind-ui__results").lower()
 
 
@@ -158,7 +147,7 @@ def test_the_header_search_box_leads_to_results(reader):
     page = reader().open("/")
     page.fill("#site-search", "нейрогимнастика")
     page.press("#site-search", "Enter")
-    page.wait_for_selector(".pagefind-ui__result-link", timeout=30000)
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=BROWSER_WAIT)
     assert "q=" in page.url
     assert page.locator(".pagefind-ui__result-link").count() >= 1
 
@@ -169,7 +158,7 @@ def test_search_offers_filters_by_kind_and_institution(reader):
     page.wait_for_function("""() => {
         const names = [...document.querySelectorAll('.pagefind-ui__filter-name')].map(e => e.textContent.trim());
         return names.includes('Раздел') && names.includes('Учреждение');
-    }""", timeout=30000)
+    }""", timeout=BROWSER_WAIT)
 
 
 def visible_cards(page) -> int:
@@ -244,7 +233,7 @@ def test_visually_impaired_version_hides_images(reader):
     assert page.locator("main img").first.is_visible()
     page.click(".vi-toggle")
     page.check("input[name=vi-noimg]")
-    assert page.locator("main img").first.is_hidden()
+    expect(page.locator("main img").first).to_be_hidden()
 
 
 def test_the_panel_works_from_the_keyboard(reader):
@@ -253,9 +242,9 @@ def test_the_panel_works_from_the_keyboard(reader):
     assert page.evaluate("document.activeElement.className") == "skip-link"
     page.focus(".vi-toggle")
     page.keyboard.press("Enter")
-    assert page.locator("#vi-panel").is_visible()
+    expect(page.locator("#vi-panel")).to_be_visible()
     page.keyboard.press("Escape")
-    assert page.locator("#vi-panel").is_hidden()
+    expect(page.locator("#vi-panel")).to_be_hidden()
     assert page.evaluate("document.activeElement.classList.contains('vi-toggle')")
 
 
@@ -336,23 +325,24 @@ def test_home_calendar_event_and_its_ics(reader):
     assert recurring_ical_events.of(calendar).between((2026, 1, 1), (2028, 1, 1))
 
 
-def test_the_gallery_lightbox_works_without_javascript(browser, make_site):
+def test_the_gallery_lightbox_works_without_javascript(chromium, make_site):
     from test_pictures import photo_site
 
     root = photo_site(make_site)
     build_site(root)
     with serving(root / "public") as url:
-        one = Reader(browser, url, java_script_enabled=False, viewport={"width": 375, "height": 740})
+        one = Reader(chromium, url, java_script_enabled=False, viewport={"width": 375, "height": 740})
         page = one.open("/news/vystavka/")
         assert page.locator("#photo-1").is_hidden()
         page.click(".gallery a[href='#photo-1']")
-        assert page.locator("#photo-1").is_visible()
+        expect(page.locator("#photo-1")).to_be_visible()
         page.wait_for_function("document.querySelector('#photo-1 img').complete")  # loaded or failed
         assert page.locator("#photo-1 img").evaluate("img => img.naturalWidth > 0")
         page.click("#photo-1 a[href='#photo-2']")
-        assert page.locator("#photo-2").is_visible() and page.locator("#photo-1").is_hidden()
+        expect(page.locator("#photo-2")).to_be_visible()
+        expect(page.locator("#photo-1")).to_be_hidden()
         page.click("#photo-2 a[href='#gallery']")
-        assert page.locator("#photo-2").is_hidden()
+        expect(page.locator("#photo-2")).to_be_hidden()
         # The browser chose a WebP from the srcset, sized for a 375 px screen.
         chosen = page.locator("main .entry-image img").evaluate("img => img.currentSrc")
         assert chosen.endswith(".webp") and "-1440." not in chosen
@@ -361,13 +351,13 @@ def test_the_gallery_lightbox_works_without_javascript(browser, make_site):
         one.context.close()
 
 
-def test_a_page_with_photos_and_gallery_has_no_axe_violation(browser, make_site):
+def test_a_page_with_photos_and_gallery_has_no_axe_violation(chromium, make_site):
     from test_pictures import photo_site
 
     root = photo_site(make_site)
     build_site(root)
     with serving(root / "public") as url:
-        one = Reader(browser, url)
+        one = Reader(chromium, url)
         page = one.open("/news/vystavka/")
         assert axe_violations(page) == []
         page.click(".gallery a[href='#photo-2']")

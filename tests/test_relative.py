@@ -8,7 +8,7 @@ import pytest
 
 from netsite.publish.relative import relative_url
 
-from conftest import BASE_CONFIG, build_site, chromium_path, cli
+from conftest import BASE_CONFIG, build_site, cli, new_context
 
 NEWS = ("---\ntitle: Праздник осени в детском саду «Солнышко» и в его филиале на улице Ленина\n"
         "date: 2026-11-20\ninstitution: solnyshko\n---\n![Дети на празднике](foto.jpg)\n\n"
@@ -74,34 +74,33 @@ def test_the_command_line_takes_relative(make_site):
 
 
 @pytest.mark.browser
-def test_opened_from_disk_the_site_is_styled_and_its_links_and_photos_work(make_site):
-    from playwright.sync_api import sync_playwright
+def test_opened_from_disk_the_site_is_styled_and_its_links_and_photos_work(make_site, chromium):
+    from playwright.sync_api import expect
 
     root = relative_site(make_site)
     build_site(root, relative=True)
     home = (root / "public/index.html").as_uri()
     failed: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-        try:
-            page = browser.new_page(viewport={"width": 375, "height": 740})
-            page.on("requestfailed", lambda request: failed.append(request.url))
-            page.goto(home)
-            # the theme's stylesheet applies: the page's font is not the browser's default serif
-            assert page.evaluate("getComputedStyle(document.body).fontFamily") != "serif"
-            assert page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)")
-            page.click(".menu-button")  # a phone: the menu opens from its button (issue 14)
-            page.click(".site-nav a[href='news/index.html']")
-            assert page.url.endswith("/public/news/index.html")
-            page.click("a[href='../news/prazdnik/index.html']")
-            assert page.url.endswith("/public/news/prazdnik/index.html")
-            # a click waits for the new page to commit, not for its photos: wait until every image has
-            # finished (loaded or failed), then require that each one decoded (CI saw a photo mid-load)
-            page.wait_for_function("[...document.images].every(i => i.complete)")
-            assert page.evaluate("[...document.images].every(i => i.naturalWidth > 0)")
-            assert page.evaluate("document.images.length") >= 1
-            page.click("main a[href='../../o-seti/index.html']")
-            assert page.locator("h1").inner_text() == "О сети"
-        finally:
-            browser.close()
+    context = new_context(chromium, viewport={"width": 375, "height": 740})
+    try:
+        page = context.new_page()
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(home)
+        # the theme's stylesheet applies: the page's font is not the browser's default serif
+        assert page.evaluate("getComputedStyle(document.body).fontFamily") != "serif"
+        assert page.evaluate("[...document.querySelectorAll('link[rel=stylesheet]')].every(l => l.sheet !== null)")
+        page.click(".menu-button")  # a phone: the menu opens from its button (issue 14)
+        page.click(".site-nav a[href='news/index.html']")
+        page.wait_for_url("**/public/news/index.html")
+        page.click("a[href='../news/prazdnik/index.html']")
+        page.wait_for_url("**/public/news/prazdnik/index.html")
+        # a click waits for the new page to commit, not for its photos: wait until every image has
+        # finished (loaded or failed), then require that each one decoded (CI saw a photo mid-load)
+        page.wait_for_function("[...document.images].every(i => i.complete)")
+        assert page.evaluate("[...document.images].every(i => i.naturalWidth > 0)")
+        assert page.evaluate("document.images.length") >= 1
+        page.click("main a[href='../../o-seti/index.html']")
+        expect(page.locator("h1")).to_have_text("О сети")
+    finally:
+        context.close()
     assert failed == []

@@ -148,7 +148,11 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         entries_of=lambda slugs, kind: date_order((site.by_slug[kind][s] for s in slugs), site.now),
     )
     env.filters.update(  # calendar and event pages (eventpages.py)
-        webcal=lambda path: eventpages.webcal(site, path), google_url=lambda e: eventpages.google_url(site, e),
+        # pass_context: Jinja computes a filter of a constant ('/calendar.ics'|webcal in base.html) once,
+        # at compile time, and compiled templates serve every later build of the process (COMPILED):
+        # the next site built by `serve` or the suite linked the first one's calendar host.
+        webcal=jinja2.pass_context(lambda _context, path: eventpages.webcal(site, path)),
+        google_url=lambda e: eventpages.google_url(site, e),
         yandex_url=lambda e: eventpages.yandex_url(site, e), json_ld=lambda e: eventpages.json_ld(site, e),
         upcoming_dates=lambda e: eventpages.upcoming_dates(site, e), calendar_ics=calendar_path,
         event_ics=event_calendar_path)
