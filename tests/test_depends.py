@@ -133,3 +133,21 @@ def test_python_code_given_a_view_of_the_site_gets_the_plain_value_and_reads_it_
     with depends.tracing() as keys:
         assert traced(depends.Tracked(term, ("term", term.taxonomy, term.id))) is True
     assert seen == [term] and keys == {("term", term.taxonomy, term.id)}
+
+
+def test_a_part_rendered_once_notes_its_reads_on_every_page(site):
+    """The footer is rendered for the first page only; the second page's record still reads the
+    year and the menu through it (render.Fragments replays the keys)."""
+    dirs = theme.theme_dirs(site.config.root, site.config.theme)
+    env = render.make_environment(site, dirs)
+    cyclepages.extend_environment(env, site)
+    depends.instrument(env, site)
+    fragment = env.globals["fragment"]
+    traces = []
+    for path in ("/news/", "/practices/"):
+        with depends.tracing() as keys:
+            html = env.from_string('{{ fragment("partials/footer.html") }}').render(page_path=path)
+        traces.append(keys)
+    assert "©" in html and len(fragment._done) == 1  # rendered once
+    for keys in traces:
+        assert {("year",), ("site", "sections"), ("site", "menu")} <= keys

@@ -448,6 +448,27 @@ def test_feed_length_limits_every_feed(make_site):
         assert [e.title for e in parse(root / "public" / name).entries] == ["n5", "n4"]
 
 
+@pytest.mark.parametrize("setting, shown", [("", 30), ("feed_length: all\n", 33), ("feed_length: -1\n", 33)])
+def test_feed_length_all_keeps_the_full_archive(make_site, setting, shown):
+    """30 newest items by default; `all` (Hugo's -1 too) puts every item in every feed."""
+    days = [date(2026, 1, 1) + timedelta(days=7 * n) for n in range(33)]
+    files = {f"content/news/{day}-n{n}.md": f"---\ntitle: n{n}\ndate: {day}\ninstitution: solnyshko\n---\nТекст.\n"
+             for n, day in enumerate(days)}
+    root = make_site(files, config=SUBPATH + setting)
+    build_site(root)
+    newest = [f"n{n}" for n in reversed(range(33))][:shown]
+    for name in ("rss.xml", "atom.xml", "news/rss.xml", "institutions/solnyshko/atom.xml"):
+        assert [e.title for e in parse(root / "public" / name).entries] == newest, name
+
+
+@pytest.mark.parametrize("value", ["0", "1001", "все", "true", "2.5"])
+def test_feed_length_other_than_a_number_or_all_is_one_line_at_its_place(make_site, value):
+    root = make_site({}, config=SUBPATH + f"feed_length: {value}\n")
+    error = diagnostics_of(root)
+    assert [(d.code, d.location.line) for d in error.diagnostics] == [("config.value", SUBPATH.count("\n") + 1)]
+    assert "or all" in str(error.diagnostics[0].message)
+
+
 def test_control_characters_from_config_do_not_break_feeds(make_site):
     # YAML escapes ("\a") reach values even though sources refuse raw control characters.
     # Front matter and netsite.yaml refuse them after decoding escapes (the safety layer), so the

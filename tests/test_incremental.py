@@ -116,6 +116,18 @@ def test_a_template_every_page_extends_renders_everything(make_site):
     assert rendered == pages
 
 
+@pytest.mark.parametrize("name", ["partials/footer.html", "partials/menu.html", "partials/vi_panel.html"])
+def test_a_part_rendered_once_per_build_renders_every_page_when_edited(make_site, name):
+    """{{ fragment(...) }} names its template for the pages' records as an include does."""
+    from netsite.publish.theme import default_theme_dir
+
+    root = make_site(FILES)
+    text = (default_theme_dir() / "templates" / name).read_text(encoding="utf-8")
+    rendered, pages = edit_and_compare(root, f"themes/default/templates/{name}", text.replace(
+        "<nav", '<nav data-own-theme', 1).replace("<section", '<section data-own-theme', 1))
+    assert rendered == pages
+
+
 def test_an_institution_renders_the_pages_that_show_it(make_site):
     root = make_site({**FILES, "content/institutions/shkola.md": "---\ntitle: Школа № 5\nkind: school\n---\n",
                       "content/news/eeeee.md": news("eeeee").replace("solnyshko", "shkola")})

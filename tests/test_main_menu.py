@@ -80,6 +80,42 @@ def test_a_rebuild_after_the_last_cycle_entry_is_drafted_drops_the_links_everywh
     assert 'href="/network/"' not in page.data.decode("utf-8")
 
 
+class PageReader:
+    def __init__(self, root):
+        self.root = root
+
+    def __call__(self, path: str) -> str:
+        return (self.root / "public" / path / "index.html").read_text(encoding="utf-8")
+
+
+def current(html: str) -> list[str]:
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', html)
+
+
+def test_the_menu_rendered_once_per_section_marks_each_pages_own_section(make_site):
+    root = make_site({"content/news/novost.md": NEWS, "content/news/vtoraya.md": NEWS.replace("Новость", "Вторая"),
+                      "content/institutions/romashka.md": SECOND})
+    build_site(root)
+    page = PageReader(root)
+    assert current(page("news")) == current(page("news/novost")) == current(page("news/vtoraya")) == ["/news/"]
+    assert current(page("institutions/romashka")) == ["/institutions/"]
+    assert current(page("")) == []
+
+
+def test_a_sites_own_menu_reading_the_page_path_is_rendered_for_each_page(make_site):
+    """An override written before the menu had a key (it reads `page_path`) still works: it is
+    rendered with the page's context, like an include."""
+    own = ('<nav class="own-menu">{% for label, path in menus().primary %}<a href="{{ url_for(path) }}"'
+           '{% if page_path.startswith(path) %} aria-current="page"{% endif %}>{{ label }}</a>{% endfor %}'
+           '<span class="here">{{ page_path }}</span></nav>\n')
+    root = make_site({"content/news/novost.md": NEWS, "themes/default/templates/partials/menu.html": own})
+    build_site(root)
+    page = PageReader(root)
+    assert '<span class="here">/news/novost/</span>' in page("news/novost")
+    assert '<span class="here">/institutions/</span>' in page("institutions")
+    assert current(page("news/novost")) == ["/news/"] and current(page("institutions")) == ["/institutions/"]
+
+
 def test_the_footer_says_what_each_subscription_is_for_and_links_the_how_to_page_when_there_is_one(make_site):
     """A parent does not know what RSS or ICS is (issue 14): the calendar link opens as a subscription in
     the phone's calendar app, the feeds are named as being for feed readers, and the site's own how-to page

@@ -46,6 +46,7 @@ CACHES = {
     ("netsite.publish.output", "_exchange_call"): "no argument: the C library's rename-exchange call",
     ("netsite.publish.render", "_babel"): "a date, zone, pattern and locale → the text Babel formats",
     ("netsite.publish.typography", "hyphenate"): "word → word with soft hyphens",
+    ("netsite.publish.typography", "_short"): "a short run of text → the run typeset",
     ("netsite.publish.when", "zone_city"): "zone, language → the city CLDR names",
     ("netsite.publish.when", "event_when"): "an occurrence, zone, language and the build's theme strings "
                                             "(by identity) → its text",

@@ -35,7 +35,8 @@ class Config:
     theme: str = "default"
     output_dir: str = "public"
     paginate: int = 10
-    feed_length: int = 30
+    feed_length: int | None = 30
+    """Items per feed, the newest; None (`feed_length: all`): the full archive."""
     feed_full_content: bool = True
     vocabularies: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     menu: tuple[tuple[str, str], ...] = ()
@@ -118,6 +119,15 @@ def _segment(value: Any) -> str:
 def _positive_int(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 1000:
         raise MessageError("part:value.int-range")
+    return value
+
+
+def _feed_length(value: Any) -> int | None:
+    """1–1000 newest items, or `all` (Hugo's `-1` too): every item, for readers who archive a feed."""
+    if value == "all" or (value == -1 and not isinstance(value, bool)):
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1 or value > 1000:
+        raise MessageError("part:value.feed-length")
     return value
 
 
@@ -220,7 +230,7 @@ KEYS: dict[str, Callable[[Any], Any]] = {
     "theme": _segment,
     "output_dir": _text,
     "paginate": _positive_int,
-    "feed_length": _positive_int,
+    "feed_length": _feed_length,
     "feed_full_content": _bool,
     "vocabularies": _vocabularies,
     "menu": _menu,

@@ -72,7 +72,7 @@ class Feed:
     title: str
     description: str
     entries: tuple[Entry, ...]
-    """Newest first, at most `feed_length`."""
+    """Newest first, at most `feed_length` (all of them with `feed_length: all`)."""
     updated: datetime
     """The newest item's publication; for an empty feed, the site feed's."""
 

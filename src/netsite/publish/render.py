@@ -8,7 +8,7 @@ and `paginator`. Content is data: it is never rendered as a template.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
@@ -94,6 +94,60 @@ NETWORK = (("menu_network", "/network/"), ("agreements", "/agreements/"), ("meet
            ("plans", "/plans/"), ("projects", "/projects/"), ("menu_monitoring", "/monitoring/"))
 
 
+def current_links(menus: Menus, page_path: str) -> tuple[str, ...]:
+    """The menu links a page is under (marked aria-current): the menu fragment's key, so the
+    menu is rendered once per section instead of once per page."""
+    links = (*menus.primary, *menus.more)
+    return tuple(sorted({path for _, path in links if page_path == path or (path != "/" and page_path.startswith(path))}))
+
+
+class Fragments:
+    """Parts of a page that are the same on many pages (header, menu, footer, the panel for the
+    visually impaired), rendered once per build and per key: `{{ fragment(name, **key) }}`.
+
+    A fragment sees the template globals and its key only. One that reads a variable of the page
+    beyond its key (a site's own override of the template, say) is rendered for each page, like
+    an include. The keys a fragment's first rendering read (rebuild/depends.py traces) are noted
+    again on every page that shows it, so each page's record stays exact.
+    """
+
+    def __init__(self, env: jinja2.Environment):
+        self.env = env
+        self.trace: tuple[Callable[[], Any], Callable[[Any], None]] | None = None
+        """(tracing, note) of rebuild/depends.py, once `depends.instrument` traces the environment."""
+        self._done: dict[tuple, tuple[markupsafe.Markup, tuple]] = {}
+        self._free: dict[str, frozenset[str]] = {}
+
+    @jinja2.pass_context
+    def __call__(self, context: jinja2.runtime.Context, name: str, **key: Any) -> markupsafe.Markup:
+        template = self.env.get_template(name)
+        if self._reads_page(name) - key.keys():
+            return markupsafe.Markup(template.render({**context.get_all(), **key}))
+        found = self._done.get((name, *sorted(key.items())))
+        if found is None:
+            found = self._done[(name, *sorted(key.items()))] = self._first(template, key)
+        if self.trace is not None:
+            for read in found[1]:
+                self.trace[1](read)
+        return found[0]
+
+    def _first(self, template: jinja2.Template, key: Mapping[str, Any]) -> tuple[markupsafe.Markup, tuple]:
+        if self.trace is None:
+            return markupsafe.Markup(template.render(key)), ()
+        with self.trace[0]() as reads:
+            html = markupsafe.Markup(template.render(key))
+        return html, tuple(sorted(reads, key=repr))
+
+    def _reads_page(self, name: str) -> frozenset[str]:
+        """Variables the template reads that are not globals: the page's context."""
+        if name not in self._free:
+            assert self.env.loader is not None, "make_environment gives every environment a loader"
+            source = self.env.loader.get_source(self.env, name)[0]
+            free = jinja2.meta.find_undeclared_variables(self.env.parse(source))
+            self._free[name] = frozenset(free - self.env.globals.keys())
+        return self._free[name]
+
+
 def menus(site: Site, strings: Strings) -> Menus:
     """Reads `site.sections` and `site.menu` only (rebuild/depends.py traces these two)."""
     sections = site.sections
@@ -120,13 +174,16 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=True)
+        keep_trailing_newline=True,
+        auto_reload=False)  # one environment per build: no stat of each template on every page
     language = site.config.language
     strings = load_strings(dirs, language)
     links = site.links
     env.globals.update(site=site, config=site.config, t=strings, url_for=links.url,
                        absolute_url=links.absolute, now=site.now, month_path=month_path,
-                       entry_path=entry_path, agenda=agenda, menus=lambda: menus(site, strings))
+                       entry_path=entry_path, agenda=agenda, menus=lru_cache(maxsize=None)(lambda: menus(site, strings)),
+                       current_links=current_links)
+    env.globals["fragment"] = Fragments(env)
     env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
     env.filters.update(
         url=links.url, absolute=links.absolute,
@@ -148,11 +205,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         entries_of=lambda slugs, kind: date_order((site.by_slug[kind][s] for s in slugs), site.now),
     )
     env.filters.update(  # calendar and event pages (eventpages.py)
-        # pass_context: Jinja computes a filter of a constant ('/calendar.ics'|webcal in base.html) once,
-        # at compile time, and compiled templates serve every later build of the process (COMPILED):
-        # the next site built by `serve` or the suite linked the first one's calendar host.
-        webcal=jinja2.pass_context(lambda _context, path: eventpages.webcal(site, path)),
-        google_url=lambda e: eventpages.google_url(site, e),
+        webcal=_site_bound(lambda path: eventpages.webcal(site, path)), google_url=lambda e: eventpages.google_url(site, e),
         yandex_url=lambda e: eventpages.yandex_url(site, e), json_ld=lambda e: eventpages.json_ld(site, e),
         upcoming_dates=lambda e: eventpages.upcoming_dates(site, e), calendar_ics=calendar_path,
         event_ics=event_calendar_path)
@@ -163,6 +216,13 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                            pictures.markup(pic, alt, sizes, base=links.url("/"))),
                        body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
+
+
+def _site_bound(function: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose value depends on the site: Jinja folds a filter of a literal
+    (`'/calendar.ics'|webcal`) into the compiled template, which COMPILED shares between builds
+    of the process; a filter taking the context is never folded."""
+    return jinja2.pass_context(lambda _context, *args: function(*args))
 
 
 def date_order(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:

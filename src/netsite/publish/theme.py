@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
 
 import jinja2
 import jinja2.bccache
 import jinja2.meta
+import jinja2.nodes
 from babel import Locale
 
 from netsite.content.frontmatter import FrontMatterError, load_mapping
@@ -84,6 +85,14 @@ class TemplateDigests:
             if ref is None or self._closure(ref, seen) is None:
                 return None
         return seen
+
+
+def _fragments(ast: jinja2.nodes.Template) -> Iterator[str | None]:
+    """The templates `{{ fragment("name") }}` renders (render.Fragments); None for a name not written out."""
+    for call in ast.find_all(jinja2.nodes.Call):
+        if isinstance(call.node, jinja2.nodes.Name) and call.node.name == "fragment":
+            name = call.args[0] if call.args else None
+            yield name.value if isinstance(name, jinja2.nodes.Const) and isinstance(name.value, str) else None
 
 
 class Strings:
@@ -160,7 +169,8 @@ class Compiled(jinja2.BytecodeCache):
         """The templates a template's source names, None for a name given by a variable."""
         found = self.names.get(source)
         if found is None:
-            found = tuple(jinja2.meta.find_referenced_templates(env.parse(source)))
+            ast = env.parse(source)
+            found = (*jinja2.meta.find_referenced_templates(ast), *_fragments(ast))
             self._keep(self.names, source, found)
         return found
 

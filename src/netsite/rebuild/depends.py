@@ -357,6 +357,7 @@ TRACED: Mapping[str, Callable[..., list[Key]]] = {
     "members_map": lambda: [("site", "institutions")],
     "members_graph": lambda: [("site", "cycle"), ("site", "institutions")],
     "menus": lambda: [("site", "sections"), ("site", "menu")],
+    "current_links": lambda menus, page_path: [("site", "sections"), ("site", "menu")],
     "schema_org": lambda entry: _members(entry),
     "audience_sections": lambda term: [("site", "upcoming"), ("site", "past")],
 }
@@ -448,11 +449,12 @@ def instrument(env: Any, site: Any) -> None:
                 table[name] = _at_render(traced) if table is env.filters else traced
     env.globals.update(site=Tracked(site, ("site",)), now=TrackedNow.of(site.now),
                        agenda=_Agenda(env.globals["agenda"]), feeds=_Feeds(env.globals["feeds"]))
+    env.globals["fragment"].trace = (tracing, note)  # a fragment rendered once notes its reads on every page
 
 
 def untraced(env: Any) -> list[str]:
     """Filters and globals neither pure nor traced (a test keeps this empty)."""
-    known = PURE | set(TRACED) | {"site", "now", "agenda", "feeds", "range", "dict", "lipsum", "cycler",
+    known = PURE | set(TRACED) | {"site", "now", "agenda", "feeds", "fragment", "range", "dict", "lipsum", "cycler",
                                   "joiner", "namespace"}
     defaults = set(type(env)().filters)
     return sorted(name for name in set(env.filters) | set(env.globals) if name not in known | defaults)
