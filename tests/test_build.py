@@ -76,6 +76,26 @@ def test_a_site_built_after_another_in_the_same_process_links_only_its_own_host(
     assert [page.name for page in pages if "net.example.org" in page.read_text(encoding="utf-8")] == []
 
 
+def test_no_filter_of_a_literal_is_computed_into_a_compiled_template(make_site):
+    """A site's own theme may write `{{ '/news/'|url }}` or `{{ 3|plural('news_count') }}`: Jinja would
+    compute them when the template compiles, and the compiled template serves the next build of the
+    process (serve after an edit of base_url and language). Each build must show its own values."""
+    footer = ('<footer><p id="own">{{ "/news/"|url }} {{ "/calendar.ics"|webcal }} {{ 3|plural("news_count") }} '
+              '{{ "/x/" is string }}</p></footer>\n')
+    seen = []
+    for base, language in (("https://a.org/one/", "ru"), ("https://b.org/", "en")):
+        root = news_site(make_site, count=1, config=f"title: Т\nbase_url: {base}\ntimezone: Europe/Moscow\n"
+                                                    f"theme: own\nlanguage: {language}\n")
+        (root / "themes/own/templates/partials").mkdir(parents=True, exist_ok=True)
+        (root / "themes/own/templates/partials/footer.html").write_text(footer, encoding="utf-8")
+        build_site(root)
+        html = (root / "public/index.html").read_text(encoding="utf-8")
+        seen.append(re.search(r'<p id="own">(.*?)</p>', html).group(1))
+    assert seen[0].startswith("/one/news/ webcal://a.org/one/calendar.ics 3 ") and seen[0].endswith(" True")
+    assert seen[1].startswith("/news/ webcal://b.org/calendar.ics 3 ") and seen[1].endswith(" True")
+    assert seen[0].split()[2:4] != seen[1].split()[2:4]  # the plural in each site's own language
+
+
 def test_sub_path_base_url_reaches_every_link_asset_and_sitemap_entry(make_site):
     root = news_site(make_site, config="title: Т\nbase_url: https://x.org/net/\ntimezone: Europe/Moscow\n")
     build_site(root)

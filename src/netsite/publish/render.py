@@ -169,9 +169,36 @@ class Page:
     lastmod: datetime | None = None
 
 
+class Environment(jinja2.Environment):
+    """Jinja's environment, except that no filter or test runs while a template compiles.
+
+    Jinja computes a filter of a literal at compile time (`{{ '/calendar.ics'|webcal }}`,
+    `{{ '/news/'|url }}` in a site's own theme) and writes the value into the compiled code, which
+    COMPILED keeps for every later build of the process: `serve` after an edit of base_url, or the
+    next site the test suite builds, would show the first site's value. Every filter here reads the
+    site, so the code generator sees stand-ins that take the same arguments and refuse to run: Jinja
+    then leaves the call to render time. The generated code is the same otherwise."""
+
+    def _generate(self, source: Any, name: str | None, filename: str | None, defer_init: bool = False) -> str:
+        compiling = self.overlay()
+        compiling.filters = {name: _refusing(function) for name, function in self.filters.items()}
+        compiling.tests = {name: _refusing(function) for name, function in self.tests.items()}
+        return jinja2.Environment._generate(compiling, source, name, filename, defer_init=defer_init)
+
+
+def _refusing(function: Any) -> Callable[..., Any]:
+    """A stand-in for `function` at compile time: the same way of being called, no value."""
+    def refuse(*_args: Any, **_kwargs: Any) -> Any:
+        raise TypeError("computed when the page renders, not when its template compiles")
+    passes = getattr(function, "jinja_pass_arg", None)
+    if passes is not None:
+        refuse.jinja_pass_arg = passes  # type: ignore[attr-defined]  # how Jinja marks pass_context & co
+    return refuse
+
+
 def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
     """One environment per build; filters and globals are registered here and nowhere else."""
-    env = jinja2.Environment(
+    env = Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=True,
@@ -205,7 +232,7 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
         entries_of=lambda slugs, kind: date_order((site.by_slug[kind][s] for s in slugs), site.now),
     )
     env.filters.update(  # calendar and event pages (eventpages.py)
-        webcal=_site_bound(lambda path: eventpages.webcal(site, path)), google_url=lambda e: eventpages.google_url(site, e),
+        webcal=lambda path: eventpages.webcal(site, path), google_url=lambda e: eventpages.google_url(site, e),
         yandex_url=lambda e: eventpages.yandex_url(site, e), json_ld=lambda e: eventpages.json_ld(site, e),
         upcoming_dates=lambda e: eventpages.upcoming_dates(site, e), calendar_ics=calendar_path,
         event_ics=event_calendar_path)
@@ -216,13 +243,6 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                            pictures.markup(pic, alt, sizes, base=links.url("/"))),
                        body_html=lambda entry: markupsafe.Markup(prose.body_html(entry, links.url, strings("table"))))
     return env
-
-
-def _site_bound(function: Callable[..., Any]) -> Callable[..., Any]:
-    """A filter whose value depends on the site: Jinja folds a filter of a literal
-    (`'/calendar.ics'|webcal`) into the compiled template, which COMPILED shares between builds
-    of the process; a filter taking the context is never folded."""
-    return jinja2.pass_context(lambda _context, *args: function(*args))
 
 
 def date_order(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
