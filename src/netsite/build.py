@@ -107,13 +107,13 @@ def run(root: Path, options: Options, reuse: Reuse | None = None,
         extra_files = [sink.page(file) for file in extra_files]
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
     files = sorted(rendered.files + extra_files + admin.files(config), key=lambda f: f.path)
-    check_files(files, options.strict)
+    check_files(files, options.strict, memo.photos if memo is not None else images.Memo())
     return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
 
 
-def check_files(files: list[OutputFile], strict: bool) -> None:
+def check_files(files: list[OutputFile], strict: bool, memo: images.Memo) -> None:
     """The last checks on the finished files: no photo carries metadata, no two files share a path."""
-    _stop_on_errors(images.scan(files) + output.duplicates(files), strict)
+    _stop_on_errors(images.scan(files, memo) + output.duplicates(files), strict)
 
 
 @dataclass(slots=True)
@@ -138,6 +138,8 @@ class Memo:
     """step → source → (entry, its files' status, result) of the per-entry steps (photos, assets)."""
     site: Site | None = None
     """The last Site: each part of the next that is the same is this one's object (readers.keep_same)."""
+    photos: images.Memo = field(default_factory=images.Memo)
+    """Photos encoded anew and checked, by their bytes (kept when the configuration changes)."""
 
     def fit(self, config: Config) -> None:
         if config != self.config:
@@ -187,7 +189,8 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
     if memo is not None:  # incremental assembly: what did not change stays the same objects
         site = memo.site = readers.keep_same(memo.site, site)
     # photos re-encoded from pixels, never copied
-    _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
+    checked = memo.photos if memo is not None else images.Memo()
+    _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch, checked)))
     problems += found
     _stop_on_errors(problems, options.strict)
     return site, picture_files + assets, sorted(problems, key=sort_key)

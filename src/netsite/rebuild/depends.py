@@ -26,6 +26,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path, PurePath
 from typing import Any
@@ -36,24 +37,30 @@ from netsite.content.models import Entry, Term
 MISSING = "\0missing"
 """What a traced path resolves to when the new site does not have it."""
 Key = tuple
-_trace: set | None = None
+# The keys read by the page being rendered. A context variable, not an argument: the reads happen
+# in Jinja's generated code, inside views, filters and globals that are made once per build and
+# shared by every page, so there is no call path to pass a per-page set along. A ContextVar is
+# Python's per-context slot: each thread (a serve rebuild beside a request) and each nested
+# `tracing()` sees its own set, and none is left behind in the module when rendering ends.
+_TRACE: ContextVar[set | None] = ContextVar("netsite_trace", default=None)
 
 
 def note(key: Key) -> None:
     """Record that the page being rendered read `key` (no-op outside a trace)."""
-    if _trace is not None:
-        _trace.add(key)
+    trace = _TRACE.get()
+    if trace is not None:
+        trace.add(key)
 
 
 @contextmanager
 def tracing() -> Iterator[set]:
-    """Collect the keys read while rendering one file (one file at a time per process)."""
-    global _trace
-    outer, _trace = _trace, set()
+    """Collect the keys read while rendering one file."""
+    keys: set = set()
+    token = _TRACE.set(keys)
     try:
-        yield _trace
+        yield keys
     finally:
-        _trace = outer
+        _TRACE.reset(token)
 
 
 # ---- digests -------------------------------------------------------------------------------------
@@ -427,7 +434,7 @@ def instrument(env: Any, site: Any) -> None:
     for table in (env.filters, env.globals):
         for name, function in list(table.items()):
             if name in TRACED:
-                table[name] = _traced(function, TRACED[name])
+                table[name] = _traced(function, TRACED[name])  # never run at compile time: render.Environment
     env.globals.update(site=Tracked(site, ("site",)), now=TrackedNow.of(site.now),
                        agenda=_Agenda(env.globals["agenda"]), feeds=_Feeds(env.globals["feeds"]))
     env.globals["fragment"].trace = (tracing, note)  # a fragment rendered once notes its reads on every page

@@ -21,6 +21,9 @@ R = TypeVar("R")
 MIN_ITEMS = 200
 """Below this a fork costs more than it saves (an edit in `serve`, a small site)."""
 _TASK: tuple[Callable, Sequence] | None = None
+"""A worker's task, set in the worker by `_take` as it starts; never in the parent. A module global
+because a pool sends its workers only what pickles (a function by name, a chunk's bounds), while
+the task is a closure over the whole Site: a forked worker inherits it, and this is where it finds it."""
 
 
 def jobs(requested: int | None = None) -> int:
@@ -39,8 +42,14 @@ def can_fork() -> bool:
     return "fork" in multiprocessing.get_all_start_methods()
 
 
+def _take(func: Callable, items: Sequence) -> None:
+    """The pool's initializer, run in each forked worker (its arguments are inherited, not pickled)."""
+    global _TASK
+    _TASK = (func, items)
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list:
-    assert _TASK is not None, "set by map_ordered before the workers fork"
+    assert _TASK is not None, "set by _take as the worker starts"
     func, items = _TASK
     return [func(item) for item in items[bounds[0]:bounds[1]]]
 
@@ -52,17 +61,14 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
     `then` is applied in this process to each result as soon as it arrives, in order (the build
     writes each page out and keeps only its name, so the site is never held in memory whole).
     """
-    global _TASK
     then = then or (lambda result: result)
     if processes < 2 or len(items) < MIN_ITEMS or not can_fork():
         return [then(func(item)) for item in items]
     size = max(1, len(items) // (processes * 8))  # several chunks a worker: uneven pages even out
     chunks = [(i, i + size) for i in range(0, len(items), size)]
-    _TASK = (func, items)
     gc.freeze()  # the inherited heap is not scanned by the workers' collector, so stays shared
     try:
-        with multiprocessing.get_context("fork").Pool(processes) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, _take, (func, items)) as pool:
             return [then(result) for chunk in pool.imap(_run_chunk, chunks) for result in chunk]
     finally:
-        _TASK = None
         gc.unfreeze()
