@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import threading
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -71,6 +72,21 @@ def test_the_clock_notes_the_year_alone_or_the_whole_moment():
         assert datetime(2026, 1, 1, tzinfo=UTC) < now
     assert keys == {("now",)}
     assert type(depends.unwrap(now)) is datetime and depends.unwrap(now) == datetime(2026, 11, 25, 12, tzinfo=UTC)
+
+
+def test_a_trace_holds_its_own_thread_and_block_only():
+    """The trace is per context: a read in another thread (serve answers requests while it
+    rebuilds) or in a nested trace is not noted in this one, and nothing is noted after it ends."""
+    with depends.tracing() as outer:
+        depends.note(("a",))
+        other = threading.Thread(target=depends.note, args=(("other thread",),))
+        other.start()
+        other.join()
+        with depends.tracing() as inner:
+            depends.note(("b",))
+        depends.note(("c",))
+    depends.note(("after",))
+    assert outer == {("a",), ("c",)} and inner == {("b",)}
 
 
 def test_every_filter_and_global_is_pure_or_declares_what_it_reads(site):

@@ -7,7 +7,7 @@ import pytest
 from netsite import build
 from netsite.server import incremental
 
-from conftest import NOW
+from conftest import BASE_CONFIG, NOW
 
 
 @pytest.fixture(autouse=True)
@@ -260,3 +260,94 @@ def test_an_event_in_a_new_year_widens_every_calendars_time_zone(make_site):
     (root / "content/events/late.md").unlink()
     after = incremental.rebuild(state)
     assert "events/ev/event.ics" in after.rendered
+
+
+SERIES_CONFIG = BASE_CONFIG + "paginate: 2\nsearch: false\n"
+SERIES_FILES = {
+    **FILES,
+    "content/institutions/romashka.md": "---\ntitle: Детский сад «Ромашка»\naddress: ул. Лесная, 2\n---\nО саде.\n",
+    "content/news/dddd.md": news("dddd", "tags: [театр, музыка]\naudience: [parents]\n"),
+    "content/news/eeeee.md": news("eeeee", "audience: [parents]\n").replace("solnyshko", "romashka"),
+    "content/events/third.md": event("third").replace("solnyshko", "romashka"),
+}
+SERIES = [
+    # what the reverse index (rebuild/readers.py) could miss, one save after another
+    ("content/news/bb.md", news("bb") + "Дописано.\n"),                           # body only
+    ("content/news/bb.md", news("bb", "tags: [театр]\n")),                         # joins a term
+    ("content/news/ccc.md", news("ccc")),                                         # leaves it: term pages shrink
+    ("content/news/a.md", news("a", "event: ev\n").replace("2026-11-01", "2026-11-09")),  # moves across list pages
+    ("content/institutions/romashka.md", "---\ntitle: Сад «Ромашка»\n---\nО саде.\n"),  # a name shown elsewhere
+    ("content/events/other.md", event("other").replace("2026-12-05", "2026-10-05")),  # upcoming → past
+    ("content/news/ffffff.md", news("ffffff", "tags: [новое]\naudience: [teachers]\n")),  # a new term, audience
+    ("content/news/dddd.md", None),                                               # deleted
+    ("content/news/eeeee.md", news("eeeee", "draft: true\n")),                    # withdrawn as a draft
+    ("content/news/bb.md", "---\ntitle: [\n---\n"),                                # broken: the build fails
+    ("content/news/bb.md", news("bb", "audience: [teachers]\n")),                  # mended
+    ("content/pages/about.md", "---\ntitle: О нашей сети\nmenu: 2\n---\nО нас.\n"),  # the menu of every page
+    ("content/news/ffffff.md", news("ffffff")),                                   # the new term goes away
+]
+
+
+def test_a_series_of_saves_each_equals_a_full_build(make_site):
+    """One serve, many saves: after each, the output is a full build's (the index kept between the
+    saves never goes stale), and a failed build leaves the next one right."""
+    from netsite.diagnostics import NetsiteError
+
+    root = make_site(SERIES_FILES, SERIES_CONFIG)
+    step = incremental.Stepper()
+    step(root, OPTIONS)
+    for path, text in SERIES:
+        target = root / path
+        if text is None:
+            target.unlink()
+        else:
+            target.write_text(text, encoding="utf-8")
+        try:
+            result = step(root, OPTIONS)
+        except NetsiteError:
+            assert "title: [" in (text or ""), path
+            continue
+        full = build.run(root, OPTIONS)
+        assert {f.path: (f.data, f.source) for f in result.files} == \
+            {f.path: (f.data, f.source) for f in full.files}, (path, text)
+    assert "news/a/index.html" not in step.state.rendered  # the last save renders little
+
+
+def test_a_rebuild_keeps_the_parts_of_the_site_a_save_did_not_change(make_site):
+    """Incremental assembly (readers.keep_same): what a save did not change is the last build's
+    very objects, so that the reverse index skips it; what it changed is new."""
+    root = make_site(SERIES_FILES, SERIES_CONFIG)
+    state = incremental.start(root, OPTIONS)
+    before = state.result.site
+    (root / "content/news/bb.md").write_text(news("bb") + "Дописано.\n", encoding="utf-8")
+    after = incremental.rebuild(state).result.site
+    assert after.institutions is before.institutions and after.events is before.events
+    assert after.by_slug["institutions"] is before.by_slug["institutions"]
+    music = [t for t in after.terms["tags"] if t.id == "muzyka"]
+    assert music and music[0] is [t for t in before.terms["tags"] if t.id == "muzyka"][0]
+    changed = [e for e in after.news if e.slug == "bb"][0]
+    assert changed is not [e for e in before.news if e.slug == "bb"][0] and "Дописано" in changed.body
+    assert after.news is not before.news
+    assert [e.slug for e in after.news] == [e.slug for e in before.news]
+
+
+def test_keep_same_compares_entries_by_identity_and_plain_values_exactly():
+    from datetime import UTC, datetime
+    from zoneinfo import ZoneInfo
+
+    from netsite.content.models import Term
+    from netsite.rebuild.readers import keep_same
+
+    old = (Term("tags", "a", "А", "/tags/a/"), {"x": (1, "s")}, 0.0, datetime(2026, 1, 1, tzinfo=UTC))
+    new = (Term("tags", "a", "А", "/tags/a/"), {"x": (1, "s")}, -0.0, datetime(2026, 1, 1, tzinfo=UTC))
+    kept = keep_same(old, new)
+    assert kept is not old and kept[0] is old[0] and kept[1] is old[1]
+    assert kept[2] is new[2] and kept[3] is old[3]  # 0.0 == -0.0 are not the same; the same moment is
+    pair = old[:2]
+    assert keep_same(pair, new[:2]) is pair
+    assert keep_same(old[0], Term("tags", "a", "А", "/tags/a/")) is old[0]
+    assert keep_same(old[0], Term("tags", "a", "Б", "/tags/a/")).label == "Б"
+    moscow = ZoneInfo("Europe/Moscow")
+    moment = datetime(2026, 1, 1, 15, tzinfo=moscow)
+    assert keep_same(moment, datetime(2026, 1, 1, 15, tzinfo=moscow)) is moment
+    assert keep_same(moment, moment.astimezone(UTC)) is not moment  # the same instant, shown otherwise

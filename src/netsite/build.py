@@ -23,7 +23,7 @@ from netsite.content.site import Site, assemble, find_collisions, is_published
 from netsite.content.urls import Links, output_file, slug_from_filename
 from netsite.diagnostics import ERROR, Diagnostic, NetsiteError, error, has_errors, sort_key
 from netsite.publish import admin, catalogue, cyclepages, feeds, ical, lock, output, relative, render, search, theme
-from netsite.rebuild import bodies, depends, outputs, parallel
+from netsite.rebuild import bodies, depends, outputs, parallel, readers
 from netsite.rebuild import cache as cache_module
 
 
@@ -110,13 +110,13 @@ def run(root: Path, options: Options, reuse: Reuse | None = None,
         extra_files = [sink.page(file) for file in extra_files]
     rendered = render_site(site, parallel.jobs(options.jobs), reuse, sink)
     files = sorted(rendered.files + extra_files + admin.files(config), key=lambda f: f.path)
-    check_files(files, options.strict)
+    check_files(files, options.strict, memo.photos if memo is not None else images.Memo())
     return Result(config, site, tuple(files), tuple(problems), rendered.records, rendered.made)
 
 
-def check_files(files: list[OutputFile], strict: bool) -> None:
+def check_files(files: list[OutputFile], strict: bool, memo: images.Memo) -> None:
     """The last checks on the finished files: no photo carries metadata, no two files share a path."""
-    _stop_on_errors(images.scan(files) + output.duplicates(files), strict)
+    _stop_on_errors(images.scan(files, memo) + output.duplicates(files), strict)
 
 
 @dataclass(slots=True)
@@ -139,11 +139,15 @@ class Memo:
     """The URL of every published source when `bodies` were rendered (their links point there)."""
     steps: dict = field(default_factory=dict)
     """step → source → (entry, its files' status, result) of the per-entry steps (photos, assets)."""
+    site: Site | None = None
+    """The last Site: each part of the next that is the same is this one's object (readers.keep_same)."""
+    photos: images.Memo = field(default_factory=images.Memo)
+    """Photos encoded anew and checked, by their bytes (kept when the configuration changes)."""
 
     def fit(self, config: Config) -> None:
         if config != self.config:
-            self.config, self.documents, self.parsed, self.bodies, self.links, self.steps = \
-                config, {}, {}, {}, None, {}
+            self.config, self.documents, self.parsed, self.bodies, self.links, self.steps, self.site = \
+                config, {}, {}, {}, None, {}, None
 
 
 def prepare(config: Config, options: Options, memo: Memo | None = None
@@ -162,7 +166,6 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
         problems.extend(found)
         if item:
             parsed.append(item)
-            problems.extend(scaffold.leftovers(item))  # `netsite new`'s instructions still in the text
         elif has_errors(found):
             broken.append(pending.Withheld(document.kind, slug_from_filename(document.stem), document.shown,
                                            pending.BROKEN))
@@ -186,8 +189,11 @@ def prepare(config: Config, options: Options, memo: Memo | None = None
     problems += found
     site, found = assemble(entries, config, now, unpublished)
     problems += found
+    if memo is not None:  # incremental assembly: what did not change stays the same objects
+        site = memo.site = readers.keep_same(memo.site, site)
     # photos re-encoded from pixels, never copied
-    _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch)))
+    checked = memo.photos if memo is not None else images.Memo()
+    _, assets, found = _each(memo, "assets", list(site.entries), lambda batch: (batch, *images.publish(batch, checked)))
     problems += found
     _stop_on_errors(problems, options.strict)
     return site, picture_files + assets, sorted(problems, key=sort_key)
@@ -231,7 +237,10 @@ def _parse(document, config: Config, memo: Memo | None) -> tuple:
     hit = memo.parsed.get(document.path) if memo is not None else None
     if hit is not None and hit[0] is document:
         return hit[1]
-    result = schema.parse(document, config)
+    item, found = schema.parse(document, config)
+    if item:
+        found = [*found, *scaffold.leftovers(item)]  # `netsite new`'s instructions still in the text
+    result = item, found
     if memo is not None:
         memo.parsed[document.path] = (document, result)
     return result
@@ -341,6 +350,9 @@ class Reuse:
     take: Callable[[str], OutputFile | None] = lambda path: None
     """The previous build's file at a path, if it is still there as written; else None."""
     prints: depends.Fingerprints = field(default_factory=depends.Fingerprints)
+    readers: readers.Readers | None = None
+    """serve's index from each traced key to the outputs that read it: only their records are read
+    again (None: every record is checked against the new site)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -356,21 +368,26 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                 sink: Callable[[OutputFile], OutputFile] | None = None) -> Rendered:
     """Every output file; a page, feed or calendar whose inputs are unchanged is taken over from `reuse`."""
     dirs = theme.theme_dirs(site.config.root, site.config.theme)
-    env = render.make_environment(site, dirs)
+    reuse = reuse or Reuse()
+    prints = reuse.prints
+    base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
+    derived = _Derived(reuse.readers, depends.digest(base, prints.of(site.now)))
+    kept_feeds = reuse.readers.feeds if reuse.readers is not None else None
+    env = render.make_environment(site, dirs, lambda strings: feeds.feed_set(site, strings, kept_feeds))
     cyclepages.extend_environment(env, site)
     feed_set = cast(feeds.FeedSet, env.globals["feeds"])
     depends.instrument(env, site)
-    reuse = reuse or Reuse()
-    prints = reuse.prints
     resolve = depends.Resolver(site, prints, feed_set)
-    base = depends.digest(_CODE, theme.theme_digest(dirs, ("i18n",)), prints.of(site.config))
     template = theme.TemplateDigests(env, dirs)
-    plan = _Plan(reuse, resolve, sink or (lambda file: file))
+    stale = reuse.readers.stale(resolve) if reuse.readers is not None else None
+    plan = _Plan(reuse, resolve, sink or (lambda file: file), stale)
     pages = render.page_set(site) + cyclepages.page_set(site) + search.pages(site)
     tasks: list[tuple[str, Any, bytes | None]] = []
     for page in pages:
         context, given = depends.traced_context(page.context)
-        fixed = depends.digest(base, page.path, template(page.template), prints.of(context))
+        parts = (base, page.path, template(page.template))
+        fixed = readers.fixed_digest(parts, context, prints) if reuse.readers is None else \
+            reuse.readers.fixed(page.path, parts, context, prints)
         if not plan.take(output_file(page.path), fixed):
             tasks.append(("page", replace(page, context=given), fixed))
     shared = depends.digest(prints.of(site.institutions), template.all)  # feeds show authors, use templates
@@ -398,11 +415,14 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
                 plan.made(file, depends.record(traced, keys, resolve))
             else:
                 plan.made(file, depends.Record(plan.wanted[file.path]))
+    if reuse.readers is not None:
+        reuse.readers.update(plan.records, plan.rendered, reuse.records, resolve, checked=stale is not None)
     files = plan.files
     files.append(render.sitemap(site, pages))
     files.append(render.robots(site))
-    files.append(catalogue.index_file(site))
-    files.extend(cyclepages.data_files(site, env))
+    files.append(derived("catalogue", (site.practices, site.institutions), lambda: catalogue.index_file(site)))
+    files.extend(derived("monitoring", (site.events, site.practices, site.institutions, site.cycle),
+                         lambda: cyclepages.data_files(site, env)))
     files.extend(render.static_files(dirs))
     return Rendered(sorted(files, key=lambda f: f.path), plan.records, frozenset(plan.rendered))
 
@@ -415,6 +435,17 @@ def _compile_all(env: jinja2.Environment) -> None:
             env.get_template(name)
 
 
+class _Derived:
+    """What is made from a few parts of the site (feeds, monitoring files…), kept by `serve` while
+    those parts are the same objects (readers.Readers.derived); made every time in a build."""
+
+    def __init__(self, readers: readers.Readers | None, head: bytes):
+        self.readers, self.head = readers, head
+
+    def __call__(self, name: str, inputs: tuple, make: Callable[[], Any]) -> Any:
+        return make() if self.readers is None else self.readers.derived(name, self.head, inputs, make)
+
+
 _CODE = depends.code_digest() + cache_module.fingerprint(outputs.LIBRARIES, ()) + sys.version
 """netsite's code, the versions of the libraries that shape output, and Python's: in every record."""
 
@@ -422,8 +453,9 @@ _CODE = depends.code_digest() + cache_module.fingerprint(outputs.LIBRARIES, ()) 
 class _Plan:
     """Files taken over or rendered, with the record of each for the next build."""
 
-    def __init__(self, reuse: Reuse, resolve: depends.Resolver, sink: Callable[[OutputFile], OutputFile]):
-        self.reuse, self.resolve, self.sink = reuse, resolve, sink
+    def __init__(self, reuse: Reuse, resolve: depends.Resolver, sink: Callable[[OutputFile], OutputFile],
+                 stale: set[str] | None = None):
+        self.reuse, self.resolve, self.sink, self.stale = reuse, resolve, sink, stale
         self.files: list[OutputFile] = []
         self.records: dict[str, depends.Record] = {}
         self.wanted: dict[str, bytes] = {}
@@ -431,11 +463,19 @@ class _Plan:
 
     def take(self, path: str, fixed: bytes) -> bool:
         """Take the previous file at `path` if it was made from the same inputs; else note it is wanted."""
-        return self.take_all((path,), fixed)
+        record = self.reuse.records.get(path)  # take_all for one path: asked for every page after every save
+        if record is not None and self._fresh(path, record, fixed):
+            file = self.reuse.take(path)
+            if file is not None:
+                self.files.append(file)
+                self.records[path] = record
+                return True
+        self.wanted[path] = fixed
+        return False
 
     def take_all(self, paths: tuple[str, ...], fixed: bytes) -> bool:
         old = [record for path in paths if (record := self.reuse.records.get(path)) is not None]
-        if len(old) == len(paths) and all(r.fresh(fixed, self.resolve) for r in old):
+        if len(old) == len(paths) and all(self._fresh(path, record, fixed) for path, record in zip(paths, old)):
             kept = [file for path in paths if (file := self.reuse.take(path)) is not None]
             if len(kept) == len(paths):
                 self.files.extend(kept)
@@ -443,6 +483,11 @@ class _Plan:
                 return True
         self.wanted.update(dict.fromkeys(paths, fixed))
         return False
+
+    def _fresh(self, path: str, record: depends.Record, fixed: bytes) -> bool:
+        if self.stale is None:
+            return record.fresh(fixed, self.resolve)
+        return record.fixed == fixed and path not in self.stale  # its keys were checked by readers.stale
 
     def made(self, file: OutputFile, record: depends.Record) -> None:
         self.files.append(self.sink(file) if file.source is None and file.data else file)

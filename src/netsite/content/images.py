@@ -9,7 +9,8 @@ attachments only, copied as they are after a check that their bytes match their 
 (HEIC, SVG, TIFF, scripts, archives) is refused with a hint.
 
 Encoding is deterministic (no timestamps, fixed settings), so a rebuild is byte-identical; results
-are kept in memory by content hash, so `serve` does not re-encode an unchanged photo.
+are kept by content hash in a `Memo` that `serve` keeps between builds (in `build.Memo`), so it does
+not re-encode an unchanged photo; a plain build starts with an empty one.
 
 An animated GIF is published as its first frame (the pixels of one picture), and a warning says so
 at the line that shows it: the front-matter key, or the Markdown line found by reading the entry's
@@ -23,6 +24,7 @@ import hashlib
 import io
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from PIL import Image
@@ -49,12 +51,25 @@ _HINTS = {".heic": "part:kind.heic", ".heif": "part:kind.heif", ".svg": "part:ki
           ".tiff": "part:kind.tiff", ".bmp": "part:kind.bmp"}
 FILE_FIELDS = ("image", "logo", "attachments", "attachment")
 """Front-matter keys whose values are names of the bundle's files."""
-_cache: dict[bytes, bytes | Message] = {}
-_animated: dict[bytes, bool] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class Memo:
+    """What the checks of one build, or of every build of one `serve`, found out about files."""
+
+    cleaned: dict[bytes, bytes | Message] = field(default_factory=dict)
+    """sha256 of a photo's bytes + its name → its pixels encoded anew, or why they cannot be."""
+    animated: dict[bytes, bool] = field(default_factory=dict)
+    """sha256 of a GIF's bytes → whether it has more than one frame."""
+    scanned: dict[tuple, list[str]] = field(default_factory=dict)
+    """(path, file status) of a published photo → the metadata `scan` found in it."""
 
 
 def is_raster(name: str) -> bool:
-    return PurePosixPath(name).suffix.lower() in RASTER
+    # PurePosixPath(name).suffix, without making a path: `serve` asks for every output file after every save
+    base = name.rpartition("/")[2]
+    dot = base.rfind(".")
+    return 0 < dot < len(base) - 1 and base[dot:].lower() in RASTER
 
 
 def kind_problem(name: str) -> Message | None:
@@ -77,7 +92,7 @@ def referenced(entry) -> set[str]:
     return names
 
 
-def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
+def publish(entries: Iterable, memo: Memo | None = None) -> tuple[list[OutputFile], list[Diagnostic]]:
     """The output files of the assets each entry uses, or diagnostics naming the file and the fix.
 
     A file beside index.md that nothing refers to is not published (a warning says so): a photo
@@ -85,16 +100,17 @@ def publish(entries: Iterable) -> tuple[list[OutputFile], list[Diagnostic]]:
     """
     from netsite.content.urls import output_file
 
+    memo = memo or Memo()
     files: list[OutputFile] = []
     problems: list[Diagnostic] = []
     for entry in entries:
         folder = output_file(entry.path).rsplit("/", 1)[0] + "/"
         used = referenced(entry)
         for asset in entry.assets:
-            made = publish_asset(asset, folder + asset.name) if asset.name in used else _unused(asset, entry)
+            made = publish_asset(asset, folder + asset.name, memo) if asset.name in used else _unused(asset, entry)
             if isinstance(made, OutputFile):
                 files.append(made)
-                problems.extend(_first_frame_only(asset, entry))
+                problems.extend(_first_frame_only(asset, entry, memo))
             else:
                 problems.extend(made)
     return files, problems
@@ -108,24 +124,24 @@ def _unused(asset: Asset, entry) -> list[Diagnostic]:
     return [warning(asset.shown, None, "asset.unused", name=asset.name, source=entry.source)]
 
 
-def _first_frame_only(asset: Asset, entry) -> list[Diagnostic]:
+def _first_frame_only(asset: Asset, entry, memo: Memo) -> list[Diagnostic]:
     """A warning for an animated GIF: the site shows its first frame only."""
-    if PurePosixPath(asset.name).suffix.lower() != ".gif" or not is_animated(asset.source):
+    if PurePosixPath(asset.name).suffix.lower() != ".gif" or not is_animated(asset.source, memo):
         return []
     return [warning(entry.source, showing_line(entry, asset), "image.animated", name=asset.name)]
 
 
-def is_animated(path: Path) -> bool:
+def is_animated(path: Path, memo: Memo) -> bool:
     """More than one frame (Pillow reads the frame headers, not the pixels)."""
     data = path.read_bytes()
     key = hashlib.sha256(data).digest()
-    if key not in _animated:
+    if key not in memo.animated:
         try:
             with Image.open(io.BytesIO(data)) as image:
-                _animated[key] = bool(getattr(image, "is_animated", False))
+                memo.animated[key] = bool(getattr(image, "is_animated", False))
         except (OSError, ValueError, SyntaxError, EOFError):
-            _animated[key] = False  # damaged: publish_asset has said so already
-    return _animated[key]
+            memo.animated[key] = False  # damaged: publish_asset has said so already
+    return memo.animated[key]
 
 
 def showing_line(entry, asset: Asset) -> int | None:
@@ -150,7 +166,7 @@ def showing_line(entry, asset: Asset) -> int | None:
     return None
 
 
-def publish_asset(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
+def publish_asset(asset: Asset, target: str, memo: Memo) -> OutputFile | list[Diagnostic]:
     problem = kind_problem(asset.name)
     if problem:
         return [error(asset.shown, None, "asset.type", name=PurePosixPath(asset.name).name, problem=problem)]
@@ -161,9 +177,9 @@ def publish_asset(asset: Asset, target: str) -> OutputFile | list[Diagnostic]:
         return [error(asset.shown, None, "image.size", n=MAX_IMAGE_BYTES // 2**20)]
     data = asset.source.read_bytes()
     key = hashlib.sha256(data).digest() + asset.name.lower().encode()
-    if key not in _cache:
-        _cache[key] = clean(data, RASTER[PurePosixPath(asset.name).suffix.lower()])
-    result = _cache[key]
+    if key not in memo.cleaned:
+        memo.cleaned[key] = clean(data, RASTER[PurePosixPath(asset.name).suffix.lower()])
+    result = memo.cleaned[key]
     if isinstance(result, Message):
         return [error_of(asset.shown, None, result)]
     return OutputFile(target, result)
@@ -190,27 +206,25 @@ def _looks_like(path, signatures: tuple[bytes, ...]) -> bool:
     return b"\x00" not in data
 
 
-def scan(files: Iterable[OutputFile]) -> list[Diagnostic]:
+def scan(files: Iterable[OutputFile], memo: Memo | None = None) -> list[Diagnostic]:
     """The post-build check: every published raster image must carry pixels and nothing else."""
+    memo = memo or Memo()
     problems = []
     for file in files:
         if is_raster(file.path):
-            found = _metadata_of_file(file.source) if file.source is not None else metadata_of(file.data)
+            found = _metadata_of_file(file.source, memo) if file.source is not None else metadata_of(file.data)
             if found:
                 where = str(file.source) if file.source else file.path
                 problems.append(error(where, None, "image.metadata", path=file.path, keys=", ".join(found)))
     return problems
 
 
-_SCANNED: dict[tuple, list[str]] = {}
-
-
-def _metadata_of_file(path: Path) -> list[str]:
+def _metadata_of_file(path: Path, memo: Memo) -> list[str]:
     """metadata_of a file, scanned again only when its size, times or inode changed (`serve`
     checks every photo after every save)."""
     key = (str(path), *file_status(path.stat()))
-    if key not in _SCANNED:
-        _SCANNED[key] = metadata_of(path.read_bytes())
-    return _SCANNED[key]
+    if key not in memo.scanned:
+        memo.scanned[key] = metadata_of(path.read_bytes())
+    return memo.scanned[key]
 
 

@@ -27,6 +27,7 @@ feedgen 1.0 faults worked around here, each pinned by a test in tests/test_feeds
 from __future__ import annotations
 
 import html
+import operator
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -125,15 +126,27 @@ def newest_first(entries: Iterable[Entry], now: datetime) -> tuple[Entry, ...]:
     return tuple(sorted(by_path, key=fed, reverse=True))
 
 
-def feed_set(site: Site, strings) -> FeedSet:
-    """The site feed, one per section, institution and taxonomy term; `strings` are the theme's."""
+def feed_set(site: Site, strings, kept: dict | None = None) -> FeedSet:
+    """The site feed, one per section, institution and taxonomy term; `strings` are the theme's.
+
+    `kept` (serve's, between builds) holds each feed with what it was made from: a feed whose
+    entries are the very same objects as last time, with the same title and clock, is taken over.
+    """
     config = site.config
 
     def feed(page: str, name: str | None, entries: Iterable[Entry]) -> Feed:
         title = strings("feed_title", name=name, site=config.title) if name else config.title
         description = (config.description or config.title) if name is None else title
+        entries = tuple(entries)
+        key = (title, description, config.feed_length, _moment(site.now), _moment(fallback))
+        hit = kept.get(page) if kept is not None else None
+        if hit is not None and hit[0] == key and len(hit[1]) == len(entries) and all(map(operator.is_, hit[1], entries)):
+            return hit[2]
         items = newest_first(entries, site.now)[:config.feed_length]
-        return Feed(page, title, description, items, fed(items[0]) if items else fallback)
+        made = Feed(page, title, description, items, fed(items[0]) if items else fallback)
+        if kept is not None:
+            kept[page] = (key, entries, made)
+        return made
 
     fallback = site.now
     feeds = [feed("/", None, site.news + site.events + site.practices)]
@@ -147,6 +160,11 @@ def feed_set(site: Site, strings) -> FeedSet:
         for term in terms:
             feeds.append(feed(term.path, f"{strings(taxonomy)}: {term.label}", term.entries))
     return FeedSet(tuple(feeds), MappingProxyType({f.page: f for f in feeds}))
+
+
+def _moment(value: datetime) -> tuple[str, str]:
+    """A moment with its zone, as a feed shows it (equal datetimes in two zones are not the same)."""
+    return value.isoformat(), str(value.tzinfo)
 
 
 # ---- items ---------------------------------------------------------------------------------------

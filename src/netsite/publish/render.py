@@ -196,8 +196,10 @@ def _refusing(function: Any) -> Callable[..., Any]:
     return refuse
 
 
-def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
-    """One environment per build; filters and globals are registered here and nowhere else."""
+def make_environment(site: Site, dirs: list[Path],
+                     feed_set: Callable[[Strings], feeds.FeedSet] | None = None) -> jinja2.Environment:
+    """One environment per build; filters and globals are registered here and nowhere else.
+    `feed_set(strings)` makes the site's feeds (serve keeps them while what they show is the same)."""
     env = Environment(
         loader=jinja2.FileSystemLoader([str(d / "templates") for d in dirs]),
         autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
@@ -211,7 +213,8 @@ def make_environment(site: Site, dirs: list[Path]) -> jinja2.Environment:
                        entry_path=entry_path, agenda=agenda, menus=lru_cache(maxsize=None)(lambda: menus(site, strings)),
                        current_links=current_links)
     env.globals["fragment"] = Fragments(env)
-    env.globals["feeds"] = feeds.feed_set(site, strings)  # feeds(page_path): autodiscovery; the feed files
+    # feeds(page_path): autodiscovery; the feed files
+    env.globals["feeds"] = (feed_set or (lambda strings: feeds.feed_set(site, strings)))(strings)
     env.filters.update(
         url=links.url, absolute=links.absolute,
         date=lambda d, fmt="long": _date(d, fmt, language, site),
@@ -296,9 +299,14 @@ def page_set(site: Site) -> list[Page]:
             pages.append(Page(section, "taxonomy/list.html", {"taxonomy": taxonomy, "terms": terms}))
         template = "audiences/term.html" if taxonomy == "audience" else "taxonomy/term.html"
         for term in terms:  # paginated like the news: a tag of a 10,000-entry site holds thousands
-            items = audience_order(term, site) if taxonomy == "audience" else term.entries
+            items, extra = term.entries, {}
+            if taxonomy == "audience":
+                # which kinds the audience has, given to each of its pages: read from term.entries,
+                # every page would depend on every entry of the audience (a save re-rendered them all)
+                items, extra = audience_order(term, site), {"term_kinds": term_kinds(term)}
             for p in paginate(items, config.paginate, term.path):
-                pages.append(Page(p.path(p.number), template, {"term": term, "entries": p.items, "paginator": p}))
+                pages.append(Page(p.path(p.number), template,
+                                  {"term": term, "entries": p.items, "paginator": p, **extra}))
     return pages
 
 
@@ -307,6 +315,12 @@ def _lastmod(entry: Entry, now: datetime) -> datetime | None:
     none while that is still ahead of the build's clock, none for an undated kind."""
     published = feeds.published(entry)
     return published if published is not None and published <= now else None
+
+
+def term_kinds(term) -> tuple[str, ...]:
+    """The kinds of entry an audience has, of events, news and practices, in that order."""
+    kinds = {e.kind for e in term.entries}
+    return tuple(kind for kind in ("events", "news", "practices") if kind in kinds)
 
 
 def audience_order(term, site: Site) -> tuple[Entry, ...]:

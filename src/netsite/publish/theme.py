@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import threading
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any, cast
@@ -80,21 +81,10 @@ class TemplateDigests:
         if name in seen:
             return seen
         seen.add(name)
-        for ref in _references(self.env, self._source(name)):
+        for ref in COMPILED.references(self.env, self._source(name)):
             if ref is None or self._closure(ref, seen) is None:
                 return None
         return seen
-
-
-_REFERENCES: dict[str, tuple] = {}
-
-
-def _references(env: jinja2.Environment, source: str) -> tuple:
-    """The templates a template's source names (parsed once per process: parsing is 1 s a build)."""
-    if source not in _REFERENCES:
-        ast = env.parse(source)
-        _REFERENCES[source] = (*jinja2.meta.find_referenced_templates(ast), *_fragments(ast))
-    return _REFERENCES[source]
 
 
 def _fragments(ast: jinja2.nodes.Template) -> Iterator[str | None]:
@@ -142,19 +132,47 @@ def load_strings(dirs: list[Path], language: str) -> Strings:
     return Strings(language, table)
 
 
-class _Compiled(jinja2.BytecodeCache):
-    """Compiled templates kept for the life of the process, checked against their source by Jinja:
-    `serve` makes a new environment for every build, and compiling the theme took 0.3 s of each."""
+class Compiled(jinja2.BytecodeCache):
+    """Compiled templates, and the templates each one names, kept for the life of the process.
+
+    Compiled code depends on the template's source only: no filter runs while a template compiles
+    (render.Environment), so nothing of one site is computed into code another build reuses. Jinja
+    uses bytecode only while the checksum of the source it reads now is the same; the names a
+    template refers to are keyed by its source text (one syntax: render.make_environment). Why a
+    process keeps it: `serve` and the test suite make a new environment for every build; a small
+    site builds in 0.1 s with it and in 0.4 s without (compiling the default theme again; finding
+    the names alone is 0.07 s). Past LIMIT entries of either kind the oldest go.
+    """
+
+    LIMIT = 1024
 
     def __init__(self) -> None:
         self.store: dict[str, bytes] = {}
+        self.names: dict[str, tuple[str | None, ...]] = {}
+        self._lock = threading.Lock()  # a serve rebuild and a test's thread may compile at once
 
     def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
         if bucket.key in self.store:
             bucket.bytecode_from_string(self.store[bucket.key])
 
     def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
-        self.store[bucket.key] = bucket.bytecode_to_string()
+        self._keep(self.store, bucket.key, bucket.bytecode_to_string())
+
+    def references(self, env: jinja2.Environment, source: str) -> tuple[str | None, ...]:
+        """The templates a template's source names, None for a name given by a variable."""
+        found = self.names.get(source)
+        if found is None:
+            ast = env.parse(source)
+            found = (*jinja2.meta.find_referenced_templates(ast), *_fragments(ast))
+            self._keep(self.names, source, found)
+        return found
+
+    def _keep(self, table: dict, key: str, value: Any) -> None:
+        with self._lock:
+            table[key] = value
+            while len(table) > self.LIMIT:
+                del table[next(iter(table))]
 
 
-COMPILED = _Compiled()
+COMPILED = Compiled()
+"""The one memo of compiled templates (see Compiled: pure and bounded, so kept per process)."""

@@ -26,6 +26,7 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime, time, timedelta, tzinfo
 from pathlib import Path, PurePath
 from typing import Any
@@ -36,24 +37,30 @@ from netsite.content.models import Entry, Term
 MISSING = "\0missing"
 """What a traced path resolves to when the new site does not have it."""
 Key = tuple
-_trace: set | None = None
+# The keys read by the page being rendered. A context variable, not an argument: the reads happen
+# in Jinja's generated code, inside views, filters and globals that are made once per build and
+# shared by every page, so there is no call path to pass a per-page set along. A ContextVar is
+# Python's per-context slot: each thread (a serve rebuild beside a request) and each nested
+# `tracing()` sees its own set, and none is left behind in the module when rendering ends.
+_TRACE: ContextVar[set | None] = ContextVar("netsite_trace", default=None)
 
 
 def note(key: Key) -> None:
     """Record that the page being rendered read `key` (no-op outside a trace)."""
-    if _trace is not None:
-        _trace.add(key)
+    trace = _TRACE.get()
+    if trace is not None:
+        trace.add(key)
 
 
 @contextmanager
 def tracing() -> Iterator[set]:
-    """Collect the keys read while rendering one file (one file at a time per process)."""
-    global _trace
-    outer, _trace = _trace, set()
+    """Collect the keys read while rendering one file."""
+    keys: set = set()
+    token = _TRACE.set(keys)
     try:
-        yield _trace
+        yield keys
     finally:
-        _trace = outer
+        _TRACE.reset(token)
 
 
 # ---- digests -------------------------------------------------------------------------------------
@@ -406,10 +413,12 @@ def _given(value: Any) -> Any:
     return value
 
 
-def traced_context(context: Mapping[str, Any]) -> tuple[dict, dict]:
+def traced_context(context: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
     """(what a page's record holds of its context, what its template gets): a taxonomy term is
     only named in the record and read through a Tracked view, so that the pages of a term with
     many entries do not each depend on all of them (only on what they show: label, count...)."""
+    if not any(type(value) is Term for value in context.values()):
+        return context, context  # most pages: nothing to name (a page's context is never changed)
     fixed, given = {}, {}
     for name, value in context.items():
         if type(value) is Term:
@@ -425,7 +434,7 @@ def instrument(env: Any, site: Any) -> None:
     for table in (env.filters, env.globals):
         for name, function in list(table.items()):
             if name in TRACED:
-                table[name] = _traced(function, TRACED[name])
+                table[name] = _traced(function, TRACED[name])  # never run at compile time: render.Environment
     env.globals.update(site=Tracked(site, ("site",)), now=TrackedNow.of(site.now),
                        agenda=_Agenda(env.globals["agenda"]), feeds=_Feeds(env.globals["feeds"]))
     env.globals["fragment"].trace = (tracing, note)  # a fragment rendered once notes its reads on every page
@@ -467,35 +476,47 @@ class Resolver:
         if head == "year":
             return self.site.now.year
         if head == "next":
-            if self._sources is None:
-                self._sources = {e.source: e for e in self.site.events}
-            event = self._sources.get(key[1])
+            event = self.events_by_source().get(key[1])
             return MISSING if event is None else agenda.next_occurrence(event, self.site.now)
         if head == "feeds":
             return tuple(f.page for f in self.feed_set(key[1]))
         if head == "feed":
             return _walk(self.feed_set.by_page.get(key[1], MISSING), key[2:])
         if head == "term":
-            if self._terms is None:
-                self._terms = {(t.taxonomy, t.id): t for terms in self.site.terms.values() for t in terms}
-            return _walk(self._terms.get(key[1:3], MISSING), key[3:])
+            return _walk(self.terms_by_taxonomy(), key[1:])
         return os.urandom(16)  # a key this version does not know: never equal
+
+    def events_by_source(self) -> Mapping[str, Event]:
+        if self._sources is None:
+            self._sources = {e.source: e for e in self.site.events}
+        return self._sources
+
+    def terms_by_taxonomy(self) -> Mapping[str, Mapping[str, Term]]:
+        if self._terms is None:
+            self._terms = {taxonomy: {t.id: t for t in terms} for taxonomy, terms in self.site.terms.items()}
+        return self._terms
+
+    def feed_pages(self) -> tuple[str, ...]:
+        """Which feeds there are: what the feeds of any page follow from (FeedSet.__call__)."""
+        return tuple(self.feed_set.by_page)
 
 
 def _walk(value: Any, path: Key) -> Any:
     for part in path:
         if value is MISSING:
             break
-        if part == "#len":
-            value = len(value)
-            continue
-        try:
-            value = value.get(part, MISSING) if isinstance(value, Mapping) else getattr(value, part, MISSING)
-        except TypeError:  # an unhashable key
-            return MISSING
-        if value is MISSING:
-            break
+        value = step(value, part)
     return value
+
+
+def step(value: Any, part: Any) -> Any:
+    """One part of a traced path: an attribute, a mapping's key or "#len"; MISSING when absent."""
+    if part == "#len":
+        return len(value)
+    try:
+        return value.get(part, MISSING) if isinstance(value, Mapping) else getattr(value, part, MISSING)
+    except TypeError:  # an unhashable key
+        return MISSING
 
 
 @dataclasses.dataclass(frozen=True, slots=True)

@@ -30,6 +30,9 @@ parent's allocator) and to its own caches, so its private memory grows with ever
 through the whole map held ~240 MB of their own. A fork costs milliseconds; what a new worker
 makes again (templates are compiled before forking, see build.render_site) is small."""
 _TASK: tuple[Callable, Sequence] | None = None
+"""A worker's task, set in the worker by `_take` as it starts; never in the parent. A module global
+because a pool sends its workers only what pickles (a function by name, a chunk's bounds), while
+the task is a closure over the whole Site: a forked worker inherits it, and this is where it finds it."""
 
 
 def jobs(requested: int | None = None) -> int:
@@ -74,8 +77,14 @@ def release() -> None:
         _TRIM(0)
 
 
+def _take(func: Callable, items: Sequence) -> None:
+    """The pool's initializer, run in each forked worker (its arguments are inherited, not pickled)."""
+    global _TASK
+    _TASK = (func, items)
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list:
-    assert _TASK is not None, "set by map_ordered before the workers fork"
+    assert _TASK is not None, "set by _take as the worker starts"
     func, items = _TASK
     try:
         return [func(item) for item in items[bounds[0]:bounds[1]]]
@@ -91,19 +100,17 @@ def map_ordered(func: Callable[[T], R], items: Sequence[T], processes: int,
     `then` is applied in this process to each result as soon as it arrives, in order (the build
     writes each page out and keeps only its name, so the site is never held in memory whole).
     """
-    global _TASK
     then = then or (lambda result: result)
     if workers(processes, len(items)) == 1:
         return [then(func(item)) for item in items]
     size = max(1, len(items) // (processes * CHUNKS))
     chunks = [(i, i + size) for i in range(0, len(items), size)]
-    _TASK = (func, items)
     release()
     gc.freeze()  # the inherited heap is not scanned by the workers' collector, so stays shared
     try:
-        with multiprocessing.get_context("fork").Pool(processes, maxtasksperchild=LIFETIME) as pool:
+        with multiprocessing.get_context("fork").Pool(processes, _take, (func, items),
+                                                      maxtasksperchild=LIFETIME) as pool:
             return [then(result) for chunk in pool.imap(_run_chunk, chunks) for result in chunk]
     finally:
-        _TASK = None
         gc.unfreeze()
         release()  # what the workers' results left behind, before the writing that follows

@@ -364,32 +364,34 @@ def _with_field(message: str, text: str, line: int | None) -> str:
     return f"Поле «{label}»: {message}" if label else message
 
 
-_BACKENDS: dict[Path, Backend] = {}
-_ONE_AT_A_TIME = threading.Lock()
-"""Requests are answered one after another: two saves of one entry must not interleave."""
+class Editor:
+    """The local editor's API of one served site: its Backend (which remembers where the files the
+    browser named went) and one request at a time. `serve` makes one per server (preview.make_handler)."""
 
+    def __init__(self, root: Path):
+        self.backend = Backend(root.resolve())
+        self._one_at_a_time = threading.Lock()  # two saves of one entry must not interleave
 
-def respond(handler: Any, root: Path, hosts: frozenset[str]) -> tuple[int, Any]:
-    """(status, JSON answer) to a POST /api/v1 on `handler` (a BaseHTTPRequestHandler)."""
-    problem = origin_problem(handler.headers, hosts, handler.client_address[0], handler.server.server_address[0])
-    length = handler.headers.get("Content-Length") or ""
-    if problem is None and not length.isdigit():
-        problem = "нет Content-Length"
-    if problem is None and int(length) > MAX_BODY:
-        handler.close_connection = True  # the body is not read: the connection cannot be reused
-        return 413, {"error": f"запрос больше {MAX_BODY // (1024 * 1024)} МБ: уменьшите фото"}
-    if problem is not None:
-        handler.close_connection = True
-        return 403, {"error": problem}
-    body = handler.rfile.read(int(length))
-    with _ONE_AT_A_TIME:
-        backend = _BACKENDS.setdefault(root.resolve(), Backend(root.resolve()))
-        try:
-            return 200, backend.answer(body)
-        except Refused as exc:
-            return exc.status, {"error": str(exc)}
-        except OSError as exc:
-            return 500, {"error": f"не получилось: {exc.strerror or exc}"}
+    def respond(self, handler: Any, hosts: frozenset[str]) -> tuple[int, Any]:
+        """(status, JSON answer) to a POST /api/v1 on `handler` (a BaseHTTPRequestHandler)."""
+        problem = origin_problem(handler.headers, hosts, handler.client_address[0], handler.server.server_address[0])
+        length = handler.headers.get("Content-Length") or ""
+        if problem is None and not length.isdigit():
+            problem = "нет Content-Length"
+        if problem is None and int(length) > MAX_BODY:
+            handler.close_connection = True  # the body is not read: the connection cannot be reused
+            return 413, {"error": f"запрос больше {MAX_BODY // (1024 * 1024)} МБ: уменьшите фото"}
+        if problem is not None:
+            handler.close_connection = True
+            return 403, {"error": problem}
+        body = handler.rfile.read(int(length))
+        with self._one_at_a_time:
+            try:
+                return 200, self.backend.answer(body)
+            except Refused as exc:
+                return exc.status, {"error": str(exc)}
+            except OSError as exc:
+                return 500, {"error": f"не получилось: {exc.strerror or exc}"}
 
 
 def admin_file(path: str, base_path: str, root: Path) -> tuple[bytes, str] | None:

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from netsite import build
-from netsite.rebuild import depends
+from netsite.rebuild import depends, readers
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +39,8 @@ class State:
     """How each page, feed and calendar was made (depends.Record by output path)."""
     memo: build.Memo
     prints: depends.Fingerprints
+    readers: readers.Readers
+    """Which outputs read each traced key of `records` (rebuild/readers.py)."""
     clock: build.Options
     """The options with the clock fixed at the first build."""
 
@@ -53,15 +55,19 @@ def frozen_clock(options: build.Options) -> build.Options:
 def start(root: Path, options: build.Options) -> State:
     """A full build (raises NetsiteError like build.run)."""
     empty = State(root, options, None, frozenset(), {}, build.Memo(), depends.Fingerprints(),
-                  frozen_clock(options))
+                  readers.Readers(), frozen_clock(options))
     return rebuild(empty)
 
 
 def rebuild(state: State) -> State:
     """Build again from the sources, reusing every result whose inputs are unchanged."""
     previous = {} if state.result is None else {f.path: f for f in state.result.files}
-    reuse = build.Reuse(state.records, previous.get, state.prints)
-    result = build.run(state.root, state.clock, reuse, memo=state.memo)
+    reuse = build.Reuse(state.records, previous.get, state.prints, state.readers)
+    try:
+        result = build.run(state.root, state.clock, reuse, memo=state.memo)
+    except BaseException:
+        state.readers.forget()  # it may hold this failed build's records: the next checks every record
+        raise
     state.prints.keep_only(result.site.entries)
     return replace(state, result=result, rendered=result.rendered, records=dict(result.records))
 

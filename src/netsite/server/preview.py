@@ -198,13 +198,14 @@ NOT_BUILT = ('<!DOCTYPE html><html lang="ru"><head><meta charset="utf-8"><title>
 def make_handler(builder: Source, hosts: frozenset[str]) -> type[BaseHTTPRequestHandler]:
     class Handler(_Handler):
         pass
-    Handler.builder, Handler.hosts = builder, hosts
+    Handler.builder, Handler.hosts, Handler.editor = builder, hosts, editor.Editor(builder.root)
     return Handler
 
 
 class _Handler(BaseHTTPRequestHandler):
     builder: Source
     hosts: frozenset[str]
+    editor: editor.Editor
     timeout = READ_TIMEOUT  # socketserver sets it on the connection: every read and write is bounded
 
     def __getattr__(self, name: str):
@@ -229,7 +230,7 @@ class _Handler(BaseHTTPRequestHandler):
         if urlsplit(self.path).path != editor.API:
             self._not_allowed()
             return
-        status, answer = editor.respond(self, self.builder.root, self.hosts)
+        status, answer = self.editor.respond(self, self.hosts)
         self._send(status, json.dumps(answer, ensure_ascii=False).encode("utf-8"),
                    "application/json; charset=utf-8", True)
 
