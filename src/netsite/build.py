@@ -405,7 +405,7 @@ def render_site(site: Site, processes: int = 1, reuse: Reuse | None = None,
         spec[0], depends.digest(base, spec[0], spec[2], prints.of(spec[1]), calendars))]
     # Pages, feeds and calendars on every core; each worker spools its own files, so their bytes
     # never travel back to this process.
-    make = _Maker(site, env, theme.load_strings(dirs, site.config.language), plan.sink)
+    make = _Maker(site, env, theme.strings_of(env), plan.sink)
     if parallel.workers(processes, len(tasks)) > 1:
         _compile_all(env)
     for (kind, _, traced), made in zip(tasks, parallel.map_ordered(make, tasks, processes)):
