@@ -82,18 +82,12 @@ def photo(folder: Path) -> Path:
 
 def open_form(page, url: str) -> None:
     """The form at `url`, loaded afresh: moving between forms inside the app can keep the last one's state.
-
-    After a publication the app moves itself to the saved entry's address, a moment later; if that
-    lands between our `goto` and `reload`, the reload brings back the saved entry (CI saw the news
-    form where the event form was expected), so the address is checked after the reload and the
-    form opened again if the app had moved."""
-    for _attempt in range(3):
-        page.goto(url)
-        page.reload()
-        expect(page.locator("[id^=title-field]").first).to_be_visible(timeout=WAIT)
-        if page.url == url:
-            return
-    raise AssertionError(f"the editor keeps leaving {url} for {page.url}")
+    After a publication the app moves itself to the saved entry a moment later: a test waits for that
+    (`wait_for_url`) before opening the next form, and the address is checked here."""
+    page.goto(url)
+    page.reload()
+    expect(page.locator("[id^=title-field]").first).to_be_visible(timeout=WAIT)
+    assert page.url == url, f"the editor left {url} for {page.url}"
 
 
 def publish(page) -> None:
