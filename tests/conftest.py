@@ -135,6 +135,20 @@ def build_site(root: Path, now: str = NOW, **options):
     return result
 
 
+def build_again(root: Path, now: str = NOW, **options):
+    """Build without the oracle: only for a second, independent build of sources that a test has already
+    built with build_site, to compare the two outputs (the oracle checked the first one's files)."""
+    return build(root, Options(now=now, **options))
+
+
+def example_sources(root: Path) -> Path:
+    """A fresh copy of the example network's sources (no output, no cache) in root."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
 def check_site(root: Path, now: str = NOW, **options):
     result = run(root, Options(now=now, **options))
     assert_translated(result.diagnostics)
@@ -176,9 +190,7 @@ def cli(*args: str, messages: str = "en"):
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
     """The repository's own example network, copied and built once per test session."""
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
-    shutil.copytree(REPO / "content", root / "content")
+    root = example_sources(tmp_path_factory.mktemp("example"))
     build_site(root)
     return root
 
