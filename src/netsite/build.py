@@ -289,8 +289,12 @@ def _build_locked(root: Path, config: Config, options: Options) -> Result:
 
 
 def _released(pages: list[str]) -> list[str]:
-    """`pages`, once the memory this process freed is given back: Pagefind's peak comes on top of ours."""
-    parallel.release()
+    """`pages`, once the memory this process freed is given back: Pagefind's peak comes on top of ours.
+
+    Only for a site large enough to fork workers: a full collection costs 30–100 ms in a process with
+    a large heap (`serve`, the test suite), more than a small site's whole index."""
+    if len(pages) >= parallel.MIN_ITEMS:
+        parallel.release()
     return pages
 
 

@@ -17,7 +17,6 @@ from typing import Any
 
 import jinja2
 import jinja2.bccache
-import jinja2.meta
 import markupsafe
 from babel import dates as babel_dates
 
@@ -143,8 +142,7 @@ class Fragments:
         if name not in self._free:
             assert self.env.loader is not None, "make_environment gives every environment a loader"
             source = self.env.loader.get_source(self.env, name)[0]
-            free = jinja2.meta.find_undeclared_variables(self.env.parse(source))
-            self._free[name] = frozenset(free - self.env.globals.keys())
+            self._free[name] = COMPILED.undeclared(self.env, source) - self.env.globals.keys()
         return self._free[name]
 
 
