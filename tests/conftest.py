@@ -48,11 +48,17 @@ BROWSER_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backgr
                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 
 
+BROWSERS = ("chromium-headless-shell", "chromium", "chromium-browser")
+"""Looked for on PATH in this order. Debian's chromium-headless-shell is Chromium's own headless build,
+the one Playwright drives by default: the same Blink, V8 and layout, without the desktop browser's
+GPU process and UI, so the 114 browser tests cost about 40 % less CPU (62 s against 104 s here)."""
+
+
 def chromium_path() -> str:
-    """The browser every browser test drives: Debian's chromium on PATH (Playwright never downloads one)."""
-    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    """The browser every browser test drives: Debian's Chromium on PATH (Playwright never downloads one)."""
+    found = next(filter(None, map(shutil.which, BROWSERS)), None)
     if not found:
-        pytest.fail("the browser tests need Chromium: run scripts/test-deps (it installs Debian's chromium), "
+        pytest.fail("the browser tests need Chromium: run scripts/test-deps (it installs Debian's chromium-headless-shell), "
                     "or leave them out with -m 'not browser'", pytrace=False)
     return found
 
@@ -129,6 +135,20 @@ def build_site(root: Path, now: str = NOW, **options):
     return result
 
 
+def build_again(root: Path, now: str = NOW, **options):
+    """Build without the oracle: only for a second, independent build of sources that a test has already
+    built with build_site, to compare the two outputs (the oracle checked the first one's files)."""
+    return build(root, Options(now=now, **options))
+
+
+def example_sources(root: Path) -> Path:
+    """A fresh copy of the example network's sources (no output, no cache) in root."""
+    root.mkdir(parents=True, exist_ok=True)
+    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
+    shutil.copytree(REPO / "content", root / "content")
+    return root
+
+
 def check_site(root: Path, now: str = NOW, **options):
     result = run(root, Options(now=now, **options))
     assert_translated(result.diagnostics)
@@ -170,9 +190,7 @@ def cli(*args: str, messages: str = "en"):
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory) -> Path:
     """The repository's own example network, copied and built once per test session."""
-    root = tmp_path_factory.mktemp("example")
-    shutil.copy(REPO / "netsite.yaml", root / "netsite.yaml")
-    shutil.copytree(REPO / "content", root / "content")
+    root = example_sources(tmp_path_factory.mktemp("example"))
     build_site(root)
     return root
 

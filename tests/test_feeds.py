@@ -6,7 +6,6 @@ import calendar
 import io
 import json
 import re
-import shutil
 import weakref
 from datetime import UTC, date, datetime, time, timedelta
 from html.parser import HTMLParser
@@ -25,7 +24,7 @@ from slugify import slugify
 
 from netsite.publish.feeds import absolute_html, xml_text
 
-from conftest import NOW, REPO, build_site, codes, diagnostics_of, write_site
+from conftest import NOW, REPO, build_again, build_site, codes, diagnostics_of, example_sources, write_site
 
 ZONE = ZoneInfo("Europe/Moscow")
 CLOCK = datetime(2026, 11, 25, 12, 0, tzinfo=ZONE)
@@ -190,10 +189,8 @@ def test_event_entries_carry_date_time_and_place(example_site):
 
 @pytest.mark.slow
 def test_two_builds_and_two_clocks_give_identical_feeds(example_site, tmp_path):
-    other = tmp_path / "again"
-    shutil.copytree(REPO / "content", other / "content")
-    shutil.copy(REPO / "netsite.yaml", other / "netsite.yaml")
-    build_site(other, now="2026-11-25 18:30")  # the same entries are published; feeds must not move
+    other = example_sources(tmp_path / "again")
+    build_again(other, now="2026-11-25 18:30")  # the same entries are published; feeds must not move
 
     def feeds(root: Path) -> dict[str, bytes]:
         return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*.xml") if "sitemap" not in p.name}

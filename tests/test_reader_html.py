@@ -11,11 +11,17 @@ from conftest import REPO
 VNU = REPO / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 
 
-def run_vnu(folder) -> list[dict]:
+JVM = ["-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"]
+"""A short run of the checker is mostly JVM start-up: the quick compiler alone and the serial collector
+check the example site with 2.3 s of CPU instead of 5.9 s, and the messages are the same."""
+
+
+def run_vnu(*paths) -> list[dict]:
+    """The Nu Html Checker's messages on the given folders and files, in one Java process."""
     assert shutil.which("java"), "Java is missing: .ci/run installs default-jre-headless"
     assert VNU.is_file(), "vnu-jar is missing: run `npm ci` in the repository root"
-    done = subprocess.run(["java", "-jar", str(VNU), "--format", "json", "--errors-only", "--skip-non-html",
-                           str(folder)], capture_output=True, text=True, encoding="utf-8", timeout=600)
+    done = subprocess.run(["java", *JVM, "-jar", str(VNU), "--format", "json", "--errors-only", "--skip-non-html",
+                           *map(str, paths)], capture_output=True, text=True, encoding="utf-8", timeout=600)
     return json.loads(done.stderr or done.stdout)["messages"]
 
 
@@ -48,6 +54,4 @@ def test_photos_gallery_and_map_are_valid_html(make_site):
     build_site(root)
     pages = [root / "public/news/vystavka/index.html", root / "public/institutions/index.html"]
     assert "<picture" in pages[0].read_text(encoding="utf-8") and "map-pin" in pages[1].read_text(encoding="utf-8")
-    for page in pages:
-        folder = page.parent
-        assert [m["message"] for m in run_vnu(folder / "index.html") if m.get("type") == "error"] == []
+    assert [m["message"] for m in run_vnu(*pages) if m.get("type") == "error"] == []
