@@ -21,7 +21,24 @@
     var input = box.querySelector("input");
     if (input) { input.setAttribute("aria-labelledby", "search-heading"); }
     var query = new URLSearchParams(window.location.search).get("q");
-    if (query) { ui.triggerSearch(query); }
+    if (query) { afterFilters(query, function () { ui.triggerSearch(query); }); }
+  }
+
+  /* Pagefind UI draws its filter pane from the first search's result and keeps it, and a search
+     counts only the filters whose chunk has already arrived: started at once, the search from ?q=
+     lost the filter whose chunk came last (1 load in 10 under CPU load; a slow phone line alike).
+     So it starts once pagefind.filters() has every chunk, with the query's index preloaded
+     meanwhile. Same module as the UI's import (one URL), so nothing is fetched twice. */
+  function afterFilters(query, search) {
+    box.setAttribute("aria-busy", "true");
+    function done() {
+      box.removeAttribute("aria-busy");
+      search();
+    }
+    import(new URL(bundle + "pagefind.js", document.baseURI).href).then(function (pagefind) {
+      pagefind.preload(query);
+      return pagefind.filters();
+    }).then(done, done);
   }
 
   var css = document.createElement("link");
