@@ -33,6 +33,16 @@ def test_relative_url(url, page, base, expected):
     assert relative_url(url, page, base) == expected
 
 
+@pytest.mark.parametrize(("url", "page", "expected"), [
+    ("/pagefind/", "search/index.html", "../pagefind/"),
+    ("/pagefind/", "index.html", "pagefind/"),
+    ("/", "index.html", "./"),
+])
+def test_a_folder_address_stays_a_folder(url, page, expected):
+    """Search.js appends file names to data-bundle: '../pagefind/index.html' + 'pagefind.js' fetched nothing."""
+    assert relative_url(url, page, "/", folder=True) == expected
+
+
 def relative_site(make_site, config=BASE_CONFIG):
     from bad_inputs import photo
 
@@ -104,3 +114,27 @@ def test_opened_from_disk_the_site_is_styled_and_its_links_and_photos_work(make_
     finally:
         context.close()
     assert failed == []
+
+
+@pytest.mark.browser
+def test_search_of_a_relative_build_finds_when_served_and_says_why_not_from_disk(make_site, chromium):
+    from playwright.sync_api import expect
+    from test_reader_browser import serving
+
+    root = relative_site(make_site)
+    build_site(root, relative=True)
+    search = root / "public/search/index.html"
+    assert 'data-bundle="../pagefind/"' in search.read_text(encoding="utf-8")
+    context = new_context(chromium, viewport={"width": 375, "height": 740})
+    try:
+        page = context.new_page()
+        with serving(root / "public") as origin:  # a plain server, as a share or a USB web server would be
+            page.goto(origin + "/search/index.html?q=праздник")
+            expect(page.locator(".pagefind-ui__result-link").first).to_contain_text("Праздник осени")
+        page.goto(search.as_uri() + "?q=праздник")  # from disk: no fetch of the index is possible
+        expect(page.locator("#search-from-disk")).to_be_visible()
+        expect(page.locator("#search-from-disk")).to_contain_text("открыт из интернета или с сервера")
+        page.click("#search-from-disk a[href='../news/index.html']")
+        page.wait_for_url("**/public/news/index.html")
+    finally:
+        context.close()

@@ -15,20 +15,24 @@ from dataclasses import dataclass, replace
 
 from netsite.content.models import OutputFile
 
-_ATTRIBUTE = re.compile(r'(\s(?:href|src|action|poster|data-index|data-bundle)=")([^"]*)(")')
+_ATTRIBUTE = re.compile(r'(\s(href|src|action|poster|data-index|data-bundle)=")([^"]*)(")')
+_FOLDERS = {"data-bundle"}
+"""Attributes whose address is a folder that a script appends file names to (search.js: Pagefind's bundle)."""
 _SRCSET = re.compile(r'(\ssrcset=")([^"]*)(")')
 
 
-def relative_url(url: str, page: str, base_path: str) -> str:
-    """'/net/news/x/#top' seen from 'news/y/index.html' (base '/net/') → '../x/index.html#top'."""
+def relative_url(url: str, page: str, base_path: str, folder: bool = False) -> str:
+    """'/net/news/x/#top' seen from 'news/y/index.html' (base '/net/') → '../x/index.html#top'.
+
+    A `folder` address (a script's base for the files it fetches) stays a folder: '../pagefind/'."""
     if not url.startswith(base_path) or url.startswith("//"):
         return url  # another host, mailto:, an anchor on the page, or already relative
     rest = url[len(base_path):]
     cut = min((i for i in (rest.find("?"), rest.find("#")) if i >= 0), default=len(rest))
     path, tail = rest[:cut], rest[cut:]
-    if path == "" or path.endswith("/"):
+    if (path == "" or path.endswith("/")) and not folder:
         path += "index.html"
-    return "../" * page.count("/") + path + tail
+    return ("../" * page.count("/") + path + tail) or "./"
 
 
 def _srcset(value: str, page: str, base_path: str) -> str:
@@ -48,7 +52,7 @@ class Linker:
         if not file.path.endswith(".html") or file.source is not None:
             return file
         text = file.data.decode("utf-8")
-        text = _ATTRIBUTE.sub(lambda m: m[1] + relative_url(m[2], file.path, self.base_path) + m[3], text)
+        text = _ATTRIBUTE.sub(lambda m: m[1] + relative_url(m[3], file.path, self.base_path, m[2] in _FOLDERS) + m[4], text)
         text = _SRCSET.sub(lambda m: m[1] + _srcset(m[2], file.path, self.base_path) + m[3], text)
         return replace(file, data=text.encode("utf-8"))
 

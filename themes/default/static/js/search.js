@@ -7,6 +7,13 @@
   var box = document.getElementById("search");
   if (!box) { return; }
   var bundle = box.getAttribute("data-bundle");
+  if (window.location.protocol === "file:") {
+    /* Opened from a disk (netsite build --relative): a browser fetches no module or index file
+       from file:, so the search could only fail silently. Say so, and offer the sections. */
+    var elsewhere = document.getElementById("search-from-disk");
+    if (elsewhere) { elsewhere.hidden = false; }
+    return;
+  }
 
   function start() {
     var ui = new PagefindUI({
