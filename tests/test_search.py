@@ -69,7 +69,8 @@ def test_search_can_be_turned_off(make_site):
     build_site(root)
     assert not (root / "public/pagefind").exists()
     assert not (root / "public/search").exists()
-    assert 'role="search"' not in (root / "public/index.html").read_text(encoding="utf-8")
+    home = (root / "public/index.html").read_text(encoding="utf-8")
+    assert 'role="search"' not in home and 'href="/search/"' not in home  # no box, no phone link, no footer link
 
 
 def test_a_search_failure_is_a_clear_error_and_keeps_the_previous_site(make_site, monkeypatch, tmp_path):
