@@ -1,7 +1,7 @@
 /* netsite: the search page. Pagefind's own UI from /pagefind/ (built with the site, same host),
    loaded from here rather than linked in the HTML: the bundle exists only after indexing, and
    `netsite check` judges the HTML before it. ?q= from the header's search box starts the search,
-   and each query is kept in the URL. */
+   and each query is kept in the URL; without one the field has the focus. */
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -16,8 +16,11 @@
   }
 
   function start() {
+    var query = new URLSearchParams(window.location.search).get("q");
     var ui = new PagefindUI({
       element: "#search", bundlePath: bundle, showSubResults: true, showImages: false, resetStyles: false,
+      /* Come without a query (the phone header's search link, the footer's), the field has the focus. */
+      autofocus: !query,
       processTerm: function (term) {
         var url = new URL(window.location.href);
         if (term) { url.searchParams.set("q", term); } else { url.searchParams.delete("q"); }
@@ -27,7 +30,6 @@
     });
     var input = box.querySelector("input");
     if (input) { input.setAttribute("aria-labelledby", "search-heading"); }
-    var query = new URLSearchParams(window.location.search).get("q");
     if (query) { afterFilters(query, function () { ui.triggerSearch(query); }); }
   }
 
