@@ -202,6 +202,33 @@ def test_a_filter_whose_index_arrives_last_is_still_offered(reader):
     assert page.evaluate(FILTER_NAMES) == ["Раздел", "Учреждение"]
 
 
+def test_a_quick_typist_is_offered_every_filter_too(reader):
+    # The same race for a query typed into the page's own box: here the second filter's chunk is
+    # held for 3 s, and the query is typed as soon as a box to type in appears. The box appears only
+    # once every chunk is in, so the typed search cannot meet a filter list still arriving.
+    one = reader()
+    page = one.page
+    filters: list[str] = []
+    held = []
+
+    def filter_chunk(route):
+        filters.append(route.request.url)
+        held.append(route) if len(filters) > 1 else route.fallback()
+
+    page.route("**/pagefind/filter/*", filter_chunk)
+    page.goto(one.server + "/search/", wait_until="commit")
+    box = ".pagefind-ui__search-input"
+    with contextlib.suppress(PlaywrightTimeout):
+        page.fill(box, "детский", timeout=3000)
+        page.wait_for_selector(".pagefind-ui__result", timeout=3000)
+    assert len(filters) == 2 and held, "the second filter's chunk was not held back"
+    for route in held:
+        route.fallback()
+    page.fill(box, "детский")
+    page.wait_for_selector(".pagefind-ui__result", timeout=BROWSER_WAIT)
+    assert page.evaluate(FILTER_NAMES) == ["Раздел", "Учреждение"]
+
+
 def visible_cards(page) -> int:
     return page.locator(".cards .card:visible").count()
 

@@ -1,7 +1,8 @@
 /* netsite: the search page. Pagefind's own UI from /pagefind/ (built with the site, same host),
    loaded from here rather than linked in the HTML: the bundle exists only after indexing, and
    `netsite check` judges the HTML before it. ?q= from the header's search box starts the search,
-   and each query is kept in the URL; without one the field has the focus. */
+   and each query is kept in the URL; without one the field has the focus. The UI starts once every
+   filter is loaded (see below). */
 (function () {
   "use strict";
   var box = document.getElementById("search");
@@ -15,8 +16,10 @@
     return;
   }
 
+  var query = new URLSearchParams(window.location.search).get("q");
+
   function start() {
-    var query = new URLSearchParams(window.location.search).get("q");
+    box.removeAttribute("aria-busy");
     var ui = new PagefindUI({
       element: "#search", bundlePath: bundle, showSubResults: true, showImages: false, resetStyles: false,
       /* Come without a query (the phone header's search link, the footer's), the field has the focus. */
@@ -30,25 +33,21 @@
     });
     var input = box.querySelector("input");
     if (input) { input.setAttribute("aria-labelledby", "search-heading"); }
-    if (query) { afterFilters(query, function () { ui.triggerSearch(query); }); }
+    if (query) { ui.triggerSearch(query); }
   }
 
   /* Pagefind UI draws its filter pane from the first search's result and keeps it, and a search
-     counts only the filters whose chunk has already arrived: started at once, the search from ?q=
-     lost the filter whose chunk came last (1 load in 10 under CPU load; a slow phone line alike).
-     So it starts once pagefind.filters() has every chunk, with the query's index preloaded
-     meanwhile. Same module as the UI's import (one URL), so nothing is fetched twice. */
-  function afterFilters(query, search) {
-    box.setAttribute("aria-busy", "true");
-    function done() {
-      box.removeAttribute("aria-busy");
-      search();
-    }
-    import(new URL(bundle + "pagefind.js", document.baseURI).href).then(function (pagefind) {
-      pagefind.preload(query);
-      return pagefind.filters();
-    }).then(done, done);
-  }
+     counts only the filters whose chunk has already arrived: a search started before the last
+     chunk came lost that filter for good (the ?q= search 1 load in 10 under CPU load; a quick
+     typist on a slow phone alike). So the UI, and with it any search, starts once
+     pagefind.filters() has every chunk; the chunks load beside the UI's own script, with the
+     query's index preloaded meanwhile. Same module as the UI's import (one URL): nothing is
+     fetched twice. */
+  box.setAttribute("aria-busy", "true");
+  var filters = import(new URL(bundle + "pagefind.js", document.baseURI).href).then(function (pagefind) {
+    if (query) { pagefind.preload(query); }
+    return pagefind.filters();
+  });
 
   var css = document.createElement("link");
   css.rel = "stylesheet";
@@ -56,6 +55,6 @@
   document.head.appendChild(css);
   var script = document.createElement("script");
   script.src = bundle + "pagefind-ui.js";
-  script.onload = start;
+  script.onload = function () { filters.then(start, start); };
   document.head.appendChild(script);
 }());
