@@ -131,9 +131,10 @@ def overlap(a: dict, b: dict) -> bool:
             and a["y"] < b["y"] + b["height"] - 0.5 and b["y"] < a["y"] + a["height"] - 0.5)
 
 
+@pytest.mark.parametrize("width", [360, 375])  # 360 px: the commonest Android phone's width
 @pytest.mark.parametrize("javascript", [True, False], ids=["js", "nojs"])
-def test_the_phone_header_is_the_title_then_one_row_of_44_px_controls(tab, origin, javascript):
-    page = tab(java_script_enabled=javascript)
+def test_the_phone_header_is_the_title_then_one_row_of_44_px_controls(tab, origin, javascript, width):
+    page = tab({**PHONE, "width": width}, java_script_enabled=javascript)
     page.goto(origin + "/news/")
     found = boxes(page, CONTROLS)
     assert list(found) == (list(CONTROLS) if javascript else [".search-link", ".menu-button"])
@@ -143,7 +144,7 @@ def test_the_phone_header_is_the_title_then_one_row_of_44_px_controls(tab, origi
     assert len(tops) == 1 and min(tops) >= title["y"] + title["height"]  # one row, under the title
     assert all(box["width"] >= 44 and box["height"] >= 44 for box in found.values()), found
     right = max(box["x"] + box["width"] for box in found.values())
-    assert right <= PHONE["width"] and not any(overlap(a, b) for a in found.values() for b in found.values()
+    assert right <= width and not any(overlap(a, b) for a in found.values() for b in found.values()
                                                 if a is not b)
     if javascript:  # the vi button keeps the full name and shows a part of it
         assert page.get_attribute(".vi-toggle", "aria-label") == "Версия для слабовидящих"
