@@ -260,6 +260,9 @@ def test_the_github_pages_example():
     assert jobs["check"]["if"] == "github.event_name == 'pull_request'"
     assert "netsite check --format github" in runs("check")
     assert runs("build")[-2].startswith("netsite build") and "actions/upload-pages-artifact" in uses("build")
+    [cache] = [step for step in jobs["build"]["steps"] if step.get("uses", "").startswith("actions/cache@")]
+    assert cache["with"]["path"] == ".netsite-cache" and "github.sha" in cache["with"]["key"]
+    assert jobs["build"]["steps"].index(cache) < [step.get("run") for step in jobs["build"]["steps"]].index("netsite build")
     assert jobs["build"]["steps"][-1]["with"]["path"] == "public"
     assert uses("deploy") == ["actions/deploy-pages"] and jobs["deploy"]["needs"] == "build"
     assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
@@ -275,6 +278,7 @@ def test_the_gitlab_pages_example():
     assert "netsite check" in pipeline["check"]["script"]
     assert pipeline["pages"]["script"][-2:] == ["netsite check", "netsite build"]
     assert pipeline["pages"]["artifacts"] == {"paths": ["public"]}
+    assert ".netsite-cache" in pipeline["cache"]["paths"]  # photos and Markdown kept between pipelines
 
 
 def test_an_institution_named_only_by_an_agreement_is_referenced(make_site):

@@ -556,6 +556,33 @@ def test_another_clock_or_option_builds_again(make_site, settled):
     assert build_site(root, now="2026-11-26 12:00", drafts=True).skipped
 
 
+def test_a_cache_restored_into_a_fresh_checkout_builds_the_whole_new_site(make_site, tmp_path):
+    """CI (examples/ci) restores .netsite-cache from an earlier commit into a checkout without public/:
+    the build is the whole site of the new sources, byte for byte a build from nothing."""
+    import shutil
+
+    from bad_inputs import photo
+    from conftest import write_site
+
+    old = make_site({"content/news/a/index.md": "---\ntitle: Итоги\ndate: 2026-11-01\n---\n![Зал](zal.jpg)\n",
+                     "content/news/a/zal.jpg": photo(),
+                     "content/news/b.md": "---\ntitle: Другая\ndate: 2026-11-02\n---\nТекст.\n"})
+    build_site(old)
+    sources = {path.relative_to(old).as_posix(): path.read_bytes() for path in (old / "content").rglob("*")
+               if path.is_file() and path.name != "b.md"}  # the next commit removes b.md, edits a, adds c
+    sources["content/news/a/index.md"] = sources["content/news/a/index.md"].replace("Итоги".encode(), "Итоги года".encode())
+    sources["content/news/c.md"] = "---\ntitle: Новая\ndate: 2026-11-03\n---\nТекст.\n".encode()
+    checkout = write_site(tmp_path / "checkout", sources, (old / "netsite.yaml").read_text(encoding="utf-8"))
+    shutil.copytree(old / FOLDER, checkout / FOLDER)
+    assert not (checkout / "public").exists()
+    warm = build_site(checkout)
+    assert not warm.skipped
+    fresh = write_site(tmp_path / "fresh", sources, (old / "netsite.yaml").read_text(encoding="utf-8"))
+    build_site(fresh, cache=False)
+    assert tree(checkout / "public") == tree(fresh / "public")
+    assert not (checkout / "public/news/b").exists() and (checkout / "public/news/c/index.html").is_file()
+
+
 EDITS = {
     "template": ("themes/default/templates/news/item.html", None),
     "netsite.yaml": ("netsite.yaml", lambda text: text.replace("Тестовая сеть", "Сеть детских садов")),
