@@ -298,8 +298,8 @@ def test_a_value_netsite_would_refuse_comes_back_in_russian_with_its_field(tmp_p
     with pytest.raises(guard.Refused) as info:
         ask(root, persist("content/news/x/index.md", raw))
     assert info.value.status == 422
-    assert str(info.value) == ("Не сохранено. Поле «Дата»: 'date': '01.11.2026' — не дата: пишите 2026-12-03 "
-                               "или \"2026-12-03 10:00\"")
+    assert str(info.value) == ("Не сохранено. Поле «Дата»: 'date': '01.11.2026' — не дата: пишите год-месяц-день, "
+                               "2026-12-03 или \"2026-12-03 10:00\"")
     assert files_of(root) == before
 
 

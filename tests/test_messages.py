@@ -368,9 +368,9 @@ def test_new_refuses_an_existing_file_in_russian(new_site):
 # ---- the command line: the site's language, or NETSITE_MESSAGES -----------------------------------
 
 BROKEN = {EVENT: event("end: 2026-12-03 09:00"), NEWS: news("institution: solnyshk")}
-RU_LINES = ["content/events/e.md:4: error: 'end' раньше, чем 'start' [event.dates]",
+RU_LINES = ["content/events/e.md:4: error: 'end' раньше, чем 'start': проверьте обе даты [event.dates]",
             "content/news/x.md:4: error: в content/institutions/ нет учреждения 'solnyshk' (может быть, вы имели "
-            "в виду 'solnyshko'?) [ref.institution]",
+            "в виду 'solnyshko'?): напишите имя файла учреждения без .md [ref.institution]",
             "netsite: остановлено, 2 ошибки и 0 предупреждений; ничего не записано"]
 EN_LINES = ["content/events/e.md:4: error: 'end' is before 'start' [event.dates]",
             "content/news/x.md:4: error: no institution 'solnyshk' in content/institutions/ (did you mean "
@@ -425,8 +425,10 @@ def test_warnings_are_russian_after_a_build(make_site):
 def test_russian_plural_forms_follow_babel():
     assert [messages.counted(n, ("ошибка", "ошибки", "ошибок")) for n in (1, 2, 5, 11, 21, 22, 25)] == [
         "1 ошибка", "2 ошибки", "5 ошибок", "11 ошибок", "21 ошибка", "22 ошибки", "25 ошибок"]
-    assert message("frontmatter.depth", n=21).text("ru") == "в блоке сведений больше 21 уровня вложенности: упростите его"
-    assert message("event.rrule:too-many", n=400).text("ru") == "rrule даёт больше 400 повторений: уменьшите COUNT или UNTIL"
+    assert message("frontmatter.depth", n=21).text("ru") == ("в блоке сведений больше 21 уровня отступов: "
+                                                           "сведения должны быть простыми — текст, дата или список")
+    assert message("event.rrule:too-many", n=400).text("ru") == ("по rrule выходит больше 400 встреч: "
+                                                               "уменьшите COUNT или поставьте UNTIL раньше")
     assert str(message("event.rrule:too-many", n=400)) == "rrule gives more than 400 occurrences: lower COUNT or UNTIL"
     assert str(message("part:value.long", key="title", n=1)) == "'title' is longer than 1 character"
 
@@ -437,7 +439,8 @@ def test_a_message_is_its_name_and_values_and_its_text_is_made_when_shown():
     assert d.code == "ref.institution" and messages.localized(d, "ru").message.values == d.message.values
     assert messages.from_json(messages.to_json(d.message)) == d.message
     assert messages.localized(d, "ru").format() == ("content/news/x.md:3: error: в content/institutions/ нет учреждения "
-                                                    "'solnyshk' (может быть, вы имели в виду 'solnyshko'?) [ref.institution]")
+                                                    "'solnyshk' (может быть, вы имели в виду 'solnyshko'?): напишите имя файла "
+                                                    "учреждения без .md [ref.institution]")
     with pytest.raises(KeyError):
         str(message("no.such-code"))
     with pytest.raises(KeyError):
@@ -468,7 +471,7 @@ def test_the_overlay_shows_russian_lines(make_site):
     err = diagnostics_of(root)
     snapshot = preview.Snapshot(problems=err.diagnostics, failed=True, version=2, language="ru")
     page = preview.overlay(snapshot)
-    assert "content/events/e.md:4: error: &#x27;end&#x27; раньше, чем &#x27;start&#x27; [event.dates]" in page
+    assert "content/events/e.md:4: error: &#x27;end&#x27; раньше, чем &#x27;start&#x27;: проверьте обе даты [event.dates]" in page
     assert "Сайт не собрался" in page
     english = preview.overlay(preview.Snapshot(problems=err.diagnostics, failed=True, version=2, language="en"))
     assert "is before" in english and "did not build" in english

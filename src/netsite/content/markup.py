@@ -252,7 +252,7 @@ def _rewrite_url(url: str, line: int, ctx: Context, problems: list, image: bool 
     name = posixpath.normpath(path)
     if name in ctx.assets:
         if image and not images.is_raster(name):
-            problems.append(error(ctx.source, line, "markdown.image-type", url=url, example="[название](file)"))
+            problems.append(error(ctx.source, line, "markdown.image-type", url=url))
         return ctx.page_url + name + fragment
     problems.append(error(ctx.source, line, "markdown.missing-file:image" if image else "markdown.missing-file", url=url))
     return url
