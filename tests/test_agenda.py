@@ -34,6 +34,18 @@ def test_dst_gap_and_overlap_are_refused(text, code):
     assert info.value.code == code
 
 
+@pytest.mark.parametrize("text, zone", [("2026-10-25 02:30", BERLIN),
+                                         ("2026-11-01 01:30", zoneinfo.ZoneInfo("America/New_York"))])
+def test_the_overlap_message_suggests_this_time_with_an_offset_that_parses(text, zone):
+    """The example is the author's own time with its first offset (it was Moscow's 2026-10-25 for every zone)."""
+    with pytest.raises(agenda.TimeError) as info:
+        agenda.parse_moment(text, zone)
+    example = dict(info.value.message.values)["example"]
+    assert example.startswith(text) and example != text
+    moment = agenda.parse_moment(example, zone).value
+    assert moment.astimezone(UTC) == datetime.fromisoformat(text).replace(tzinfo=zone, fold=0).astimezone(UTC)
+
+
 def test_overlap_resolved_by_an_explicit_offset():
     moment = agenda.parse_moment("2026-10-25 02:30+01:00", BERLIN)
     assert moment.value.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)

@@ -136,6 +136,8 @@ MORE = {
     "frontmatter-first-line": ({NEWS: "--- Новость\ntitle: x\n---\n"}, BASE_CONFIG, "frontmatter.missing"),
     "yaml-quote": ({NEWS: news('summary: "abc')}, BASE_CONFIG, "frontmatter.syntax"),
     "yaml-colon": ({NEWS: news("summary: Итоги: год")}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-backslash": ({NEWS: news('summary: "C:\\Users\\doc"')}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-escape": ({NEWS: news('summary: "C:\\doc"')}, BASE_CONFIG, "frontmatter.syntax"),
     "now": ({}, BASE_CONFIG, "usage.now"),
 }
 

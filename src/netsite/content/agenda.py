@@ -81,8 +81,9 @@ def localize(naive: datetime, zone: zoneinfo.ZoneInfo) -> datetime:
         roundtrip = first.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
         if roundtrip != naive:
             raise TimeError("date.nonexistent", when=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key)
+        # The example is this very time with the offset of its first occurrence, ready to paste.
         raise TimeError("date.ambiguous", when=f"{naive:%Y-%m-%d %H:%M}", zone=zone.key,
-                        example="2026-10-25 02:30+03:00")
+                        example=f"{naive:%Y-%m-%d %H:%M}{first.isoformat()[-6:]}")
     return first
 
 

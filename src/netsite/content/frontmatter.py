@@ -70,7 +70,8 @@ _YAML_WORDS = tuple((re.compile(pattern), key) for pattern, key in (
     (r"could not find expected ':'", "part:yaml.colon-missing"),
     (r"found unexpected ':'", "part:yaml.colon"),
     (r"found a tab character that violates indentation", "part:yaml.tab-indent"),
-    (r"found unknown escape character '(?P<char>.*)'", "part:yaml.escape"),
+    (r"found unknown escape character(?: '.*')?", "part:yaml.escape"),  # libyaml names no character
+    (r"did not find expected hexdecimal number", "part:yaml.hex"),  # PyYAML's spelling; "C:\\Users" in "…"
     (r"found unexpected end of stream while scanning a quoted scalar", "part:yaml.quote"),
 ))
 _WHAT = {"netsite.yaml": "part:what.config", "theme strings": "part:what.theme-strings", "file": "part:what.file"}
