@@ -15,11 +15,13 @@ import string
 from pathlib import Path
 
 import pytest
+import yaml
 from babel import Locale
 from babel.messages.pofile import read_po
 from test_bad_inputs import BAD
 
 from netsite import messages
+from netsite.content import frontmatter
 from netsite.diagnostics import Diagnostic, error
 from netsite.messages import message
 
@@ -138,8 +140,27 @@ MORE = {
     "yaml-colon": ({NEWS: news("summary: Итоги: год")}, BASE_CONFIG, "frontmatter.syntax"),
     "yaml-backslash": ({NEWS: news('summary: "C:\\Users\\doc"')}, BASE_CONFIG, "frontmatter.syntax"),
     "yaml-escape": ({NEWS: news('summary: "C:\\doc"')}, BASE_CONFIG, "frontmatter.syntax"),
+    # The commonest slips of authors, in libyaml's words (CSafeLoader), which are not PyYAML's:
+    "yaml-unclosed-list": ({NEWS: news("tags: [осень, праздник")}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-unclosed-braces": ({NEWS: news("tags: {a: 1")}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-text-after-quote": ({NEWS: news('summary: "Итоги" года')}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-extra-bracket": ({NEWS: news("tags: [a, b]]")}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-item-indent": ({NEWS: news("tags:", "  - a", " - b")}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-bracket-value": ({NEWS: news("summary: ]")}, BASE_CONFIG, "frontmatter.syntax"),
+    "yaml-folded-text": ({NEWS: news("summary: >-x")}, BASE_CONFIG, "frontmatter.syntax"),
     "now": ({}, BASE_CONFIG, "usage.now"),
 }
+
+
+@pytest.mark.parametrize("name", sorted(name for name in MORE if name.startswith("yaml-")))
+def test_yaml_slips_read_in_russian_with_pure_python_yaml_too(make_site, monkeypatch, name):
+    """Where libyaml is not installed PyYAML words its problems otherwise: they are Russian as well."""
+    monkeypatch.setattr(frontmatter, "_Loader", yaml.SafeLoader)
+    files, config, code = MORE[name]
+    diagnostics = _diagnostics(make_site, files, config)
+    assert code in {d.code for d in diagnostics}
+    for diagnostic in diagnostics:
+        assert_russian(diagnostic, name)
 
 
 def _diagnostics(make_site, files, config, now="2026-11-25 12:00", setup=None) -> tuple[Diagnostic, ...]:

@@ -71,8 +71,19 @@ _YAML_WORDS = tuple((re.compile(pattern), key) for pattern, key in (
     (r"found unexpected ':'", "part:yaml.colon"),
     (r"found a tab character that violates indentation", "part:yaml.tab-indent"),
     (r"found unknown escape character(?: '.*')?", "part:yaml.escape"),  # libyaml names no character
-    (r"did not find expected hexdecimal number", "part:yaml.hex"),  # PyYAML's spelling; "C:\\Users" in "…"
     (r"found unexpected end of stream while scanning a quoted scalar", "part:yaml.quote"),
+    # libyaml (CSafeLoader), used where installed, words these problems so:
+    (r"did not find expected ',' or '\]'", "part:yaml.list-open"),
+    (r"did not find expected ',' or '\}'", "part:yaml.braces-open"),
+    (r"did not find expected key", "part:yaml.key"),
+    (r"did not find expected '-' indicator", "part:yaml.dash"),
+    (r"did not find expected node content", "part:yaml.node"),
+    (r"did not find expected comment or line break", "part:yaml.line-break"),
+    (r"did not find expected hexdecimal number", "part:yaml.hex"),  # its spelling; "C:\\Users" in "…"
+    # and PyYAML's own scanner, where libyaml is not installed, so:
+    (r"expected the node content, but found '.*'", "part:yaml.node"),
+    (r"expected chomping or indentation indicators, but found '.*'", "part:yaml.line-break"),
+    (r"expected escape sequence of \d+ hexadecimal numbers, but found '.*'", "part:yaml.hex"),
 ))
 _WHAT = {"netsite.yaml": "part:what.config", "theme strings": "part:what.theme-strings", "file": "part:what.file"}
 
