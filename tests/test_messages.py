@@ -102,6 +102,9 @@ MORE = {
                      "event.rrule"),
     "rrule-start": ({EVENT: event("rrule: FREQ=WEEKLY;COUNT=2;BYDAY=MO")}, BASE_CONFIG, "event.rrule"),
     "rrule-until": ({EVENT: event("rrule: FREQ=DAILY;UNTIL=завтра")}, BASE_CONFIG, "event.rrule"),
+    "rrule-words": ({EVENT: event("rrule: каждую среду")}, BASE_CONFIG, "event.rrule"),
+    "rrule-russian-day": ({EVENT: event("rrule: FREQ=WEEKLY;BYDAY=ср;COUNT=3")}, BASE_CONFIG, "event.rrule"),
+    "rrule-bad-number": ({EVENT: event("rrule: FREQ=WEEKLY;COUNT=3;INTERVAL=два")}, BASE_CONFIG, "event.rrule"),
     "rrule-none": ({EVENT: event("rrule: FREQ=DAILY;UNTIL=20261201")}, BASE_CONFIG, "event.rrule"),
     "rrule-all-excluded": ({EVENT: event("rrule: FREQ=DAILY;COUNT=1", "exdates: ['2026-12-03 10:00']")}, BASE_CONFIG,
                            "event.rrule"),
@@ -443,6 +446,20 @@ def test_warnings_are_russian_after_a_build(make_site):
     assert result.exit_code == 0
     assert ("content/news/b/index.md:5: warning: у картинки нет описания: напишите его в квадратных скобках, "
             "![Дети рисуют осень](foto.jpg) [markdown.alt]") in result.stderr
+
+
+@pytest.mark.parametrize("rule, expected", [
+    ("каждую среду", "rrule пишется частями ИМЯ=значение через ';', например FREQ=WEEKLY;BYDAY=WE;COUNT=8 "
+                     "(по средам, 8 раз), а не 'каждую среду'"),
+    ("FREQ=WEEKLY;BYDAY=ср;COUNT=3", "(в BYDAY дни недели пишутся по-английски двумя буквами: MO, TU, WE, TH, FR, "
+                                     "SA, SU, а не 'СР')"),
+    ("FREQ=WEEKLY;COUNT=3;INTERVAL=два", "(INTERVAL не может быть 'ДВА')"),
+])
+def test_a_rule_in_words_or_with_russian_days_is_explained_in_russian(make_site, rule, expected):
+    """dateutil's 'invalid 'BYDAY': СР' was shown as it is; a rule in words was called an unknown part."""
+    root = make_site({EVENT: event(f"rrule: {rule}")})
+    [diagnostic] = [d for d in diagnostics_of(root).diagnostics if d.code == "event.rrule"]
+    assert expected in messages.localized(diagnostic, "ru").format()
 
 
 def test_russian_plural_forms_follow_babel():

@@ -139,6 +139,8 @@ _THIRD_PARTY = tuple((re.compile(pattern), key) for pattern, key in (
     (r"image file is truncated \((?P<n>\d+) bytes not processed\)", "part:detail.truncated-bytes"),
     (r"image file is truncated", "part:detail.truncated"),
     (r"unsupported property: (?P<part>.*)", "part:detail.property"),
+    (r"invalid 'BYDAY': (?P<value>.*)", "part:detail.byday"),
+    (r"invalid '(?P<part>[A-Z]+)': (?P<value>.*)", "part:detail.rrule-value"),
     (r"broken data stream when reading image file", "part:detail.stream"),
 ))
 

@@ -126,7 +126,9 @@ def parse_rrule(rule: str) -> dict[str, str]:
         text = text[6:]
     parts: dict[str, str] = {}
     for item in filter(None, text.split(";")):
-        key, _, value = item.partition("=")
+        key, equals, value = item.partition("=")
+        if not equals:  # 'каждую среду': a rule in words, not NAME=value parts
+            raise TimeError("event.rrule:words", part=item.strip())
         key = key.strip().upper()
         if key not in RRULE_KEYS:
             raise TimeError("event.rrule:part", part=key, parts=", ".join(sorted(RRULE_KEYS)))
