@@ -462,6 +462,16 @@ def test_a_rule_in_words_or_with_russian_days_is_explained_in_russian(make_site,
     assert expected in messages.localized(diagnostic, "ru").format()
 
 
+def test_a_file_named_in_another_case_is_suggested(make_site):
+    """'Foto.jpg' for 'foto.JPG': the commonest slip with photos, which difflib's ratio (0.5) missed."""
+    root = make_site({"content/news/b/index.md": news("image: Foto.jpg"),
+                      "content/news/b/foto.JPG": __import__("bad_inputs").photo()})
+    [diagnostic] = [d for d in diagnostics_of(root).diagnostics if d.code == "field.file"]
+    assert messages.localized(diagnostic, "ru").format() == (
+        "content/news/b/index.md:4: error: 'image': файл 'Foto.jpg' не найден (может быть, вы имели в виду "
+        "'foto.JPG'?); положите его рядом с index.md [field.file]")
+
+
 def test_russian_plural_forms_follow_babel():
     assert [messages.counted(n, ("ошибка", "ошибки", "ошибок")) for n in (1, 2, 5, 11, 21, 22, 25)] == [
         "1 ошибка", "2 ошибки", "5 ошибок", "11 ошибок", "21 ошибка", "22 ошибки", "25 ошибок"]

@@ -82,7 +82,10 @@ def io_error(exc: OSError) -> Diagnostic:
 
 def did_you_mean(word: str, options: Iterable[str]) -> Message | str:
     """A hint such as " (did you mean 'solnyshko'?)" for a `{hint}` placeholder, or "" when nothing is close."""
-    matches = difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
+    # A name that differs only in case ('Foto.jpg' for 'foto.JPG', as phones and Windows write
+    # them) is the likeliest slip, and difflib's ratio misses it when the name is short.
+    same = [option for option in sorted(options) if option.casefold() == str(word).casefold()]
+    matches = same or difflib.get_close_matches(str(word), sorted(options), n=1, cutoff=0.6)
     return message("part:hint", word=matches[0]) if matches else ""
 
 
