@@ -526,6 +526,21 @@ def test_a_build_with_the_same_inputs_does_nothing_and_tells_the_same_warnings(m
     assert "nothing changed since the last build" in done.stderr and "asset.unused" in done.stderr
 
 
+
+def test_a_build_with_nothing_to_do_counts_the_files_a_build_makes(make_site, settled):
+    """With search on, the output also holds the search index; 'nothing changed' reported 493 files
+    where the build before it had reported 416 for the example network, as if something had changed."""
+    from conftest import BASE_CONFIG, cli
+
+    root = make_site({"content/news/n.md": "---\ntitle: Новость\ndate: 2026-11-01\n---\nТекст.\n"},
+                     config=BASE_CONFIG + "search: true\n")
+    first = build_site(root)
+    assert (root / "public/pagefind").is_dir()
+    again = build_site(root)
+    assert again.skipped and sorted(f.path for f in again.files) == sorted(f.path for f in first.files)
+    done = cli("build", "--root", str(root), "--now", NOW, messages="ru")
+    assert f"{len(first.files)} файл" in done.stderr and "ничего не изменилось" in done.stderr
+
 @pytest.mark.parametrize("change", [
     lambda root: (root / "content/news/n.md").write_text("---\ntitle: Другая\ndate: 2026-11-01\n---\nТекст.\n",
                                                          encoding="utf-8"),

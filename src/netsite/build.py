@@ -273,7 +273,9 @@ def _build_locked(root: Path, config: Config, options: Options) -> Result:
     if warnings is not None:
         _stage(options, "nothing changed since the last build")
         assert kept.last is not None, "unchanged() found the last build's row"
-        files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in sorted(kept.last["files"]))
+        # The files a build makes, as a build reports them: the search index written beside them is not one.
+        made = (path for path in sorted(kept.last["files"]) if not (config.search and path.startswith("pagefind/")))
+        files = tuple(OutputFile(path, b"", source=out.joinpath(*path.split("/"))) for path in made)
         return Result(config, lambda: prepare(config, options)[0], files,
                       tuple(cache_module.diagnostic(d) for d in warnings), skipped=True)
     with output.Spool(out) as spool:
