@@ -46,6 +46,26 @@ def test_the_overlap_message_suggests_this_time_with_an_offset_that_parses(text,
     assert moment.astimezone(UTC) == datetime.fromisoformat(text).replace(tzinfo=zone, fold=0).astimezone(UTC)
 
 
+@pytest.mark.parametrize("text, zone, meant", [
+    ("2026-12-03 10:00-12:00", MOSCOW, None),             # "from ten to twelve", not 10:00 at UTC−12
+    ("2026-12-03 9:30-11:00", BERLIN, None),
+    ("2026-12-03 10:00-05:00", zoneinfo.ZoneInfo("America/New_York"), datetime(2026, 12, 3, 15, tzinfo=UTC)),
+    ("2026-11-01 01:30-04:00", zoneinfo.ZoneInfo("America/New_York"), datetime(2026, 11, 1, 5, 30, tzinfo=UTC)),
+    ("2026-12-03 10:00 -05:00", MOSCOW, datetime(2026, 12, 3, 15, tzinfo=UTC)),  # spaced: an offset, meant so
+    ("2026-12-03 10:00+12:00", MOSCOW, datetime(2026, 12, 2, 22, tzinfo=UTC)),
+])
+def test_a_time_that_reads_as_a_range_is_refused_and_a_real_offset_kept(text, zone, meant):
+    """ISO reads '10:00-12:00' as 10:00 at UTC−12 (01:00 the next day in Moscow): an author meant a range."""
+    if meant is not None:
+        assert agenda.parse_moment(text, zone).value.astimezone(UTC) == meant
+        return
+    with pytest.raises(agenda.TimeError) as info:
+        agenda.parse_moment(text, zone)
+    values = dict(info.value.message.values)
+    assert info.value.code == "date.range" and values["day"] == "2026-12-03"
+    assert (values["start"], values["end"]) in {("10:00", "12:00"), ("09:30", "11:00")}
+
+
 def test_overlap_resolved_by_an_explicit_offset():
     moment = agenda.parse_moment("2026-10-25 02:30+01:00", BERLIN)
     assert moment.value.astimezone(UTC) == datetime(2026, 10, 25, 1, 30, tzinfo=UTC)
@@ -66,6 +86,8 @@ def test_all_day_end_is_inclusive_for_authors_and_exclusive_inside():
     ('start: "2026-12-05"\nend: "2026-12-03"', 4, "event.dates"),
     ('start: "2026-12-03 10:00"\ntimezone: Europe/Moskow', 4, "event.timezone"),
     ('start: "2026-02-30 10:00"', 3, "date.format"),
+    ('start: "2026-12-03 10:00-12:00"', 3, "date.range"),
+    ('start: "2026-12-03 10:00"\nend: "2026-12-03 10:00-12:00"', 4, "date.range"),
 ])
 def test_time_errors_point_at_their_line_through_the_build(make_site, front, line, code):
     root = make_site({"content/events/x.md": event(front)})

@@ -96,6 +96,7 @@ MORE = {
                     BASE_CONFIG, "date.nonexistent"),
     "ambiguous": ({EVENT: event().replace("2026-12-03 10:00", "2026-11-01 01:30") + ""}, BASE_CONFIG.replace(
         "Europe/Moscow", "America/New_York"), "date.ambiguous"),
+    "time-range": ({EVENT: event().replace("2026-12-03 10:00", "2026-12-03 10:00-12:00")}, BASE_CONFIG, "date.range"),
     "rrule-key": ({EVENT: event("rrule: FREQ=DAILY;COUNT=2;BYEASTER=1")}, BASE_CONFIG, "event.rrule"),
     "rrule-never": ({EVENT: event("rrule: FREQ=YEARLY;COUNT=2;BYMONTH=2;BYMONTHDAY=30")}, BASE_CONFIG, "event.rrule"),
     "rrule-offset": ({EVENT: event("rrule: FREQ=DAILY;COUNT=2").replace("10:00", "10:00+05:00")}, BASE_CONFIG,

@@ -61,8 +61,23 @@ def parse_moment(text: object, zone: zoneinfo.ZoneInfo) -> Moment:
         raise TimeError("date.format:not-real", value=str(text), detail=third_party(str(exc))) from None
     naive = datetime.combine(day_value, clock)
     if offset:
-        return Moment(naive.replace(tzinfo=_offset_zone(offset)), False)
+        written = naive.replace(tzinfo=_offset_zone(offset))
+        if _reads_as_a_range(str(text).strip(), offset, written, zone):
+            raise TimeError("date.range", value=str(text).strip(), day=day_value.isoformat(),
+                            start=f"{clock:%H:%M}", end=offset[1:3] + ":" + offset[-2:])
+        return Moment(written, False)
     return Moment(localize(naive, zone), False)
+
+
+def _reads_as_a_range(text: str, offset: str, written: datetime, zone: zoneinfo.ZoneInfo) -> bool:
+    """'2026-12-03 10:00-12:00' is valid ISO (10:00 at UTC−12), but an author meant ten to twelve.
+
+    Taken as a range when the offset follows the time at once with a minus and is not an offset
+    the event's own zone has at that time: '10:00-05:00' in New York stays a time with its offset."""
+    if not offset.startswith("-") or not text.endswith(offset) or text[-len(offset) - 1].isspace():
+        return False
+    own = {written.replace(tzinfo=zone, fold=fold).utcoffset() for fold in (0, 1)}
+    return written.utcoffset() not in own
 
 
 def _offset_zone(offset: str) -> timezone:
