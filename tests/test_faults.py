@@ -529,18 +529,29 @@ def test_docs_describe_the_guarantees_and_the_lock():
 
 # ---- serve under idle, half-sent and rude clients ------------------------------------------------
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory):
+def serving(tmp_path_factory, before: str = ""):
     from test_serve import Running
 
     from conftest import INSTITUTION as ONE
     from conftest import write_site
 
     root = write_site(tmp_path_factory.mktemp("served") / "site", {"content/institutions/solnyshko.md": ONE})
-    server = Running(root)
+    server = Running(root, before=before)
     yield server
     server.stop()
     assert not [line for line in server.errors if "Traceback" in line or "Error" in line], server.errors
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory):
+    yield from serving(tmp_path_factory)
+
+
+@pytest.fixture
+def impatient(tmp_path_factory):
+    """A server whose read timeout is 1.5 s instead of preview.READ_TIMEOUT's 10 s: the same code path,
+    for a test that must wait it out on every connection."""
+    yield from serving(tmp_path_factory, "from netsite.server import preview\npreview._Handler.timeout = 1.5")
 
 
 def raw(server, data: bytes, linger: bool = False) -> socket.socket:
@@ -564,13 +575,13 @@ def answer(connection: socket.socket) -> bytes:
         received += chunk
 
 
-def test_serve_drops_forty_half_sent_connections(served):
-    host = f"{served.host}:{served.port}".encode()
-    half = [raw(served, b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nAccept: text/") for _ in range(40)]
+def test_serve_drops_forty_half_sent_connections(impatient):
+    host = f"{impatient.host}:{impatient.port}".encode()
+    half = [raw(impatient, b"GET / HTTP/1.1\r\nHost: " + host + b"\r\nAccept: text/") for _ in range(40)]
     for connection in half:  # each recv gives up after WAIT seconds: a bound, not a timing assertion
         assert answer(connection) == b""
         connection.close()
-    assert served.request("/")[0] == 200
+    assert impatient.request("/")[0] == 200
 
 
 def test_serve_refuses_connections_beyond_its_threads_with_503_at_once(served):

@@ -40,10 +40,12 @@ NEWS_PATH = "content/news/2026-11-20-osennij-prazdnik.md"
 class Running:
     """A `netsite serve --port 0` subprocess and the address it printed."""
 
-    def __init__(self, root: Path, *args: str):
+    def __init__(self, root: Path, *args: str, before: str = ""):
+        """`before`: Python run in the server's process before the command line (a test's setting)."""
         env = dict(os.environ, PYTHONPATH=str(SRC), PYTHONUNBUFFERED="1")
+        launch = ["-m", "netsite"] if not before else ["-c", f"{before}\nfrom netsite.cli import main\nmain()"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "netsite", "serve", "--root", str(root), "--port", "0", "--now", NOW, *args],
+            [sys.executable, *launch, "serve", "--root", str(root), "--port", "0", "--now", NOW, *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", env=env)
         lines: queue.Queue[str] = queue.Queue()
         threading.Thread(target=lambda: [lines.put(line) for line in self.process.stdout], daemon=True).start()
