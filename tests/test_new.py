@@ -72,6 +72,25 @@ def test_a_cyrillic_title_gives_a_transliterated_dated_name(make_site):
     assert result.stdout.strip().endswith("content/news/2026-12-03-master-klass-veselye-ezhiki/index.md")
 
 
+def test_a_long_official_name_takes_a_short_slug_that_entries_name_it_by(make_site):
+    """netsite new institutions "<the full official name>" --slug Ромашка: the folder and the name by which
+    a practice says `institution: romashka`; the title stays the full name."""
+    root = make_site({})
+    title = "Муниципальное бюджетное дошкольное образовательное учреждение детский сад № 5 «Ромашка»"
+    made = cli("new", "institutions", title, "--slug", "Ромашка", "--root", root)
+    assert made.exit_code == 0, made.stderr
+    assert made.stdout.strip().endswith("content/institutions/romashka/index.md")
+    practice = cli("new", "practices", "Эко-тропа", "--institution", "romashka", "--date", "2026-11-01", "--root", root)
+    assert practice.exit_code == 0, practice.stderr
+    site = build_site(root, drafts=True).site
+    assert site.institution("romashka").title == title
+    assert [p.slug for p in site.practices] == ["eko-tropa"]
+    again = cli("new", "institutions", "Детский сад № 7", "--slug", "romashka", "--root", root)
+    assert again.exit_code == 1 and "[new.exists]" in again.stderr
+    empty = cli("new", "institutions", "Детский сад № 8", "--slug", "«»", "--root", root)
+    assert empty.exit_code == 1 and "[new.slug]" in empty.stderr and not (root / "content/institutions/index.md").exists()
+
+
 def test_never_overwrites(make_site):
     root = make_site({"content/pages/o-nas.md": "---\ntitle: О нас\n---\nСвоё.\n"})
     before = (root / "content/pages/o-nas.md").read_bytes()

@@ -244,8 +244,11 @@ def _repository_path(root: Path, shown: str) -> str | None:
               help="An institution of the entry (organizer, party, participant); repeat it for several.")
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), metavar="YYYY-MM-DD",
               help="The date (start for events); default: today in the site's time zone.")
+@click.option("--slug", "name", metavar="NAME",
+              help="The short name for the file and the address (Russian is transliterated); default: "
+                   "made from the title. For an institution it is what entries name it by.")
 @_root_option
-def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -> None:
+def new(kind: str, title: str, institutions: tuple[str, ...], day, name: str | None, root: Path) -> None:
     """Create a new content file of KIND from its template; prints its path."""
     from netsite import scaffold
     from netsite.build import clock
@@ -257,7 +260,7 @@ def new(kind: str, title: str, institutions: tuple[str, ...], day, root: Path) -
     config = _guard(lambda: config_module.load(root), language)
     today = _guard(lambda: clock(Options(), config), language).date()
     when = day.date() if day else today
-    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions, today), language,
+    path = _guard(lambda: scaffold.create(root, config, kind, title, when, institutions, today, name), language,
                   summary=False)
     click.echo(os.path.normpath(path))  # alone on standard output, for `$EDITOR "$(netsite new …)"`
     click.echo(_done("created", language), err=True)

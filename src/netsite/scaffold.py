@@ -72,12 +72,14 @@ def institution_line(kind: str, slugs: tuple[str, ...], example: str) -> str:
 
 
 def compose(kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
-            example: str = "solnyshko", today: date | None = None) -> Draft:
+            example: str = "solnyshko", today: date | None = None, name: str | None = None) -> Draft:
     """The path and text of a new entry (pure: nothing is read or written).
 
     `day` is the entry's date (an event's start); an event's `date:`, its announcement, is `today`.
+    `name` is the short name to use instead of the title's (`--slug`), transliterated the same way:
+    an institution's full official name makes a long one, and entries name institutions by it.
     """
-    slug = make_slug(title)
+    slug = make_slug(name if name is not None else title)
     template = Template(_template(kind))
     announced = today or day if kind == "events" else day
     text = template.substitute(title=yaml_text(title), date=announced.isoformat(), start=day.isoformat(),
@@ -129,14 +131,14 @@ def check_free(root: Path, kind: str, draft: Draft) -> None:
 
 
 def create(root: Path, config: Config, kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
-           today: date | None = None) -> Path:
+           today: date | None = None, name: str | None = None) -> Path:
     """Write the new entry and return its path; never overwrites anything."""
     title = " ".join(title.split())
     if not title:
         raise _fail("new.title")
     known = institution_slugs(root, config) if kind in MEMBERS else []
     chosen = choose_institutions(kind, institutions, known)
-    draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko", today=today)
+    draft = compose(kind, title, day, chosen, example=known[0] if known else "solnyshko", today=today, name=name)
     check_free(root, kind, draft)
     path = root.joinpath(*draft.path.split("/"))
     path.parent.mkdir(parents=True, exist_ok=True)
