@@ -397,7 +397,7 @@ def test_new_refuses_an_existing_file_in_russian(new_site):
 BROKEN = {EVENT: event("end: 2026-12-03 09:00"), NEWS: news("institution: solnyshk")}
 RU_LINES = ["content/events/e.md:4: error: 'end' раньше, чем 'start': проверьте обе даты [event.dates]",
             "content/news/x.md:4: error: в content/institutions/ нет учреждения 'solnyshk' (может быть, вы имели "
-            "в виду 'solnyshko'?): напишите имя файла учреждения без .md [ref.institution]",
+            "в виду 'solnyshko'?): нужно имя папки учреждения (или его файла без .md) [ref.institution]",
             "netsite: остановлено, 2 ошибки и 0 предупреждений; ничего не записано"]
 EN_LINES = ["content/events/e.md:4: error: 'end' is before 'start' [event.dates]",
             "content/news/x.md:4: error: no institution 'solnyshk' in content/institutions/ (did you mean "

@@ -68,7 +68,7 @@ def institution_line(kind: str, slugs: tuple[str, ...], example: str) -> str:
     if slugs:
         return f"{key}: {slugs[0]}" if key == "institution" else f"{key}: [{', '.join(slugs)}]"
     shown = example if key == "institution" else f"[{example}]"
-    return f"# {key}: {shown}   # учреждение (имя его файла без .md)"
+    return f"# {key}: {shown}   # учреждение (имя его папки или файла без .md)"
 
 
 def compose(kind: str, title: str, day: date, institutions: tuple[str, ...] = (),
