@@ -490,8 +490,8 @@ def test_a_message_is_its_name_and_values_and_its_text_is_made_when_shown():
     assert d.code == "ref.institution" and messages.localized(d, "ru").message.values == d.message.values
     assert messages.from_json(messages.to_json(d.message)) == d.message
     assert messages.localized(d, "ru").format() == ("content/news/x.md:3: error: в content/institutions/ нет учреждения "
-                                                    "'solnyshk' (может быть, вы имели в виду 'solnyshko'?): напишите имя файла "
-                                                    "учреждения без .md [ref.institution]")
+                                                    "'solnyshk' (может быть, вы имели в виду 'solnyshko'?): нужно имя папки "
+                                                    "учреждения (или его файла без .md) [ref.institution]")
     with pytest.raises(KeyError):
         str(message("no.such-code"))
     with pytest.raises(KeyError):
