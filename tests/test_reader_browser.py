@@ -163,6 +163,25 @@ def test_search_offers_filters_by_kind_and_institution(reader):
     assert page.evaluate(FILTER_NAMES) == ["Раздел", "Учреждение"]
 
 
+class SecondFilterHeld:
+    """A page's Pagefind filter chunks routed: the first passes, the second (and any route a test adds
+    to `held`) waits until `release()`, which checks that it really was held back."""
+
+    def __init__(self, page):
+        self.filters: list[str] = []
+        self.held: list = []
+        page.route("**/pagefind/filter/*", self._filter)
+
+    def _filter(self, route) -> None:
+        self.filters.append(route.request.url)
+        self.held.append(route) if len(self.filters) > 1 else route.fallback()
+
+    def release(self) -> None:
+        assert len(self.filters) == 2 and self.held, "the second filter's chunk was not held back"
+        for route in self.held:
+            route.fallback()
+
+
 def test_a_filter_whose_index_arrives_last_is_still_offered(reader):
     # Pagefind UI keeps the filter list of the first search result, which counts only the filters
     # whose chunk had loaded by then: when a search ran before the last chunk arrived (1 load in 10
@@ -171,33 +190,25 @@ def test_a_filter_whose_index_arrives_last_is_still_offered(reader):
     # 3 s have passed (the page that waits for it draws none before), so such a search meets it.
     one = reader()
     page = one.page
-    filters: list[str] = []
+    gate = SecondFilterHeld(page)
     finished: list[str] = []
-    held = []
-
-    def filter_chunk(route):
-        filters.append(route.request.url)
-        held.append(route) if len(filters) > 1 else route.fallback()
 
     def index_chunk(route):
-        held.append(route) if not finished else route.fallback()
+        gate.held.append(route) if not finished else route.fallback()
 
     def first_filter_finished(request):
-        if filters and request.url == filters[0]:
+        if gate.filters and request.url == gate.filters[0]:
             finished.append(request.url)
-            for route in [route for route in held if "/index/" in route.request.url]:
-                held.remove(route)
+            for route in [route for route in gate.held if "/index/" in route.request.url]:
+                gate.held.remove(route)
                 route.fallback()
 
-    page.route("**/pagefind/filter/*", filter_chunk)
     page.route("**/pagefind/index/*", index_chunk)
     page.on("requestfinished", first_filter_finished)
     one.open("/search/?q=детский")
     with contextlib.suppress(PlaywrightTimeout):
         page.wait_for_selector(".pagefind-ui__result", timeout=3000)
-    assert len(filters) == 2 and held, "the second filter's chunk was not held back"
-    for route in held:
-        route.fallback()
+    gate.release()
     page.wait_for_selector(".pagefind-ui__result", timeout=BROWSER_WAIT)
     assert page.evaluate(FILTER_NAMES) == ["Раздел", "Учреждение"]
 
@@ -208,22 +219,13 @@ def test_a_quick_typist_is_offered_every_filter_too(reader):
     # once every chunk is in, so the typed search cannot meet a filter list still arriving.
     one = reader()
     page = one.page
-    filters: list[str] = []
-    held = []
-
-    def filter_chunk(route):
-        filters.append(route.request.url)
-        held.append(route) if len(filters) > 1 else route.fallback()
-
-    page.route("**/pagefind/filter/*", filter_chunk)
+    gate = SecondFilterHeld(page)
     page.goto(one.server + "/search/", wait_until="commit")
     box = ".pagefind-ui__search-input"
     with contextlib.suppress(PlaywrightTimeout):
         page.fill(box, "детский", timeout=3000)
         page.wait_for_selector(".pagefind-ui__result", timeout=3000)
-    assert len(filters) == 2 and held, "the second filter's chunk was not held back"
-    for route in held:
-        route.fallback()
+    gate.release()
     page.fill(box, "детский")
     page.wait_for_selector(".pagefind-ui__result", timeout=BROWSER_WAIT)
     assert page.evaluate(FILTER_NAMES) == ["Раздел", "Учреждение"]
